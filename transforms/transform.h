@@ -1,0 +1,70 @@
+/*
+ * transform.h: the contract between a transform and the engine.
+ *
+ * A transform is one `const struct hc_transform` with a stable kebab-case id,
+ * a one-line summary, typed options (data, parsed by one shared parser for
+ * profiles, config files and --set) and a function called once per service.
+ * It must be idempotent: on its own output it proposes nothing.
+ *
+ * To add a transform:
+ *   1. write transforms/<name>.c exporting `const struct hc_transform hc_t_<name>`;
+ *   2. add it to the table in transforms/registry.c at its place in the run order;
+ *   3. add golden cases under golden/<id>/ (at least: block, flow, merges,
+ *      comments, CRLF, 4-space indentation);
+ *   4. document it in docs/transforms.md and add it to the profiles it belongs to.
+ */
+#ifndef HC_TRANSFORM_H
+#define HC_TRANSFORM_H
+
+#include "../src/place.h"
+#include "../src/run.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum hc_opt_type { HC_OPT_BOOL, HC_OPT_STR, HC_OPT_INT, HC_OPT_LIST };
+
+struct hc_strlist {
+        char **v;
+        size_t n;
+};
+
+bool hc_strlist_has(const struct hc_strlist *l, const char *s);
+
+struct hc_option {
+        const char *name;
+        enum hc_opt_type type;
+        size_t offset; /* into the transform's options struct */
+        const char *dflt;
+        const char *help;
+};
+
+struct hc_transform {
+        const char *id;
+        const char *summary;
+        const struct hc_option *options;
+        size_t nopts;
+        size_t opts_size;
+        /* Proposes edits for one service (s->value is a mapping or null). */
+        void (*service)(struct hc_run *r, const struct hc_service *s, const void *opts);
+};
+
+/* The registry: its order is the run order. */
+extern const struct hc_transform *const hc_transforms[];
+extern const size_t hc_ntransforms;
+
+/* Index of id in the registry, or -1. */
+int hc_transform_find(const char *id);
+
+/* Helpers shared by transforms. */
+/* Case-insensitive: does the sequence (after aliases) hold a scalar equal to s? */
+bool hc_seq_has(struct hc_node *seq, const char *s);
+/*
+ * Makes the list at `key` of service s contain `item` (written as given):
+ * adds the key, appends to an explicit list in its style, or gives the
+ * service its own copy of a list it inherits through a merge. Returns 0 when
+ * an edit was proposed, -1 when the shape is not one it edits.
+ */
+int hc_list_ensure(struct hc_run *r, const struct hc_service *s, const char *key, const char *item);
+
+#endif
