@@ -11,15 +11,15 @@
 #include <stddef.h>
 
 struct hc_buf {
-        char *data;
-        size_t len;
-        size_t cap;
+	char *data;
+	size_t len;
+	size_t cap;
 };
 
 #define HC_BUF_INIT                                                                                \
-        {                                                                                          \
-                NULL, 0, 0                                                                         \
-        }
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 void hc_buf_grow(struct hc_buf *b, size_t extra);
 void hc_buf_add(struct hc_buf *b, const void *p, size_t n);
@@ -33,7 +33,7 @@ void hc_buf_release(struct hc_buf *b);
 
 struct hc_arena_block;
 struct hc_arena {
-        struct hc_arena_block *head;
+	struct hc_arena_block *head;
 };
 
 void *hc_arena_alloc(struct hc_arena *a, size_t n);

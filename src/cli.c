@@ -58,222 +58,222 @@ static const struct option longopts[] = {
 
 static void list_transforms(void)
 {
-        for (size_t i = 0; i < hc_ntransforms; i++) {
-                const struct hc_transform *t = hc_transforms[i];
-                printf("%-20s %s\n", t->id, t->summary);
-                for (size_t k = 0; k < t->nopts; k++)
-                        printf("    %s.%s (default: %s): %s\n", t->id, t->options[k].name,
-                               t->options[k].dflt, t->options[k].help);
-                printf("    %s.exclude (default: none): services this transform skips\n", t->id);
-        }
+	for (size_t i = 0; i < hc_ntransforms; i++) {
+		const struct hc_transform *t = hc_transforms[i];
+		printf("%-20s %s\n", t->id, t->summary);
+		for (size_t k = 0; k < t->nopts; k++)
+			printf("    %s.%s (default: %s): %s\n", t->id, t->options[k].name,
+			       t->options[k].dflt, t->options[k].help);
+		printf("    %s.exclude (default: none): services this transform skips\n", t->id);
+	}
 }
 
 static int usage_error(const char *msg)
 {
-        fprintf(stderr, "hardcompose: error: %s\n", msg);
-        fprintf(stderr, "try 'hardcompose --help'\n");
-        return HC_EXIT_USAGE;
+	fprintf(stderr, "hardcompose: error: %s\n", msg);
+	fprintf(stderr, "try 'hardcompose --help'\n");
+	return HC_EXIT_USAGE;
 }
 
 /* Profile first, then --enable/--disable/--set in the order given. */
 int hc_cli_parse(struct hc_cli *cli, int argc, char **argv, int *code)
 {
-        memset(cli, 0, sizeof(*cli));
-        hc_config_init(&cli->config);
-        const char *profile = "baseline";
-        struct {
-                int op;
-                const char *arg;
-        } *acts = hc_xcalloc((size_t)argc + 1, sizeof(*acts));
-        int nacts = 0, c;
-        opterr = 0;
-        optind = 1;
-        while ((c = getopt_long(argc, argv, ":wcdp:e:x:s:lhV", longopts, NULL)) != -1) {
-                switch (c) {
-                case 'w':
-                        cli->write = true;
-                        break;
-                case 'c':
-                        cli->check = true;
-                        break;
-                case 'd':
-                        cli->diff = true;
-                        break;
-                case 'p':
-                        profile = optarg;
-                        break;
-                case 'e':
-                case 'x':
-                case 's':
-                        acts[nacts].op = c;
-                        acts[nacts++].arg = optarg;
-                        break;
-                case 'l':
-                        list_transforms();
-                        *code = HC_EXIT_OK;
-                        free(acts);
-                        return -1;
-                case 'h':
-                        fputs(usage_text, stdout);
-                        *code = HC_EXIT_OK;
-                        free(acts);
-                        return -1;
-                case 'V':
-                        printf("hardcompose %s\n", HC_VERSION);
-                        *code = HC_EXIT_OK;
-                        free(acts);
-                        return -1;
-                case ':': {
-                        char msg[128];
-                        snprintf(msg, sizeof(msg), "option '%s' needs a value", argv[optind - 1]);
-                        *code = usage_error(msg);
-                        free(acts);
-                        return -1;
-                }
-                default: {
-                        char msg[128];
-                        snprintf(msg, sizeof(msg), "unknown option '%s'", argv[optind - 1]);
-                        *code = usage_error(msg);
-                        free(acts);
-                        return -1;
-                }
-                }
-        }
-        cli->files = argv + optind;
-        cli->nfiles = argc - optind;
-        struct hc_buf err = HC_BUF_INIT;
-        int rc = hc_config_load_profile(&cli->config, profile, &err);
-        for (int i = 0; rc == 0 && i < nacts; i++) {
-                if (acts[i].op == 's')
-                        rc = hc_config_set(&cli->config, acts[i].arg, &err);
-                else
-                        rc = hc_config_enable(&cli->config, acts[i].arg, acts[i].op == 'e', &err);
-        }
-        free(acts);
-        if (rc == 0 && cli->write && (cli->check || cli->diff)) {
-                hc_buf_adds(&err, "--write cannot be combined with --check or --diff");
-                rc = -1;
-        }
-        if (rc == 0 && cli->write && cli->nfiles == 0) {
-                hc_buf_adds(&err, "--write needs at least one FILE");
-                rc = -1;
-        }
-        for (int i = 0; rc == 0 && cli->write && i < cli->nfiles; i++)
-                if (!strcmp(cli->files[i], "-")) {
-                        hc_buf_adds(&err, "--write cannot rewrite stdin");
-                        rc = -1;
-                }
-        if (rc == 0 && !cli->write && !cli->check && !cli->diff && cli->nfiles > 1) {
-                hc_buf_adds(&err, "several FILEs need --write, --check or --diff");
-                rc = -1;
-        }
-        if (rc < 0) {
-                *code = usage_error(err.data);
-                hc_buf_release(&err);
-                return -1;
-        }
-        hc_buf_release(&err);
-        return 0;
+	memset(cli, 0, sizeof(*cli));
+	hc_config_init(&cli->config);
+	const char *profile = "baseline";
+	struct {
+		int op;
+		const char *arg;
+	} *acts = hc_xcalloc((size_t)argc + 1, sizeof(*acts));
+	int nacts = 0, c;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":wcdp:e:x:s:lhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'w':
+			cli->write = true;
+			break;
+		case 'c':
+			cli->check = true;
+			break;
+		case 'd':
+			cli->diff = true;
+			break;
+		case 'p':
+			profile = optarg;
+			break;
+		case 'e':
+		case 'x':
+		case 's':
+			acts[nacts].op = c;
+			acts[nacts++].arg = optarg;
+			break;
+		case 'l':
+			list_transforms();
+			*code = HC_EXIT_OK;
+			free(acts);
+			return -1;
+		case 'h':
+			fputs(usage_text, stdout);
+			*code = HC_EXIT_OK;
+			free(acts);
+			return -1;
+		case 'V':
+			printf("hardcompose %s\n", HC_VERSION);
+			*code = HC_EXIT_OK;
+			free(acts);
+			return -1;
+		case ':': {
+			char msg[128];
+			snprintf(msg, sizeof(msg), "option '%s' needs a value", argv[optind - 1]);
+			*code = usage_error(msg);
+			free(acts);
+			return -1;
+		}
+		default: {
+			char msg[128];
+			snprintf(msg, sizeof(msg), "unknown option '%s'", argv[optind - 1]);
+			*code = usage_error(msg);
+			free(acts);
+			return -1;
+		}
+		}
+	}
+	cli->files = argv + optind;
+	cli->nfiles = argc - optind;
+	struct hc_buf err = HC_BUF_INIT;
+	int rc = hc_config_load_profile(&cli->config, profile, &err);
+	for (int i = 0; rc == 0 && i < nacts; i++) {
+		if (acts[i].op == 's')
+			rc = hc_config_set(&cli->config, acts[i].arg, &err);
+		else
+			rc = hc_config_enable(&cli->config, acts[i].arg, acts[i].op == 'e', &err);
+	}
+	free(acts);
+	if (rc == 0 && cli->write && (cli->check || cli->diff)) {
+		hc_buf_adds(&err, "--write cannot be combined with --check or --diff");
+		rc = -1;
+	}
+	if (rc == 0 && cli->write && cli->nfiles == 0) {
+		hc_buf_adds(&err, "--write needs at least one FILE");
+		rc = -1;
+	}
+	for (int i = 0; rc == 0 && cli->write && i < cli->nfiles; i++)
+		if (!strcmp(cli->files[i], "-")) {
+			hc_buf_adds(&err, "--write cannot rewrite stdin");
+			rc = -1;
+		}
+	if (rc == 0 && !cli->write && !cli->check && !cli->diff && cli->nfiles > 1) {
+		hc_buf_adds(&err, "several FILEs need --write, --check or --diff");
+		rc = -1;
+	}
+	if (rc < 0) {
+		*code = usage_error(err.data);
+		hc_buf_release(&err);
+		return -1;
+	}
+	hc_buf_release(&err);
+	return 0;
 }
 
 static const char *sev_name(enum hc_severity s)
 {
-        return s == HC_ERROR ? "error" : s == HC_WARNING ? "warning" : "note";
+	return s == HC_ERROR ? "error" : s == HC_WARNING ? "warning" : "note";
 }
 
 static int cmp_finding(const void *a, const void *b)
 {
-        const struct hc_finding *x = a, *y = b;
-        if (x->pos != y->pos)
-                return x->pos < y->pos ? -1 : 1;
-        return x->order < y->order ? -1 : x->order > y->order;
+	const struct hc_finding *x = a, *y = b;
+	if (x->pos != y->pos)
+		return x->pos < y->pos ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
 }
 
 static void print_findings(const char *name, const struct hc_buf *in, struct hc_result *res)
 {
-        qsort(res->findings.v, res->findings.n, sizeof(*res->findings.v), cmp_finding);
-        /* positions are sorted: walk the text once */
-        int line = 1, col = 1;
-        size_t at = 0;
-        for (size_t i = 0; i < res->findings.n; i++) {
-                const struct hc_finding *f = &res->findings.v[i];
-                for (; at < f->pos && at < in->len; at++) {
-                        if (in->data[at] == '\n')
-                                line++, col = 1;
-                        else if (((unsigned char)in->data[at] & 0xC0) != 0x80)
-                                col++;
-                }
-                printf("%s:%d:%d: %s: [%s] %s\n", name, line, col, sev_name(f->sev), f->rule,
-                       f->msg);
-        }
+	qsort(res->findings.v, res->findings.n, sizeof(*res->findings.v), cmp_finding);
+	/* positions are sorted: walk the text once */
+	int line = 1, col = 1;
+	size_t at = 0;
+	for (size_t i = 0; i < res->findings.n; i++) {
+		const struct hc_finding *f = &res->findings.v[i];
+		for (; at < f->pos && at < in->len; at++) {
+			if (in->data[at] == '\n')
+				line++, col = 1;
+			else if (((unsigned char)in->data[at] & 0xC0) != 0x80)
+				col++;
+		}
+		printf("%s:%d:%d: %s: [%s] %s\n", name, line, col, sev_name(f->sev), f->rule,
+		       f->msg);
+	}
 }
 
 static int write_stdout(const char *p, size_t n)
 {
-        if (n && fwrite(p, 1, n, stdout) != n)
-                return -1;
-        return fflush(stdout) == 0 ? 0 : -1;
+	if (n && fwrite(p, 1, n, stdout) != n)
+		return -1;
+	return fflush(stdout) == 0 ? 0 : -1;
 }
 
 static int process_one(struct hc_cli *cli, const char *path)
 {
-        const char *name = strcmp(path, "-") ? path : "<stdin>";
-        struct hc_buf in = HC_BUF_INIT, err = HC_BUF_INIT;
-        if (hc_read_file(path, &in, &err) < 0) {
-                fprintf(stderr, "%s\n", err.data);
-                hc_buf_release(&err);
-                hc_buf_release(&in);
-                return HC_EXIT_IO;
-        }
-        struct hc_result res;
-        hc_process(&cli->config, name, in.data ? in.data : "", in.len, &res);
-        int code = res.code;
-        bool changed = code == HC_EXIT_OK &&
-                       (res.out.len != in.len || (in.len && memcmp(res.out.data, in.data, in.len)));
-        if (code != HC_EXIT_OK) {
-                fprintf(stderr, "%s\n", res.err.data);
-        } else if (cli->check || cli->diff) {
-                if (cli->check)
-                        print_findings(name, &in, &res);
-                if (cli->diff && changed) {
-                        struct hc_buf d = HC_BUF_INIT;
-                        hc_diff(&d, name, in.data ? in.data : "", in.len, res.out.data, res.out.len,
-                                &res.pieces);
-                        if (write_stdout(d.data, d.len) < 0)
-                                code = HC_EXIT_IO;
-                        hc_buf_release(&d);
-                }
-                if (cli->check && changed)
-                        code = HC_EXIT_CHANGES;
-        } else if (cli->write) {
-                if (changed && hc_write_atomic(path, res.out.data, res.out.len, &err) < 0) {
-                        fprintf(stderr, "%s\n", err.data);
-                        code = HC_EXIT_IO;
-                }
-        } else if (write_stdout(res.out.data, res.out.len) < 0) {
-                fprintf(stderr, "%s: error: cannot write to stdout\n", name);
-                code = HC_EXIT_IO;
-        }
-        hc_result_release(&res);
-        hc_buf_release(&err);
-        hc_buf_release(&in);
-        return code;
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	struct hc_buf in = HC_BUF_INIT, err = HC_BUF_INIT;
+	if (hc_read_file(path, &in, &err) < 0) {
+		fprintf(stderr, "%s\n", err.data);
+		hc_buf_release(&err);
+		hc_buf_release(&in);
+		return HC_EXIT_IO;
+	}
+	struct hc_result res;
+	hc_process(&cli->config, name, in.data ? in.data : "", in.len, &res);
+	int code = res.code;
+	bool changed = code == HC_EXIT_OK &&
+	               (res.out.len != in.len || (in.len && memcmp(res.out.data, in.data, in.len)));
+	if (code != HC_EXIT_OK) {
+		fprintf(stderr, "%s\n", res.err.data);
+	} else if (cli->check || cli->diff) {
+		if (cli->check)
+			print_findings(name, &in, &res);
+		if (cli->diff && changed) {
+			struct hc_buf d = HC_BUF_INIT;
+			hc_diff(&d, name, in.data ? in.data : "", in.len, res.out.data, res.out.len,
+			        &res.pieces);
+			if (write_stdout(d.data, d.len) < 0)
+				code = HC_EXIT_IO;
+			hc_buf_release(&d);
+		}
+		if (cli->check && changed)
+			code = HC_EXIT_CHANGES;
+	} else if (cli->write) {
+		if (changed && hc_write_atomic(path, res.out.data, res.out.len, &err) < 0) {
+			fprintf(stderr, "%s\n", err.data);
+			code = HC_EXIT_IO;
+		}
+	} else if (write_stdout(res.out.data, res.out.len) < 0) {
+		fprintf(stderr, "%s: error: cannot write to stdout\n", name);
+		code = HC_EXIT_IO;
+	}
+	hc_result_release(&res);
+	hc_buf_release(&err);
+	hc_buf_release(&in);
+	return code;
 }
 
 int hc_cli_run(struct hc_cli *cli)
 {
-        if (cli->nfiles == 0)
-                return process_one(cli, "-");
-        int worst = HC_EXIT_OK;
-        for (int i = 0; i < cli->nfiles; i++) {
-                int code = process_one(cli, cli->files[i]);
-                if (code > worst)
-                        worst = code;
-        }
-        return worst;
+	if (cli->nfiles == 0)
+		return process_one(cli, "-");
+	int worst = HC_EXIT_OK;
+	for (int i = 0; i < cli->nfiles; i++) {
+		int code = process_one(cli, cli->files[i]);
+		if (code > worst)
+			worst = code;
+	}
+	return worst;
 }
 
 void hc_cli_release(struct hc_cli *cli)
 {
-        hc_config_release(&cli->config);
+	hc_config_release(&cli->config);
 }

@@ -9,10 +9,10 @@
 #include <stdbool.h>
 
 struct hc_cli {
-        bool write, check, diff;
-        char **files;
-        int nfiles;
-        struct hc_config config;
+	bool write, check, diff;
+	char **files;
+	int nfiles;
+	struct hc_config config;
 };
 
 /* Parses argv. Returns -1 when the program should exit with *code now

@@ -10,139 +10,150 @@
 
 void hc_edits_add(struct hc_edits *e, size_t start, size_t end, const char *text, size_t len)
 {
-        if (e->n == e->cap) {
-                e->cap = e->cap ? e->cap * 2 : 16;
-                e->v = hc_xrealloc(e->v, e->cap * sizeof(*e->v));
-        }
-        struct hc_edit *x = &e->v[e->n];
-        x->start = start;
-        x->end = end;
-        x->text = hc_xstrndup(text, len);
-        x->len = len;
-        x->seq = e->n++;
+	if (e->n == e->cap) {
+		e->cap = e->cap ? e->cap * 2 : 16;
+		e->v = hc_xrealloc(e->v, e->cap * sizeof(*e->v));
+	}
+	struct hc_edit *x = &e->v[e->n];
+	x->start = start;
+	x->end = end;
+	x->text = hc_xstrndup(text, len);
+	x->len = len;
+	x->seq = e->n++;
 }
 
 void hc_edits_clear(struct hc_edits *e)
 {
-        for (size_t i = 0; i < e->n; i++)
-                free(e->v[i].text);
-        free(e->v);
-        e->v = NULL;
-        e->n = e->cap = 0;
+	for (size_t i = 0; i < e->n; i++)
+		free(e->v[i].text);
+	free(e->v);
+	e->v = NULL;
+	e->n = e->cap = 0;
 }
 
 static int cmp_edit(const void *a, const void *b)
 {
-        const struct hc_edit *x = a, *y = b;
-        if (x->start != y->start)
-                return x->start < y->start ? -1 : 1;
-        /* inserts before replacements at the same offset, then proposal order */
-        int xi = x->start == x->end, yi = y->start == y->end;
-        if (xi != yi)
-                return xi ? -1 : 1;
-        return x->seq < y->seq ? -1 : x->seq > y->seq;
+	const struct hc_edit *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	/* inserts before replacements at the same offset, then proposal order */
+	int xi = x->start == x->end, yi = y->start == y->end;
+	if (xi != yi)
+		return xi ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static void piece_push(struct hc_pieces *p, size_t src, size_t len, bool ins)
 {
-        if (!len)
-                return;
-        if (p->n) {
-                struct hc_piece *last = &p->v[p->n - 1];
-                if (last->ins == ins && (ins || last->src + last->len == src)) {
-                        last->len += len;
-                        return;
-                }
-        }
-        if (p->n == p->cap) {
-                p->cap = p->cap ? p->cap * 2 : 16;
-                p->v = hc_xrealloc(p->v, p->cap * sizeof(*p->v));
-        }
-        p->v[p->n].src = src;
-        p->v[p->n].len = len;
-        p->v[p->n].ins = ins;
-        p->n++;
+	if (!len)
+		return;
+	if (p->n) {
+		struct hc_piece *last = &p->v[p->n - 1];
+		if (last->ins == ins && (ins || last->src + last->len == src)) {
+			last->len += len;
+			return;
+		}
+	}
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 16;
+		p->v = hc_xrealloc(p->v, p->cap * sizeof(*p->v));
+	}
+	p->v[p->n].src = src;
+	p->v[p->n].len = len;
+	p->v[p->n].ins = ins;
+	p->n++;
 }
 
 void hc_pieces_init(struct hc_pieces *p, size_t orig_len)
 {
-        memset(p, 0, sizeof(*p));
-        piece_push(p, 0, orig_len, false);
+	memset(p, 0, sizeof(*p));
+	piece_push(p, 0, orig_len, false);
 }
 
 void hc_pieces_release(struct hc_pieces *p)
 {
-        free(p->v);
-        memset(p, 0, sizeof(*p));
+	free(p->v);
+	memset(p, 0, sizeof(*p));
 }
 
 size_t hc_pieces_map_back(const struct hc_pieces *p, size_t pos)
 {
-        size_t off = 0, last_src = 0;
-        for (size_t i = 0; i < p->n; i++) {
-                const struct hc_piece *x = &p->v[i];
-                if (pos < off + x->len)
-                        return x->ins ? last_src : x->src + (pos - off);
-                if (!x->ins)
-                        last_src = x->src + x->len;
-                off += x->len;
-        }
-        return last_src;
+	size_t off = 0, last_src = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct hc_piece *x = &p->v[i];
+		if (pos < off + x->len)
+			return x->ins ? last_src : x->src + (pos - off);
+		if (!x->ins)
+			last_src = x->src + x->len;
+		off += x->len;
+	}
+	return last_src;
+}
+
+bool hc_pieces_is_inserted(const struct hc_pieces *p, size_t pos)
+{
+	size_t off = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		if (pos < off + p->v[i].len)
+			return p->v[i].ins;
+		off += p->v[i].len;
+	}
+	return false;
 }
 
 /* Copies the pieces covering [from, to) of the current text into *dst. */
 static void copy_range(const struct hc_pieces *src, size_t *idx, size_t *off, size_t from,
                        size_t to, struct hc_pieces *dst)
 {
-        while (*idx < src->n && from < to) {
-                const struct hc_piece *x = &src->v[*idx];
-                size_t ps = *off, pe = *off + x->len;
-                if (pe <= from) {
-                        *off = pe;
-                        (*idx)++;
-                        continue;
-                }
-                size_t a = from > ps ? from : ps, b = to < pe ? to : pe;
-                if (a < b)
-                        piece_push(dst, x->ins ? 0 : x->src + (a - ps), b - a, x->ins);
-                from = b;
-                if (b == pe) {
-                        *off = pe;
-                        (*idx)++;
-                }
-        }
+	while (*idx < src->n && from < to) {
+		const struct hc_piece *x = &src->v[*idx];
+		size_t ps = *off, pe = *off + x->len;
+		if (pe <= from) {
+			*off = pe;
+			(*idx)++;
+			continue;
+		}
+		size_t a = from > ps ? from : ps, b = to < pe ? to : pe;
+		if (a < b)
+			piece_push(dst, x->ins ? 0 : x->src + (a - ps), b - a, x->ins);
+		from = b;
+		if (b == pe) {
+			*off = pe;
+			(*idx)++;
+		}
+	}
 }
 
 int hc_edits_apply(struct hc_edits *e, const char *text, size_t len, struct hc_buf *out,
                    struct hc_pieces *pieces, size_t *bad)
 {
-        qsort(e->v, e->n, sizeof(*e->v), cmp_edit);
-        size_t prev_end = 0;
-        for (size_t i = 0; i < e->n; i++) {
-                const struct hc_edit *x = &e->v[i];
-                if (x->end < x->start || x->end > len || x->start < prev_end) {
-                        *bad = i;
-                        return -1;
-                }
-                /* an insert exactly at the start of a replaced range is fine;
-                 * anything starting inside [start, end) of a replace is not */
-                prev_end = x->end;
-        }
-        struct hc_pieces np = {0};
-        size_t idx = 0, off = 0, cur = 0;
-        out->len = 0;
-        hc_buf_grow(out, len);
-        for (size_t i = 0; i < e->n; i++) {
-                const struct hc_edit *x = &e->v[i];
-                hc_buf_add(out, text + cur, x->start - cur);
-                copy_range(pieces, &idx, &off, cur, x->start, &np);
-                hc_buf_add(out, x->text, x->len);
-                piece_push(&np, 0, x->len, true);
-                cur = x->end;
-        }
-        hc_buf_add(out, text + cur, len - cur);
-        copy_range(pieces, &idx, &off, cur, len, &np);
-        hc_pieces_release(pieces);
-        *pieces = np;
-        return 0;
+	qsort(e->v, e->n, sizeof(*e->v), cmp_edit);
+	size_t prev_end = 0;
+	for (size_t i = 0; i < e->n; i++) {
+		const struct hc_edit *x = &e->v[i];
+		if (x->end < x->start || x->end > len || x->start < prev_end) {
+			*bad = i;
+			return -1;
+		}
+		/* an insert exactly at the start of a replaced range is fine;
+		 * anything starting inside [start, end) of a replace is not */
+		prev_end = x->end;
+	}
+	struct hc_pieces np = {0};
+	size_t idx = 0, off = 0, cur = 0;
+	out->len = 0;
+	hc_buf_grow(out, len);
+	for (size_t i = 0; i < e->n; i++) {
+		const struct hc_edit *x = &e->v[i];
+		hc_buf_add(out, text + cur, x->start - cur);
+		copy_range(pieces, &idx, &off, cur, x->start, &np);
+		hc_buf_add(out, x->text, x->len);
+		piece_push(&np, 0, x->len, true);
+		cur = x->end;
+	}
+	hc_buf_add(out, text + cur, len - cur);
+	copy_range(pieces, &idx, &off, cur, len, &np);
+	hc_pieces_release(pieces);
+	*pieces = np;
+	return 0;
 }

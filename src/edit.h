@@ -15,15 +15,15 @@
 #include <stddef.h>
 
 struct hc_edit {
-        size_t start, end;
-        char *text; /* owned */
-        size_t len;
-        size_t seq; /* proposal order */
+	size_t start, end;
+	char *text; /* owned */
+	size_t len;
+	size_t seq; /* proposal order */
 };
 
 struct hc_edits {
-        struct hc_edit *v;
-        size_t n, cap;
+	struct hc_edit *v;
+	size_t n, cap;
 };
 
 void hc_edits_add(struct hc_edits *e, size_t start, size_t end, const char *text, size_t len);
@@ -34,13 +34,13 @@ void hc_edits_clear(struct hc_edits *e);
  * original input at `src`, or were inserted by a transform (ins).
  */
 struct hc_piece {
-        size_t src, len;
-        bool ins;
+	size_t src, len;
+	bool ins;
 };
 
 struct hc_pieces {
-        struct hc_piece *v;
-        size_t n, cap;
+	struct hc_piece *v;
+	size_t n, cap;
 };
 
 void hc_pieces_init(struct hc_pieces *p, size_t orig_len);
@@ -48,6 +48,9 @@ void hc_pieces_release(struct hc_pieces *p);
 /* Offset in the original input of byte `pos` of the current text; an
  * inserted byte maps to where its insertion happened. */
 size_t hc_pieces_map_back(const struct hc_pieces *p, size_t pos);
+
+/* Whether byte pos of the current text was inserted by a transform. */
+bool hc_pieces_is_inserted(const struct hc_pieces *p, size_t pos);
 
 /*
  * Applies the edits (sorted here) to text[0..len) into *out and updates the

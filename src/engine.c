@@ -13,87 +13,87 @@
 void hc_findings_add(struct hc_findings *f, size_t pos, enum hc_severity sev, const char *rule,
                      const char *msg)
 {
-        if (f->n == f->cap) {
-                f->cap = f->cap ? f->cap * 2 : 16;
-                f->v = hc_xrealloc(f->v, f->cap * sizeof(*f->v));
-        }
-        f->v[f->n].pos = pos;
-        f->v[f->n].sev = sev;
-        f->v[f->n].rule = hc_xstrdup(rule);
-        f->v[f->n].msg = hc_xstrdup(msg);
-        f->v[f->n].order = f->n;
-        f->n++;
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 16;
+		f->v = hc_xrealloc(f->v, f->cap * sizeof(*f->v));
+	}
+	f->v[f->n].pos = pos;
+	f->v[f->n].sev = sev;
+	f->v[f->n].rule = hc_xstrdup(rule);
+	f->v[f->n].msg = hc_xstrdup(msg);
+	f->v[f->n].order = f->n;
+	f->n++;
 }
 
 void hc_findings_release(struct hc_findings *f)
 {
-        for (size_t i = 0; i < f->n; i++) {
-                free(f->v[i].rule);
-                free(f->v[i].msg);
-        }
-        free(f->v);
-        memset(f, 0, sizeof(*f));
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->v[i].rule);
+		free(f->v[i].msg);
+	}
+	free(f->v);
+	memset(f, 0, sizeof(*f));
 }
 
 void hc_declare(struct hc_run *r, const char *path)
 {
-        hc_declare_path(r->declared, path);
+	hc_declare_path(r->declared, path);
 }
 
 static void vreport(struct hc_run *r, size_t pos, enum hc_severity sev, const char *fmt, va_list ap)
 {
-        char msg[512];
-        vsnprintf(msg, sizeof(msg), fmt, ap);
-        hc_findings_add(r->findings, hc_pieces_map_back(r->pieces, pos), sev, r->tid, msg);
+	char msg[512];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	hc_findings_add(r->findings, hc_pieces_map_back(r->pieces, pos), sev, r->tid, msg);
 }
 
 void hc_report(struct hc_run *r, size_t pos, enum hc_severity sev, const char *fmt, ...)
 {
-        va_list ap;
-        va_start(ap, fmt);
-        vreport(r, pos, sev, fmt, ap);
-        va_end(ap);
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(r, pos, sev, fmt, ap);
+	va_end(ap);
 }
 
 static void path_add(struct hc_buf *b, const char *seg, size_t n)
 {
-        hc_buf_addc(b, '/');
-        for (size_t i = 0; i < n; i++) {
-                if (seg[i] == '~')
-                        hc_buf_adds(b, "~0");
-                else if (seg[i] == '/')
-                        hc_buf_adds(b, "~1");
-                else
-                        hc_buf_addc(b, seg[i]);
-        }
+	hc_buf_addc(b, '/');
+	for (size_t i = 0; i < n; i++) {
+		if (seg[i] == '~')
+			hc_buf_adds(b, "~0");
+		else if (seg[i] == '/')
+			hc_buf_adds(b, "~1");
+		else
+			hc_buf_addc(b, seg[i]);
+	}
 }
 
 void hc_service_change(struct hc_run *r, const struct hc_service *s, const char *key,
                        const char *fmt, ...)
 {
-        struct hc_buf p = HC_BUF_INIT;
-        hc_buf_adds(&p, s->path);
-        path_add(&p, key, strlen(key));
-        hc_declare(r, p.data);
-        hc_buf_release(&p);
-        va_list ap;
-        va_start(ap, fmt);
-        vreport(r, s->key->start, HC_WARNING, fmt, ap);
-        va_end(ap);
-        r->changes++;
+	struct hc_buf p = HC_BUF_INIT;
+	hc_buf_adds(&p, s->path);
+	path_add(&p, key, strlen(key));
+	hc_declare(r, p.data);
+	hc_buf_release(&p);
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(r, s->key->start, HC_WARNING, fmt, ap);
+	va_end(ap);
+	r->changes++;
 }
 
 void hc_text_linecol(const char *text, size_t len, size_t pos, int *line, int *col)
 {
-        int l = 1, c = 1;
-        for (size_t i = 0; i < pos && i < len; i++) {
-                if (text[i] == '\n')
-                        l++, c = 1;
-                else if (((unsigned char)text[i] & 0xC0) != 0x80)
-                        c++;
-        }
-        *line = l;
-        *col = c;
+	int l = 1, c = 1;
+	for (size_t i = 0; i < pos && i < len; i++) {
+		if (text[i] == '\n')
+			l++, c = 1;
+		else if (((unsigned char)text[i] & 0xC0) != 0x80)
+			c++;
+	}
+	*line = l;
+	*col = c;
 }
 
 static void error_at(struct hc_result *res, const char *name, const struct hc_doc *doc, size_t pos,
@@ -102,210 +102,210 @@ static void error_at(struct hc_result *res, const char *name, const struct hc_do
 static void error_at(struct hc_result *res, const char *name, const struct hc_doc *doc, size_t pos,
                      int code, const char *fmt, ...)
 {
-        int line = 0, col = 0;
-        if (doc)
-                hc_doc_linecol(doc, pos, &line, &col);
-        char msg[512];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof(msg), fmt, ap);
-        va_end(ap);
-        if (line)
-                hc_buf_addf(&res->err, "%s:%d:%d: error: %s", name, line, col, msg);
-        else
-                hc_buf_addf(&res->err, "%s: error: %s", name, msg);
-        res->code = code;
+	int line = 0, col = 0;
+	if (doc)
+		hc_doc_linecol(doc, pos, &line, &col);
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (line)
+		hc_buf_addf(&res->err, "%s:%d:%d: error: %s", name, line, col, msg);
+	else
+		hc_buf_addf(&res->err, "%s: error: %s", name, msg);
+	res->code = code;
 }
 
 static const char *type_name(const struct hc_node *n)
 {
-        switch (n->type) {
-        case HC_MAP:
-                return "a mapping";
-        case HC_SEQ:
-                return "a sequence";
-        case HC_ALIAS:
-                return "an alias";
-        default:
-                return "a scalar";
-        }
+	switch (n->type) {
+	case HC_MAP:
+		return "a mapping";
+	case HC_SEQ:
+		return "a sequence";
+	case HC_ALIAS:
+		return "an alias";
+	default:
+		return "a scalar";
+	}
 }
 
 /* Checks the compose shape; returns the services mapping or NULL. */
 static int check_shape(struct hc_result *res, const char *name, const struct hc_doc *doc,
                        struct hc_node **services)
 {
-        *services = NULL;
-        struct hc_node *root = doc->root;
-        if (!root || hc_is_null(root))
-                return 0;
-        if (root->type != HC_MAP) {
-                error_at(res, name, doc, root->start, HC_EXIT_INVALID,
-                         "not a compose file: the top level is %s, not a mapping", type_name(root));
-                return -1;
-        }
-        struct hc_node *key = NULL;
-        struct hc_node *s = hc_map_get(root, "services", &key);
-        if (!s || hc_is_null(s))
-                return 0;
-        struct hc_node *sd = hc_deref(s);
-        if (!sd || sd->type != HC_MAP) {
-                error_at(res, name, doc, s->start, HC_EXIT_INVALID,
-                         "not a compose file: 'services' is %s, not a mapping",
-                         type_name(sd ? sd : s));
-                return -1;
-        }
-        for (size_t i = 0; i + 1 < sd->nkids; i += 2) {
-                struct hc_node *k = sd->kids[i], *v = hc_deref(sd->kids[i + 1]);
-                if (k->type != HC_SCALAR) {
-                        error_at(res, name, doc, k->start, HC_EXIT_INVALID,
-                                 "a service name must be a string");
-                        return -1;
-                }
-                if (v && v->type != HC_MAP && !hc_is_null(v)) {
-                        error_at(res, name, doc, sd->kids[i + 1]->start, HC_EXIT_INVALID,
-                                 "service '%s' is %s, not a mapping", k->text, type_name(v));
-                        return -1;
-                }
-        }
-        *services = sd;
-        return 0;
+	*services = NULL;
+	struct hc_node *root = doc->root;
+	if (!root || hc_is_null(root))
+		return 0;
+	if (root->type != HC_MAP) {
+		error_at(res, name, doc, root->start, HC_EXIT_INVALID,
+		         "not a compose file: the top level is %s, not a mapping", type_name(root));
+		return -1;
+	}
+	struct hc_node *key = NULL;
+	struct hc_node *s = hc_map_get(root, "services", &key);
+	if (!s || hc_is_null(s))
+		return 0;
+	struct hc_node *sd = hc_deref(s);
+	if (!sd || sd->type != HC_MAP) {
+		error_at(res, name, doc, s->start, HC_EXIT_INVALID,
+		         "not a compose file: 'services' is %s, not a mapping",
+		         type_name(sd ? sd : s));
+		return -1;
+	}
+	for (size_t i = 0; i + 1 < sd->nkids; i += 2) {
+		struct hc_node *k = sd->kids[i], *v = hc_deref(sd->kids[i + 1]);
+		if (k->type != HC_SCALAR) {
+			error_at(res, name, doc, k->start, HC_EXIT_INVALID,
+			         "a service name must be a string");
+			return -1;
+		}
+		if (v && v->type != HC_MAP && !hc_is_null(v)) {
+			error_at(res, name, doc, sd->kids[i + 1]->start, HC_EXIT_INVALID,
+			         "service '%s' is %s, not a mapping", k->text, type_name(v));
+			return -1;
+		}
+	}
+	*services = sd;
+	return 0;
 }
 
 static void run_transform(const struct hc_transform *t, const struct hc_tconf *tc, struct hc_run *r,
                           struct hc_node *services)
 {
-        struct hc_buf path = HC_BUF_INIT;
-        for (size_t i = 0; i + 1 < services->nkids; i += 2) {
-                struct hc_node *k = services->kids[i], *v = services->kids[i + 1];
-                if (hc_strlist_has(&tc->exclude, k->text))
-                        continue;
-                if (v->type == HC_ALIAS) {
-                        /* editing it would edit the anchor every user shares */
-                        continue;
-                }
-                path.len = 0;
-                hc_buf_adds(&path, "/services");
-                path_add(&path, k->text, k->len);
-                struct hc_service s = {.name = k->text, .key = k, .value = v, .path = path.data};
-                t->service(r, &s, tc->opts);
-        }
-        hc_buf_release(&path);
+	struct hc_buf path = HC_BUF_INIT;
+	for (size_t i = 0; i + 1 < services->nkids; i += 2) {
+		struct hc_node *k = services->kids[i], *v = services->kids[i + 1];
+		if (hc_strlist_has(&tc->exclude, k->text))
+			continue;
+		if (v->type == HC_ALIAS) {
+			/* editing it would edit the anchor every user shares */
+			continue;
+		}
+		path.len = 0;
+		hc_buf_adds(&path, "/services");
+		path_add(&path, k->text, k->len);
+		struct hc_service s = {.name = k->text, .key = k, .value = v, .path = path.data};
+		t->service(r, &s, tc->opts);
+	}
+	hc_buf_release(&path);
 }
 
 static void note_alias_services(struct hc_result *res, struct hc_node *services)
 {
-        for (size_t i = 0; i + 1 < services->nkids; i += 2)
-                if (services->kids[i + 1]->type == HC_ALIAS) {
-                        char msg[300];
-                        snprintf(msg, sizeof(msg),
-                                 "service \"%s\" is an alias of another node; not rewritten",
-                                 services->kids[i]->text);
-                        hc_findings_add(&res->findings, services->kids[i + 1]->start, HC_NOTE,
-                                        "engine", msg);
-                }
+	for (size_t i = 0; i + 1 < services->nkids; i += 2)
+		if (services->kids[i + 1]->type == HC_ALIAS) {
+			char msg[300];
+			snprintf(msg, sizeof(msg),
+			         "service \"%s\" is an alias of another node; not rewritten",
+			         services->kids[i]->text);
+			hc_findings_add(&res->findings, services->kids[i + 1]->start, HC_NOTE,
+			                "engine", msg);
+		}
 }
 
 void hc_process(const struct hc_config *cfg, const char *name, const char *text, size_t len,
                 struct hc_result *res)
 {
-        memset(res, 0, sizeof(*res));
-        hc_pieces_init(&res->pieces, len);
-        struct hc_doc orig;
-        struct hc_error e;
-        if (hc_doc_parse(&orig, text, len, &e) < 0) {
-                if (e.line)
-                        hc_buf_addf(&res->err, "%s:%d:%d: error: %s", name, e.line, e.col, e.msg);
-                else
-                        hc_buf_addf(&res->err, "%s: error: %s", name, e.msg);
-                res->code = HC_EXIT_INVALID;
-                return;
-        }
-        struct hc_node *services;
-        if (check_shape(res, name, &orig, &services) < 0) {
-                hc_doc_release(&orig);
-                return;
-        }
-        hc_buf_add(&res->out, text, len);
-        if (!services) {
-                hc_doc_release(&orig);
-                return;
-        }
-        note_alias_services(res, services);
+	memset(res, 0, sizeof(*res));
+	hc_pieces_init(&res->pieces, len);
+	struct hc_doc orig;
+	struct hc_error e;
+	if (hc_doc_parse(&orig, text, len, &e) < 0) {
+		if (e.line)
+			hc_buf_addf(&res->err, "%s:%d:%d: error: %s", name, e.line, e.col, e.msg);
+		else
+			hc_buf_addf(&res->err, "%s: error: %s", name, e.msg);
+		res->code = HC_EXIT_INVALID;
+		return;
+	}
+	struct hc_node *services;
+	if (check_shape(res, name, &orig, &services) < 0) {
+		hc_doc_release(&orig);
+		return;
+	}
+	hc_buf_add(&res->out, text, len);
+	if (!services) {
+		hc_doc_release(&orig);
+		return;
+	}
+	note_alias_services(res, services);
 
-        struct hc_strset declared = {0};
-        struct hc_doc cur = orig; /* shallow: orig is released once, at the end */
-        bool cur_is_orig = true;
-        struct hc_buf next = HC_BUF_INIT;
-        for (size_t ti = 0; ti < hc_ntransforms && res->code == HC_EXIT_OK; ti++) {
-                if (!cfg->t[ti].enabled)
-                        continue;
-                const struct hc_transform *t = hc_transforms[ti];
-                struct hc_run r = {
-                    .doc = &cur,
-                    .tid = t->id,
-                    .declared = &declared,
-                    .findings = &res->findings,
-                    .pieces = &res->pieces,
-                };
-                struct hc_node *svc = NULL;
-                struct hc_result scratch = {0};
-                check_shape(&scratch, name, &cur, &svc);
-                hc_buf_release(&scratch.err);
-                if (svc)
-                        run_transform(t, &cfg->t[ti], &r, svc);
-                res->changes += r.changes;
-                if (r.edits.n == 0) {
-                        hc_edits_clear(&r.edits);
-                        continue;
-                }
-                size_t bad;
-                if (hc_edits_apply(&r.edits, res->out.data, res->out.len, &next, &res->pieces,
-                                   &bad) < 0) {
-                        error_at(res, name, &orig,
-                                 hc_pieces_map_back(&res->pieces, r.edits.v[bad].start),
-                                 HC_EXIT_VERIFY,
-                                 "transform '%s' proposed overlapping edits; refused", t->id);
-                        hc_edits_clear(&r.edits);
-                        break;
-                }
-                hc_edits_clear(&r.edits);
-                struct hc_buf tmp = res->out;
-                res->out = next;
-                next = tmp;
-                if (!cur_is_orig)
-                        hc_doc_release(&cur);
-                cur_is_orig = false;
-                if (hc_doc_parse(&cur, res->out.data, res->out.len, &e) < 0) {
-                        cur_is_orig = true; /* nothing left to release */
-                        error_at(res, name, NULL, 0, HC_EXIT_VERIFY,
-                                 "transform '%s' produced text that does not parse (%d:%d: %s); "
-                                 "refused",
-                                 t->id, e.line, e.col, e.msg);
-                }
-        }
-        hc_buf_release(&next);
+	struct hc_strset declared = {0};
+	struct hc_doc cur = orig; /* shallow: orig is released once, at the end */
+	bool cur_is_orig = true;
+	struct hc_buf next = HC_BUF_INIT;
+	for (size_t ti = 0; ti < hc_ntransforms && res->code == HC_EXIT_OK; ti++) {
+		if (!cfg->t[ti].enabled)
+			continue;
+		const struct hc_transform *t = hc_transforms[ti];
+		struct hc_run r = {
+		    .doc = &cur,
+		    .tid = t->id,
+		    .declared = &declared,
+		    .findings = &res->findings,
+		    .pieces = &res->pieces,
+		};
+		struct hc_node *svc = NULL;
+		struct hc_result scratch = {0};
+		check_shape(&scratch, name, &cur, &svc);
+		hc_buf_release(&scratch.err);
+		if (svc)
+			run_transform(t, &cfg->t[ti], &r, svc);
+		res->changes += r.changes;
+		if (r.edits.n == 0) {
+			hc_edits_clear(&r.edits);
+			continue;
+		}
+		size_t bad;
+		if (hc_edits_apply(&r.edits, res->out.data, res->out.len, &next, &res->pieces,
+		                   &bad) < 0) {
+			error_at(res, name, &orig,
+			         hc_pieces_map_back(&res->pieces, r.edits.v[bad].start),
+			         HC_EXIT_VERIFY,
+			         "transform '%s' proposed overlapping edits; refused", t->id);
+			hc_edits_clear(&r.edits);
+			break;
+		}
+		hc_edits_clear(&r.edits);
+		struct hc_buf tmp = res->out;
+		res->out = next;
+		next = tmp;
+		if (!cur_is_orig)
+			hc_doc_release(&cur);
+		cur_is_orig = false;
+		if (hc_doc_parse(&cur, res->out.data, res->out.len, &e) < 0) {
+			cur_is_orig = true; /* nothing left to release */
+			error_at(res, name, NULL, 0, HC_EXIT_VERIFY,
+			         "transform '%s' produced text that does not parse (%d:%d: %s); "
+			         "refused",
+			         t->id, e.line, e.col, e.msg);
+		}
+	}
+	hc_buf_release(&next);
 
-        if (res->code == HC_EXIT_OK && !cur_is_orig) {
-                char *where = NULL;
-                const struct hc_node *at = NULL;
-                if (hc_verify(orig.root, cur.root, &declared, &where, &at) < 0) {
-                        error_at(res, name, &orig, at ? at->start : 0, HC_EXIT_VERIFY,
-                                 "the result would change the meaning at %s; refused to write",
-                                 where);
-                }
-                free(where);
-        }
-        if (!cur_is_orig)
-                hc_doc_release(&cur);
-        hc_doc_release(&orig);
-        hc_strset_release(&declared);
+	if (res->code == HC_EXIT_OK && !cur_is_orig) {
+		char *where = NULL;
+		const struct hc_node *at = NULL;
+		if (hc_verify(orig.root, cur.root, &declared, &where, &at) < 0) {
+			error_at(res, name, &orig, at ? at->start : 0, HC_EXIT_VERIFY,
+			         "the result would change the meaning at %s; refused to write",
+			         where);
+		}
+		free(where);
+	}
+	if (!cur_is_orig)
+		hc_doc_release(&cur);
+	hc_doc_release(&orig);
+	hc_strset_release(&declared);
 }
 
 void hc_result_release(struct hc_result *res)
 {
-        hc_buf_release(&res->out);
-        hc_buf_release(&res->err);
-        hc_findings_release(&res->findings);
-        hc_pieces_release(&res->pieces);
+	hc_buf_release(&res->out);
+	hc_buf_release(&res->err);
+	hc_findings_release(&res->findings);
+	hc_pieces_release(&res->pieces);
 }

@@ -14,21 +14,21 @@
 #include "run.h"
 
 enum hc_exit {
-        HC_EXIT_OK = 0,
-        HC_EXIT_CHANGES = 1, /* --check: work to do */
-        HC_EXIT_USAGE = 2,
-        HC_EXIT_INVALID = 3, /* input is not valid YAML or not a compose file */
-        HC_EXIT_IO = 4,
-        HC_EXIT_VERIFY = 5, /* the result would change meaning: refused */
+	HC_EXIT_OK = 0,
+	HC_EXIT_CHANGES = 1, /* --check: work to do */
+	HC_EXIT_USAGE = 2,
+	HC_EXIT_INVALID = 3, /* input is not valid YAML or not a compose file */
+	HC_EXIT_IO = 4,
+	HC_EXIT_VERIFY = 5, /* the result would change meaning: refused */
 };
 
 struct hc_result {
-        struct hc_buf out;           /* the new text (valid when code == OK) */
-        struct hc_findings findings; /* positions in the input */
-        struct hc_pieces pieces;     /* output bytes -> input bytes */
-        struct hc_buf err;           /* "FILE:LINE:COL: error: ..." when code != OK */
-        int code;
-        size_t changes; /* pending changes */
+	struct hc_buf out;           /* the new text (valid when code == OK) */
+	struct hc_findings findings; /* positions in the input */
+	struct hc_pieces pieces;     /* output bytes -> input bytes */
+	struct hc_buf err;           /* "FILE:LINE:COL: error: ..." when code != OK */
+	int code;
+	size_t changes; /* pending changes */
 };
 
 void hc_process(const struct hc_config *cfg, const char *name, const char *text, size_t len,

@@ -16,133 +16,133 @@
 
 static int read_fd(int fd, struct hc_buf *buf)
 {
-        for (;;) {
-                hc_buf_grow(buf, 65536);
-                ssize_t n = read(fd, buf->data + buf->len, buf->cap - buf->len - 1);
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -1;
-                }
-                if (n == 0)
-                        break;
-                buf->len += (size_t)n;
-        }
-        buf->data[buf->len] = '\0';
-        return 0;
+	for (;;) {
+		hc_buf_grow(buf, 65536);
+		ssize_t n = read(fd, buf->data + buf->len, buf->cap - buf->len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		buf->len += (size_t)n;
+	}
+	buf->data[buf->len] = '\0';
+	return 0;
 }
 
 int hc_read_file(const char *path, struct hc_buf *buf, struct hc_buf *err)
 {
-        if (!strcmp(path, "-")) {
-                if (read_fd(0, buf) < 0) {
-                        hc_buf_addf(err, "<stdin>: error: cannot read: %s", strerror(errno));
-                        return -1;
-                }
-                return 0;
-        }
-        int fd = open(path, O_RDONLY);
-        if (fd < 0) {
-                hc_buf_addf(err, "%s: error: cannot open: %s", path, strerror(errno));
-                return -1;
-        }
-        struct stat st;
-        if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-                close(fd);
-                hc_buf_addf(err, "%s: error: is a folder", path);
-                return -1;
-        }
-        int rc = read_fd(fd, buf);
-        int e = errno;
-        close(fd);
-        if (rc < 0) {
-                hc_buf_addf(err, "%s: error: cannot read: %s", path, strerror(e));
-                return -1;
-        }
-        return 0;
+	if (!strcmp(path, "-")) {
+		if (read_fd(0, buf) < 0) {
+			hc_buf_addf(err, "<stdin>: error: cannot read: %s", strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	int fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		hc_buf_addf(err, "%s: error: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		hc_buf_addf(err, "%s: error: is a folder", path);
+		return -1;
+	}
+	int rc = read_fd(fd, buf);
+	int e = errno;
+	close(fd);
+	if (rc < 0) {
+		hc_buf_addf(err, "%s: error: cannot read: %s", path, strerror(e));
+		return -1;
+	}
+	return 0;
 }
 
 static int write_all(int fd, const char *p, size_t n)
 {
-        while (n) {
-                ssize_t w = write(fd, p, n);
-                if (w < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -1;
-                }
-                p += w;
-                n -= (size_t)w;
-        }
-        return 0;
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
 }
 
 int hc_write_atomic(const char *path, const char *data, size_t len, struct hc_buf *err)
 {
-        char *real = realpath(path, NULL);
-        if (!real) {
-                hc_buf_addf(err, "%s: error: cannot resolve path: %s", path, strerror(errno));
-                return -1;
-        }
-        struct stat st;
-        if (stat(real, &st) < 0) {
-                hc_buf_addf(err, "%s: error: cannot stat: %s", path, strerror(errno));
-                free(real);
-                return -1;
-        }
-        const char *slash = strrchr(real, '/');
-        size_t dirlen = slash ? (size_t)(slash - real) : 0;
-        struct hc_buf tmp = HC_BUF_INIT;
-        hc_buf_add(&tmp, real, dirlen);
-        hc_buf_addf(&tmp, "/.%s.hardcompose-XXXXXX", slash ? slash + 1 : real);
-        int fd = mkstemp(tmp.data);
-        const char *step = "create a temporary file beside it";
-        int e = 0;
-        if (fd < 0) {
-                e = errno;
-                goto fail_nofile;
-        }
-        step = "write the temporary file";
-        if (write_all(fd, data, len) < 0)
-                goto fail;
-        step = "give the temporary file the original mode";
-        if (fchmod(fd, st.st_mode & 07777) < 0)
-                goto fail;
-        if (fchown(fd, st.st_uid, st.st_gid) < 0) {
-                /* not allowed for other owners: keep ours */
-        }
-        step = "fsync the temporary file";
-        if (fsync(fd) < 0)
-                goto fail;
-        step = "close the temporary file";
-        if (close(fd) < 0) {
-                fd = -1;
-                goto fail;
-        }
-        fd = -1;
-        step = "rename the temporary file over it";
-        if (rename(tmp.data, real) < 0)
-                goto fail;
-        {
-                char *dir = hc_xstrndup(real, dirlen ? dirlen : 1);
-                int dfd = open(dir, O_RDONLY | O_DIRECTORY);
-                if (dfd >= 0) {
-                        fsync(dfd);
-                        close(dfd);
-                }
-                free(dir);
-        }
-        hc_buf_release(&tmp);
-        free(real);
-        return 0;
+	char *real = realpath(path, NULL);
+	if (!real) {
+		hc_buf_addf(err, "%s: error: cannot resolve path: %s", path, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (stat(real, &st) < 0) {
+		hc_buf_addf(err, "%s: error: cannot stat: %s", path, strerror(errno));
+		free(real);
+		return -1;
+	}
+	const char *slash = strrchr(real, '/');
+	size_t dirlen = slash ? (size_t)(slash - real) : 0;
+	struct hc_buf tmp = HC_BUF_INIT;
+	hc_buf_add(&tmp, real, dirlen);
+	hc_buf_addf(&tmp, "/.%s.hardcompose-XXXXXX", slash ? slash + 1 : real);
+	int fd = mkstemp(tmp.data);
+	const char *step = "create a temporary file beside it";
+	int e = 0;
+	if (fd < 0) {
+		e = errno;
+		goto fail_nofile;
+	}
+	step = "write the temporary file";
+	if (write_all(fd, data, len) < 0)
+		goto fail;
+	step = "give the temporary file the original mode";
+	if (fchmod(fd, st.st_mode & 07777) < 0)
+		goto fail;
+	if (fchown(fd, st.st_uid, st.st_gid) < 0) {
+		/* not allowed for other owners: keep ours */
+	}
+	step = "fsync the temporary file";
+	if (fsync(fd) < 0)
+		goto fail;
+	step = "close the temporary file";
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	step = "rename the temporary file over it";
+	if (rename(tmp.data, real) < 0)
+		goto fail;
+	{
+		char *dir = hc_xstrndup(real, dirlen ? dirlen : 1);
+		int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+		free(dir);
+	}
+	hc_buf_release(&tmp);
+	free(real);
+	return 0;
 fail:
-        e = errno;
-        if (fd >= 0)
-                close(fd);
-        unlink(tmp.data);
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp.data);
 fail_nofile:
-        hc_buf_addf(err, "%s: error: cannot %s: %s", path, step, strerror(e));
-        hc_buf_release(&tmp);
-        free(real);
-        return -1;
+	hc_buf_addf(err, "%s: error: cannot %s: %s", path, step, strerror(e));
+	hc_buf_release(&tmp);
+	free(real);
+	return -1;
 }

@@ -5,13 +5,13 @@
 
 int main(int argc, char **argv)
 {
-        struct hc_cli cli;
-        int code;
-        if (hc_cli_parse(&cli, argc, argv, &code) < 0) {
-                hc_cli_release(&cli);
-                return code;
-        }
-        code = hc_cli_run(&cli);
-        hc_cli_release(&cli);
-        return code;
+	struct hc_cli cli;
+	int code;
+	if (hc_cli_parse(&cli, argc, argv, &code) < 0) {
+		hc_cli_release(&cli);
+		return code;
+	}
+	code = hc_cli_run(&cli);
+	hc_cli_release(&cli);
+	return code;
 }

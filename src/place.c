@@ -16,174 +16,174 @@
 
 static struct hc_val *val_new(enum hc_val_type t)
 {
-        struct hc_val *v = hc_xcalloc(1, sizeof(*v));
-        v->type = t;
-        return v;
+	struct hc_val *v = hc_xcalloc(1, sizeof(*v));
+	v->type = t;
+	return v;
 }
 
 struct hc_val *hc_val_raw(const char *text)
 {
-        struct hc_val *v = val_new(HC_VAL_SCALAR);
-        v->text = hc_xstrdup(text);
-        return v;
+	struct hc_val *v = val_new(HC_VAL_SCALAR);
+	v->text = hc_xstrdup(text);
+	return v;
 }
 
 static bool is_number_like(const char *s)
 {
-        /* ints, floats, octal/hex, sexagesimal (1.1), with optional sign */
-        const char *p = s;
-        if (*p == '+' || *p == '-')
-                p++;
-        if (!*p)
-                return false;
-        if (*p == '.' && (!strcmp(p, ".inf") || !strcmp(p, ".Inf") || !strcmp(p, ".INF") ||
-                          !strcmp(p, ".nan") || !strcmp(p, ".NaN") || !strcmp(p, ".NAN")))
-                return true;
-        bool digit = false;
-        for (; *p; p++) {
-                if (*p >= '0' && *p <= '9')
-                        digit = true;
-                else if (!strchr("._:xXoObBeEabcdefABCDEF+-", *p))
-                        return false;
-        }
-        return digit && (s[0] == '+' || s[0] == '-' || s[0] == '.' || (s[0] >= '0' && s[0] <= '9'));
+	/* ints, floats, octal/hex, sexagesimal (1.1), with optional sign */
+	const char *p = s;
+	if (*p == '+' || *p == '-')
+		p++;
+	if (!*p)
+		return false;
+	if (*p == '.' && (!strcmp(p, ".inf") || !strcmp(p, ".Inf") || !strcmp(p, ".INF") ||
+	                  !strcmp(p, ".nan") || !strcmp(p, ".NaN") || !strcmp(p, ".NAN")))
+		return true;
+	bool digit = false;
+	for (; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digit = true;
+		else if (!strchr("._:xXoObBeEabcdefABCDEF+-", *p))
+			return false;
+	}
+	return digit && (s[0] == '+' || s[0] == '-' || s[0] == '.' || (s[0] >= '0' && s[0] <= '9'));
 }
 
 bool hc_needs_quotes(const char *s)
 {
-        static const char *const words[] = {
-            "y",  "Y",    "yes",  "Yes",  "YES",   "n",     "N",     "no", "No",
-            "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On",
-            "ON", "off",  "Off",  "OFF",  "null",  "Null",  "NULL",  "~",  NULL,
-        };
-        if (!*s)
-                return true;
-        for (size_t i = 0; words[i]; i++)
-                if (!strcmp(s, words[i]))
-                        return true;
-        if (is_number_like(s))
-                return true;
-        if (strchr("-?:,[]{}#&*!|>'\"%@`= ", s[0]) || s[strlen(s) - 1] == ' ' ||
-            s[strlen(s) - 1] == ':')
-                return true;
-        if (strstr(s, ": ") || strstr(s, " #") || strchr(s, '\n') || strchr(s, '\t') ||
-            strchr(s, '\r'))
-                return true;
-        return false;
+	static const char *const words[] = {
+	    "y",  "Y",    "yes",  "Yes",  "YES",   "n",     "N",     "no", "No",
+	    "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On",
+	    "ON", "off",  "Off",  "OFF",  "null",  "Null",  "NULL",  "~",  NULL,
+	};
+	if (!*s)
+		return true;
+	for (size_t i = 0; words[i]; i++)
+		if (!strcmp(s, words[i]))
+			return true;
+	if (is_number_like(s))
+		return true;
+	if (strchr("-?:,[]{}#&*!|>'\"%@`= ", s[0]) || s[strlen(s) - 1] == ' ' ||
+	    s[strlen(s) - 1] == ':')
+		return true;
+	if (strstr(s, ": ") || strstr(s, " #") || strchr(s, '\n') || strchr(s, '\t') ||
+	    strchr(s, '\r'))
+		return true;
+	return false;
 }
 
 struct hc_val *hc_val_str(const char *text)
 {
-        if (!hc_needs_quotes(text))
-                return hc_val_raw(text);
-        struct hc_buf b = HC_BUF_INIT;
-        hc_buf_addc(&b, '"');
-        for (const char *p = text; *p; p++) {
-                switch (*p) {
-                case '"':
-                        hc_buf_adds(&b, "\\\"");
-                        break;
-                case '\\':
-                        hc_buf_adds(&b, "\\\\");
-                        break;
-                case '\n':
-                        hc_buf_adds(&b, "\\n");
-                        break;
-                case '\t':
-                        hc_buf_adds(&b, "\\t");
-                        break;
-                case '\r':
-                        hc_buf_adds(&b, "\\r");
-                        break;
-                default:
-                        hc_buf_addc(&b, *p);
-                }
-        }
-        hc_buf_addc(&b, '"');
-        struct hc_val *v = val_new(HC_VAL_SCALAR);
-        v->text = hc_buf_detach(&b, NULL);
-        return v;
+	if (!hc_needs_quotes(text))
+		return hc_val_raw(text);
+	struct hc_buf b = HC_BUF_INIT;
+	hc_buf_addc(&b, '"');
+	for (const char *p = text; *p; p++) {
+		switch (*p) {
+		case '"':
+			hc_buf_adds(&b, "\\\"");
+			break;
+		case '\\':
+			hc_buf_adds(&b, "\\\\");
+			break;
+		case '\n':
+			hc_buf_adds(&b, "\\n");
+			break;
+		case '\t':
+			hc_buf_adds(&b, "\\t");
+			break;
+		case '\r':
+			hc_buf_adds(&b, "\\r");
+			break;
+		default:
+			hc_buf_addc(&b, *p);
+		}
+	}
+	hc_buf_addc(&b, '"');
+	struct hc_val *v = val_new(HC_VAL_SCALAR);
+	v->text = hc_buf_detach(&b, NULL);
+	return v;
 }
 
 struct hc_val *hc_val_seq(void)
 {
-        return val_new(HC_VAL_SEQ);
+	return val_new(HC_VAL_SEQ);
 }
 
 struct hc_val *hc_val_map(void)
 {
-        return val_new(HC_VAL_MAP);
+	return val_new(HC_VAL_MAP);
 }
 
 static void val_grow(struct hc_val *v)
 {
-        if (v->n < v->cap)
-                return;
-        v->cap = v->cap ? v->cap * 2 : 4;
-        v->kids = hc_xrealloc(v->kids, v->cap * sizeof(*v->kids));
-        v->keys = hc_xrealloc(v->keys, v->cap * sizeof(*v->keys));
+	if (v->n < v->cap)
+		return;
+	v->cap = v->cap ? v->cap * 2 : 4;
+	v->kids = hc_xrealloc(v->kids, v->cap * sizeof(*v->kids));
+	v->keys = hc_xrealloc(v->keys, v->cap * sizeof(*v->keys));
 }
 
 struct hc_val *hc_val_push(struct hc_val *seq, struct hc_val *kid)
 {
-        val_grow(seq);
-        seq->keys[seq->n] = NULL;
-        seq->kids[seq->n++] = kid;
-        return seq;
+	val_grow(seq);
+	seq->keys[seq->n] = NULL;
+	seq->kids[seq->n++] = kid;
+	return seq;
 }
 
 struct hc_val *hc_val_put(struct hc_val *map, const char *key, struct hc_val *kid)
 {
-        val_grow(map);
-        map->keys[map->n] = hc_xstrdup(key);
-        map->kids[map->n++] = kid;
-        return map;
+	val_grow(map);
+	map->keys[map->n] = hc_xstrdup(key);
+	map->kids[map->n++] = kid;
+	return map;
 }
 
 void hc_val_free(struct hc_val *v)
 {
-        if (!v)
-                return;
-        for (size_t i = 0; i < v->n; i++) {
-                free(v->keys[i]);
-                hc_val_free(v->kids[i]);
-        }
-        free(v->keys);
-        free(v->kids);
-        free(v->text);
-        free(v);
+	if (!v)
+		return;
+	for (size_t i = 0; i < v->n; i++) {
+		free(v->keys[i]);
+		hc_val_free(v->kids[i]);
+	}
+	free(v->keys);
+	free(v->kids);
+	free(v->text);
+	free(v);
 }
 
 /* Writes v in flow style; in_flow says whether it sits inside brackets. */
 static void render_flow(struct hc_buf *b, const struct hc_val *v, bool in_flow)
 {
-        switch (v->type) {
-        case HC_VAL_SCALAR:
-                /* older YAML readers (libyaml, go-yaml v2) reject ':' inside a
-                 * plain scalar in flow context: quote it there */
-                if (in_flow && strchr(v->text, ':') && v->text[0] != '"' && v->text[0] != '\'') {
-                        hc_buf_addc(b, '"');
-                        hc_buf_adds(b, v->text);
-                        hc_buf_addc(b, '"');
-                } else {
-                        hc_buf_adds(b, v->text);
-                }
-                return;
-        case HC_VAL_SEQ:
-        case HC_VAL_MAP:
-                hc_buf_addc(b, v->type == HC_VAL_SEQ ? '[' : '{');
-                for (size_t i = 0; i < v->n; i++) {
-                        if (i)
-                                hc_buf_adds(b, ", ");
-                        if (v->type == HC_VAL_MAP) {
-                                hc_buf_adds(b, v->keys[i]);
-                                hc_buf_adds(b, ": ");
-                        }
-                        render_flow(b, v->kids[i], true);
-                }
-                hc_buf_addc(b, v->type == HC_VAL_SEQ ? ']' : '}');
-                return;
-        }
+	switch (v->type) {
+	case HC_VAL_SCALAR:
+		/* older YAML readers (libyaml, go-yaml v2) reject ':' inside a
+		 * plain scalar in flow context: quote it there */
+		if (in_flow && strchr(v->text, ':') && v->text[0] != '"' && v->text[0] != '\'') {
+			hc_buf_addc(b, '"');
+			hc_buf_adds(b, v->text);
+			hc_buf_addc(b, '"');
+		} else {
+			hc_buf_adds(b, v->text);
+		}
+		return;
+	case HC_VAL_SEQ:
+	case HC_VAL_MAP:
+		hc_buf_addc(b, v->type == HC_VAL_SEQ ? '[' : '{');
+		for (size_t i = 0; i < v->n; i++) {
+			if (i)
+				hc_buf_adds(b, ", ");
+			if (v->type == HC_VAL_MAP) {
+				hc_buf_adds(b, v->keys[i]);
+				hc_buf_adds(b, ": ");
+			}
+			render_flow(b, v->kids[i], true);
+		}
+		hc_buf_addc(b, v->type == HC_VAL_SEQ ? ']' : '}');
+		return;
+	}
 }
 
 static void render_children(struct hc_buf *b, const struct hc_style *st, const struct hc_val *v,
@@ -196,36 +196,36 @@ static void render_item(struct hc_buf *b, const struct hc_style *st, const struc
 static void render_pair(struct hc_buf *b, const struct hc_style *st, const char *key,
                         const struct hc_val *v, size_t col)
 {
-        hc_buf_adds(b, key);
-        hc_buf_addc(b, ':');
-        if (v->type == HC_VAL_SCALAR || v->n == 0) {
-                hc_buf_addc(b, ' ');
-                render_flow(b, v, false);
-                hc_buf_adds(b, st->eol);
-                return;
-        }
-        hc_buf_adds(b, st->eol);
-        render_children(b, st, v, col);
+	hc_buf_adds(b, key);
+	hc_buf_addc(b, ':');
+	if (v->type == HC_VAL_SCALAR || v->n == 0) {
+		hc_buf_addc(b, ' ');
+		render_flow(b, v, false);
+		hc_buf_adds(b, st->eol);
+		return;
+	}
+	hc_buf_adds(b, st->eol);
+	render_children(b, st, v, col);
 }
 
 /* Writes the entries of a block collection owned by a key at column col. */
 static void render_children(struct hc_buf *b, const struct hc_style *st, const struct hc_val *v,
                             size_t col)
 {
-        if (v->type == HC_VAL_MAP) {
-                size_t c = col + (size_t)st->indent;
-                for (size_t i = 0; i < v->n; i++) {
-                        hc_buf_spaces(b, c);
-                        render_pair(b, st, v->keys[i], v->kids[i], c);
-                }
-                return;
-        }
-        size_t c = col + (size_t)st->seq_indent;
-        for (size_t i = 0; i < v->n; i++) {
-                const struct hc_val *it = v->kids[i];
-                hc_buf_spaces(b, c);
-                render_item(b, st, it, c);
-        }
+	if (v->type == HC_VAL_MAP) {
+		size_t c = col + (size_t)st->indent;
+		for (size_t i = 0; i < v->n; i++) {
+			hc_buf_spaces(b, c);
+			render_pair(b, st, v->keys[i], v->kids[i], c);
+		}
+		return;
+	}
+	size_t c = col + (size_t)st->seq_indent;
+	for (size_t i = 0; i < v->n; i++) {
+		const struct hc_val *it = v->kids[i];
+		hc_buf_spaces(b, c);
+		render_item(b, st, it, c);
+	}
 }
 
 /*
@@ -235,67 +235,84 @@ static void render_children(struct hc_buf *b, const struct hc_style *st, const s
  */
 static size_t line_after(const struct hc_doc *d, size_t content_end, size_t min_col, bool *at_eof)
 {
-        const char *t = d->text;
-        size_t p = content_end;
-        *at_eof = false;
-        if (!(p > 0 && t[p - 1] == '\n')) {
-                while (p < d->len && t[p] != '\n')
-                        p++;
-                if (p == d->len) {
-                        *at_eof = true;
-                        return p;
-                }
-                p++;
-        }
-        for (;;) {
-                size_t q = p;
-                while (q < d->len && t[q] == ' ')
-                        q++;
-                if (q >= d->len || t[q] != '#' || q - p < min_col)
-                        return p;
-                while (q < d->len && t[q] != '\n')
-                        q++;
-                if (q == d->len) {
-                        *at_eof = true;
-                        return q;
-                }
-                p = q + 1;
-        }
+	const char *t = d->text;
+	size_t p = content_end;
+	*at_eof = false;
+	if (!(p > 0 && t[p - 1] == '\n')) {
+		while (p < d->len && t[p] != '\n')
+			p++;
+		if (p == d->len) {
+			*at_eof = true;
+			return p;
+		}
+		p++;
+	}
+	for (;;) {
+		size_t q = p;
+		while (q < d->len && t[q] == ' ')
+			q++;
+		if (q >= d->len || t[q] != '#' || q - p < min_col)
+			return p;
+		while (q < d->len && t[q] != '\n')
+			q++;
+		if (q == d->len) {
+			*at_eof = true;
+			return q;
+		}
+		p = q + 1;
+	}
 }
 
 /*
- * The alternative to appending at the end of a file that has no final
- * newline (which would rewrite its last line): the start of the line after
- * the owner key's line, so new entries come first. Returns 0 when the
- * collection's first entry is on the owner key's line (no such place).
+ * Where new entries go instead of the end of a file that has no final
+ * newline, when that last line is the user's (appending would rewrite it):
+ * before the collection's last entry and the comment lines right above it,
+ * so entries added one after another keep their order. Returns 0 when there
+ * is no such place (the last entry does not start its own line).
  */
-static size_t line_after_owner(const struct hc_doc *d, const struct hc_node *owner_key,
-                               const struct hc_node *first)
+static size_t line_before_last(const struct hc_run *r, const struct hc_node *coll, size_t col)
 {
-        if (!owner_key ||
-            hc_line_start(d->text, owner_key->start) == hc_line_start(d->text, first->start))
-                return 0;
-        size_t p = owner_key->end;
-        while (p < d->len && d->text[p] != '\n')
-                p++;
-        return p < d->len ? p + 1 : 0;
+	const struct hc_doc *d = r->doc;
+	size_t end = hc_node_content_end(d, coll);
+	if (end > 0 && hc_pieces_is_inserted(r->pieces, end - 1))
+		return 0; /* our own line: appending touches nothing of the user's */
+	const struct hc_node *last =
+		coll->type == HC_MAP ? coll->kids[coll->nkids - 2] : coll->kids[coll->nkids - 1];
+	size_t p = hc_line_start(d->text, last->start);
+	size_t first = coll->type == HC_MAP ? p + col : p + col + 2;
+	if (coll->type == HC_MAP ? last->start != first
+				 : (last->start < first || d->text[p + col] != '-'))
+		return 0;
+	for (size_t k = p; k < p + col; k++)
+		if (d->text[k] != ' ')
+			return 0; /* e.g. `- key:` of a sequence item */
+	/* comment lines right above belong to the last entry */
+	while (p > 0) {
+		size_t q = hc_line_start(d->text, p - 1), k = q;
+		while (k < p && d->text[k] == ' ')
+			k++;
+		if (d->text[k] != '#' || k - q < col)
+			break;
+		p = q;
+	}
+	return p;
 }
 
 /* Inserts rendered lines (each ending in EOL) at a line position. */
 static void insert_lines(struct hc_run *r, size_t pos, bool at_eof, struct hc_buf *lines)
 {
-        const struct hc_style *st = &r->doc->style;
-        if (at_eof) {
-                /* keep the file's missing final newline: separator first */
-                size_t el = strlen(st->eol);
-                struct hc_buf b = HC_BUF_INIT;
-                hc_buf_adds(&b, st->eol);
-                hc_buf_add(&b, lines->data, lines->len - el);
-                hc_edits_add(&r->edits, pos, pos, b.data, b.len);
-                hc_buf_release(&b);
-        } else {
-                hc_edits_add(&r->edits, pos, pos, lines->data, lines->len);
-        }
+	const struct hc_style *st = &r->doc->style;
+	if (at_eof) {
+		/* keep the file's missing final newline: separator first */
+		size_t el = strlen(st->eol);
+		struct hc_buf b = HC_BUF_INIT;
+		hc_buf_adds(&b, st->eol);
+		hc_buf_add(&b, lines->data, lines->len - el);
+		hc_edits_add(&r->edits, pos, pos, b.data, b.len);
+		hc_buf_release(&b);
+	} else {
+		hc_edits_add(&r->edits, pos, pos, lines->data, lines->len);
+	}
 }
 
 /*
@@ -305,21 +322,21 @@ static void insert_lines(struct hc_run *r, size_t pos, bool at_eof, struct hc_bu
 static int fill_null(struct hc_run *r, struct hc_node *owner_key, struct hc_node *val,
                      struct hc_buf *lines, size_t child_col)
 {
-        const struct hc_doc *d = r->doc;
-        if (!owner_key || (owner_key->parent && owner_key->parent->flow) || val->tag || val->anchor)
-                return -1;
-        if (hc_line_start(d->text, owner_key->start) != hc_line_start(d->text, val->start))
-                return -1;
-        if (!val->empty) {
-                size_t s = val->start;
-                while (s > 0 && d->text[s - 1] == ' ')
-                        s--;
-                hc_edits_add(&r->edits, s, val->end, "", 0);
-        }
-        bool at_eof;
-        size_t pos = line_after(d, val->empty ? owner_key->end : val->end, child_col, &at_eof);
-        insert_lines(r, pos, at_eof, lines);
-        return 0;
+	const struct hc_doc *d = r->doc;
+	if (!owner_key || (owner_key->parent && owner_key->parent->flow) || val->tag || val->anchor)
+		return -1;
+	if (hc_line_start(d->text, owner_key->start) != hc_line_start(d->text, val->start))
+		return -1;
+	if (!val->empty) {
+		size_t s = val->start;
+		while (s > 0 && d->text[s - 1] == ' ')
+			s--;
+		hc_edits_add(&r->edits, s, val->end, "", 0);
+	}
+	bool at_eof;
+	size_t pos = line_after(d, val->empty ? owner_key->end : val->end, child_col, &at_eof);
+	insert_lines(r, pos, at_eof, lines);
+	return 0;
 }
 
 /* Writes `- item` + EOL for a sequence entry whose dash sits at column col;
@@ -327,115 +344,115 @@ static int fill_null(struct hc_run *r, struct hc_node *owner_key, struct hc_node
 static void render_item(struct hc_buf *b, const struct hc_style *st, const struct hc_val *item,
                         size_t col)
 {
-        hc_buf_adds(b, "- ");
-        if (item->type == HC_VAL_MAP && item->n) {
-                for (size_t k = 0; k < item->n; k++) {
-                        if (k)
-                                hc_buf_spaces(b, col + 2);
-                        render_pair(b, st, item->keys[k], item->kids[k], col + 2);
-                }
-        } else {
-                render_flow(b, item, false);
-                hc_buf_adds(b, st->eol);
-        }
+	hc_buf_adds(b, "- ");
+	if (item->type == HC_VAL_MAP && item->n) {
+		for (size_t k = 0; k < item->n; k++) {
+			if (k)
+				hc_buf_spaces(b, col + 2);
+			render_pair(b, st, item->keys[k], item->kids[k], col + 2);
+		}
+	} else {
+		render_flow(b, item, false);
+		hc_buf_adds(b, st->eol);
+	}
 }
 
 int hc_add_pair(struct hc_run *r, struct hc_node *owner_key, struct hc_node *map, const char *key,
                 const struct hc_val *v)
 {
-        const struct hc_doc *d = r->doc;
-        if (!map)
-                return -1;
-        if (map->type == HC_SCALAR) {
-                if (!hc_is_null(map) || !owner_key)
-                        return -1;
-                size_t c = hc_col(d->text, owner_key->start) + (size_t)d->style.indent;
-                struct hc_buf b = HC_BUF_INIT;
-                hc_buf_spaces(&b, c);
-                render_pair(&b, &d->style, key, v, c);
-                int rc = fill_null(r, owner_key, map, &b, c);
-                hc_buf_release(&b);
-                return rc;
-        }
-        if (map->type != HC_MAP)
-                return -1;
-        struct hc_buf b = HC_BUF_INIT;
-        if (map->flow) {
-                if (map->nkids == 0) {
-                        hc_buf_adds(&b, key);
-                        hc_buf_adds(&b, ": ");
-                        render_flow(&b, v, true);
-                        hc_edits_add(&r->edits, map->start + 1, map->start + 1, b.data, b.len);
-                } else {
-                        hc_buf_adds(&b, ", ");
-                        hc_buf_adds(&b, key);
-                        hc_buf_adds(&b, ": ");
-                        render_flow(&b, v, true);
-                        size_t at = hc_node_content_end(d, map->kids[map->nkids - 1]);
-                        hc_edits_add(&r->edits, at, at, b.data, b.len);
-                }
-                hc_buf_release(&b);
-                return 0;
-        }
-        if (map->nkids == 0) {
-                hc_buf_release(&b);
-                return -1;
-        }
-        size_t col = hc_col(d->text, map->kids[0]->start);
-        bool at_eof;
-        size_t pos = line_after(d, hc_node_content_end(d, map), col, &at_eof);
-        size_t top = at_eof ? line_after_owner(d, owner_key, map->kids[0]) : 0;
-        if (top)
-                pos = top, at_eof = false;
-        hc_buf_spaces(&b, col);
-        render_pair(&b, &d->style, key, v, col);
-        insert_lines(r, pos, at_eof, &b);
-        hc_buf_release(&b);
-        return 0;
+	const struct hc_doc *d = r->doc;
+	if (!map)
+		return -1;
+	if (map->type == HC_SCALAR) {
+		if (!hc_is_null(map) || !owner_key)
+			return -1;
+		size_t c = hc_col(d->text, owner_key->start) + (size_t)d->style.indent;
+		struct hc_buf b = HC_BUF_INIT;
+		hc_buf_spaces(&b, c);
+		render_pair(&b, &d->style, key, v, c);
+		int rc = fill_null(r, owner_key, map, &b, c);
+		hc_buf_release(&b);
+		return rc;
+	}
+	if (map->type != HC_MAP)
+		return -1;
+	struct hc_buf b = HC_BUF_INIT;
+	if (map->flow) {
+		if (map->nkids == 0) {
+			hc_buf_adds(&b, key);
+			hc_buf_adds(&b, ": ");
+			render_flow(&b, v, true);
+			hc_edits_add(&r->edits, map->start + 1, map->start + 1, b.data, b.len);
+		} else {
+			hc_buf_adds(&b, ", ");
+			hc_buf_adds(&b, key);
+			hc_buf_adds(&b, ": ");
+			render_flow(&b, v, true);
+			size_t at = hc_node_content_end(d, map->kids[map->nkids - 1]);
+			hc_edits_add(&r->edits, at, at, b.data, b.len);
+		}
+		hc_buf_release(&b);
+		return 0;
+	}
+	if (map->nkids == 0) {
+		hc_buf_release(&b);
+		return -1;
+	}
+	size_t col = hc_col(d->text, map->kids[0]->start);
+	bool at_eof;
+	size_t pos = line_after(d, hc_node_content_end(d, map), col, &at_eof);
+	size_t top = at_eof ? line_before_last(r, map, col) : 0;
+	if (top)
+		pos = top, at_eof = false;
+	hc_buf_spaces(&b, col);
+	render_pair(&b, &d->style, key, v, col);
+	insert_lines(r, pos, at_eof, &b);
+	hc_buf_release(&b);
+	return 0;
 }
 
 int hc_seq_append(struct hc_run *r, struct hc_node *owner_key, struct hc_node *seq,
                   const struct hc_val *item)
 {
-        const struct hc_doc *d = r->doc;
-        if (!seq)
-                return -1;
-        if (seq->type == HC_SCALAR) {
-                if (!hc_is_null(seq) || !owner_key)
-                        return -1;
-                size_t c = hc_col(d->text, owner_key->start) + (size_t)d->style.seq_indent;
-                struct hc_buf b = HC_BUF_INIT;
-                hc_buf_spaces(&b, c);
-                render_item(&b, &d->style, item, c);
-                int rc = fill_null(r, owner_key, seq, &b, c);
-                hc_buf_release(&b);
-                return rc;
-        }
-        if (seq->type != HC_SEQ)
-                return -1;
-        struct hc_buf b = HC_BUF_INIT;
-        if (seq->flow) {
-                if (seq->nkids == 0) {
-                        render_flow(&b, item, true);
-                        hc_edits_add(&r->edits, seq->start + 1, seq->start + 1, b.data, b.len);
-                } else {
-                        hc_buf_adds(&b, ", ");
-                        render_flow(&b, item, true);
-                        size_t at = hc_node_content_end(d, seq->kids[seq->nkids - 1]);
-                        hc_edits_add(&r->edits, at, at, b.data, b.len);
-                }
-                hc_buf_release(&b);
-                return 0;
-        }
-        size_t col = hc_col(d->text, seq->start);
-        bool at_eof;
-        size_t pos = line_after(d, hc_node_content_end(d, seq), col, &at_eof);
-        size_t top = at_eof ? line_after_owner(d, owner_key, seq) : 0;
-        if (top)
-                pos = top, at_eof = false;
-        hc_buf_spaces(&b, col);
-        render_item(&b, &d->style, item, col);
-        insert_lines(r, pos, at_eof, &b);
-        hc_buf_release(&b);
-        return 0;
+	const struct hc_doc *d = r->doc;
+	if (!seq)
+		return -1;
+	if (seq->type == HC_SCALAR) {
+		if (!hc_is_null(seq) || !owner_key)
+			return -1;
+		size_t c = hc_col(d->text, owner_key->start) + (size_t)d->style.seq_indent;
+		struct hc_buf b = HC_BUF_INIT;
+		hc_buf_spaces(&b, c);
+		render_item(&b, &d->style, item, c);
+		int rc = fill_null(r, owner_key, seq, &b, c);
+		hc_buf_release(&b);
+		return rc;
+	}
+	if (seq->type != HC_SEQ)
+		return -1;
+	struct hc_buf b = HC_BUF_INIT;
+	if (seq->flow) {
+		if (seq->nkids == 0) {
+			render_flow(&b, item, true);
+			hc_edits_add(&r->edits, seq->start + 1, seq->start + 1, b.data, b.len);
+		} else {
+			hc_buf_adds(&b, ", ");
+			render_flow(&b, item, true);
+			size_t at = hc_node_content_end(d, seq->kids[seq->nkids - 1]);
+			hc_edits_add(&r->edits, at, at, b.data, b.len);
+		}
+		hc_buf_release(&b);
+		return 0;
+	}
+	size_t col = hc_col(d->text, seq->start);
+	bool at_eof;
+	size_t pos = line_after(d, hc_node_content_end(d, seq), col, &at_eof);
+	size_t top = at_eof ? line_before_last(r, seq, col) : 0;
+	if (top)
+		pos = top, at_eof = false;
+	hc_buf_spaces(&b, col);
+	render_item(&b, &d->style, item, col);
+	insert_lines(r, pos, at_eof, &b);
+	hc_buf_release(&b);
+	return 0;
 }

@@ -15,11 +15,11 @@
 enum hc_val_type { HC_VAL_SCALAR, HC_VAL_SEQ, HC_VAL_MAP };
 
 struct hc_val {
-        enum hc_val_type type;
-        char *text;           /* scalar, as it must be written (quoted if needed) */
-        char **keys;          /* map keys */
-        struct hc_val **kids; /* seq items or map values */
-        size_t n, cap;
+	enum hc_val_type type;
+	char *text;           /* scalar, as it must be written (quoted if needed) */
+	char **keys;          /* map keys */
+	struct hc_val **kids; /* seq items or map values */
+	size_t n, cap;
 };
 
 /* A plain scalar written as given. */

@@ -13,36 +13,36 @@
 
 static void list_free(struct hc_strlist *l)
 {
-        for (size_t i = 0; i < l->n; i++)
-                free(l->v[i]);
-        free(l->v);
-        l->v = NULL;
-        l->n = 0;
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
 }
 
 static void list_push(struct hc_strlist *l, const char *s, size_t n)
 {
-        l->v = hc_xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
-        l->v[l->n++] = hc_xstrndup(s, n);
+	l->v = hc_xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	l->v[l->n++] = hc_xstrndup(s, n);
 }
 
 /* Comma-separated list from a string. */
 static void list_parse(struct hc_strlist *l, const char *s)
 {
-        list_free(l);
-        while (*s) {
-                const char *e = strchr(s, ',');
-                size_t n = e ? (size_t)(e - s) : strlen(s);
-                while (n && *s == ' ')
-                        s++, n--;
-                while (n && s[n - 1] == ' ')
-                        n--;
-                if (n)
-                        list_push(l, s, n);
-                if (!e)
-                        break;
-                s = e + 1;
-        }
+	list_free(l);
+	while (*s) {
+		const char *e = strchr(s, ',');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		while (n && *s == ' ')
+			s++, n--;
+		while (n && s[n - 1] == ' ')
+			n--;
+		if (n)
+			list_push(l, s, n);
+		if (!e)
+			break;
+		s = e + 1;
+	}
 }
 
 static const struct hc_option exclude_opt = {
@@ -51,166 +51,166 @@ static const struct hc_option exclude_opt = {
 
 static const struct hc_option *find_opt(const struct hc_transform *t, const char *name)
 {
-        if (!strcmp(name, "exclude"))
-                return &exclude_opt;
-        for (size_t i = 0; i < t->nopts; i++)
-                if (!strcmp(t->options[i].name, name))
-                        return &t->options[i];
-        return NULL;
+	if (!strcmp(name, "exclude"))
+		return &exclude_opt;
+	for (size_t i = 0; i < t->nopts; i++)
+		if (!strcmp(t->options[i].name, name))
+			return &t->options[i];
+	return NULL;
 }
 
 static void *opt_slot(struct hc_tconf *tc, const struct hc_option *o)
 {
-        if (o == &exclude_opt)
-                return &tc->exclude;
-        return (char *)tc->opts + o->offset;
+	if (o == &exclude_opt)
+		return &tc->exclude;
+	return (char *)tc->opts + o->offset;
 }
 
 static int opt_set(struct hc_tconf *tc, const struct hc_transform *t, const struct hc_option *o,
                    const char *val, struct hc_buf *err)
 {
-        void *slot = opt_slot(tc, o);
-        switch (o->type) {
-        case HC_OPT_BOOL:
-                if (!strcmp(val, "true") || !strcmp(val, "yes") || !strcmp(val, "1"))
-                        *(bool *)slot = true;
-                else if (!strcmp(val, "false") || !strcmp(val, "no") || !strcmp(val, "0"))
-                        *(bool *)slot = false;
-                else {
-                        hc_buf_addf(err, "option '%s.%s' takes true or false, not '%s'", t->id,
-                                    o->name, val);
-                        return -1;
-                }
-                return 0;
-        case HC_OPT_INT: {
-                char *end;
-                errno = 0;
-                long v = strtol(val, &end, 10);
-                if (errno || *end || end == val || v < INT_MIN || v > INT_MAX) {
-                        hc_buf_addf(err, "option '%s.%s' takes a whole number, not '%s'", t->id,
-                                    o->name, val);
-                        return -1;
-                }
-                *(int *)slot = (int)v;
-                return 0;
-        }
-        case HC_OPT_STR:
-                free(*(char **)slot);
-                *(char **)slot = hc_xstrdup(val);
-                return 0;
-        case HC_OPT_LIST:
-                list_parse(slot, val);
-                return 0;
-        }
-        return 0;
+	void *slot = opt_slot(tc, o);
+	switch (o->type) {
+	case HC_OPT_BOOL:
+		if (!strcmp(val, "true") || !strcmp(val, "yes") || !strcmp(val, "1"))
+			*(bool *)slot = true;
+		else if (!strcmp(val, "false") || !strcmp(val, "no") || !strcmp(val, "0"))
+			*(bool *)slot = false;
+		else {
+			hc_buf_addf(err, "option '%s.%s' takes true or false, not '%s'", t->id,
+			            o->name, val);
+			return -1;
+		}
+		return 0;
+	case HC_OPT_INT: {
+		char *end;
+		errno = 0;
+		long v = strtol(val, &end, 10);
+		if (errno || *end || end == val || v < INT_MIN || v > INT_MAX) {
+			hc_buf_addf(err, "option '%s.%s' takes a whole number, not '%s'", t->id,
+			            o->name, val);
+			return -1;
+		}
+		*(int *)slot = (int)v;
+		return 0;
+	}
+	case HC_OPT_STR:
+		free(*(char **)slot);
+		*(char **)slot = hc_xstrdup(val);
+		return 0;
+	case HC_OPT_LIST:
+		list_parse(slot, val);
+		return 0;
+	}
+	return 0;
 }
 
 void hc_config_init(struct hc_config *c)
 {
-        c->t = hc_xcalloc(hc_ntransforms, sizeof(*c->t));
-        for (size_t i = 0; i < hc_ntransforms; i++) {
-                const struct hc_transform *t = hc_transforms[i];
-                c->t[i].opts = hc_xcalloc(1, t->opts_size ? t->opts_size : 1);
-                for (size_t k = 0; k < t->nopts; k++)
-                        opt_set(&c->t[i], t, &t->options[k], t->options[k].dflt, NULL);
-        }
+	c->t = hc_xcalloc(hc_ntransforms, sizeof(*c->t));
+	for (size_t i = 0; i < hc_ntransforms; i++) {
+		const struct hc_transform *t = hc_transforms[i];
+		c->t[i].opts = hc_xcalloc(1, t->opts_size ? t->opts_size : 1);
+		for (size_t k = 0; k < t->nopts; k++)
+			opt_set(&c->t[i], t, &t->options[k], t->options[k].dflt, NULL);
+	}
 }
 
 void hc_config_release(struct hc_config *c)
 {
-        if (!c->t)
-                return;
-        for (size_t i = 0; i < hc_ntransforms; i++) {
-                const struct hc_transform *t = hc_transforms[i];
-                for (size_t k = 0; k < t->nopts; k++) {
-                        void *slot = opt_slot(&c->t[i], &t->options[k]);
-                        if (t->options[k].type == HC_OPT_STR)
-                                free(*(char **)slot);
-                        else if (t->options[k].type == HC_OPT_LIST)
-                                list_free(slot);
-                }
-                list_free(&c->t[i].exclude);
-                free(c->t[i].opts);
-        }
-        free(c->t);
-        c->t = NULL;
+	if (!c->t)
+		return;
+	for (size_t i = 0; i < hc_ntransforms; i++) {
+		const struct hc_transform *t = hc_transforms[i];
+		for (size_t k = 0; k < t->nopts; k++) {
+			void *slot = opt_slot(&c->t[i], &t->options[k]);
+			if (t->options[k].type == HC_OPT_STR)
+				free(*(char **)slot);
+			else if (t->options[k].type == HC_OPT_LIST)
+				list_free(slot);
+		}
+		list_free(&c->t[i].exclude);
+		free(c->t[i].opts);
+	}
+	free(c->t);
+	c->t = NULL;
 }
 
 int hc_config_enable(struct hc_config *c, const char *id, bool on, struct hc_buf *err)
 {
-        int i = hc_transform_find(id);
-        if (i < 0) {
-                hc_buf_addf(err, "unknown transform '%s' (see --list-transforms)", id);
-                return -1;
-        }
-        c->t[i].enabled = on;
-        return 0;
+	int i = hc_transform_find(id);
+	if (i < 0) {
+		hc_buf_addf(err, "unknown transform '%s' (see --list-transforms)", id);
+		return -1;
+	}
+	c->t[i].enabled = on;
+	return 0;
 }
 
 int hc_config_set(struct hc_config *c, const char *a, struct hc_buf *err)
 {
-        const char *dot = strchr(a, '.'), *eq = strchr(a, '=');
-        if (!dot || !eq || eq < dot) {
-                hc_buf_addf(err, "--set takes ID.OPTION=VALUE, not '%s'", a);
-                return -1;
-        }
-        char *id = hc_xstrndup(a, (size_t)(dot - a));
-        char *name = hc_xstrndup(dot + 1, (size_t)(eq - dot - 1));
-        int rc = -1;
-        int i = hc_transform_find(id);
-        if (i < 0) {
-                hc_buf_addf(err, "unknown transform '%s' (see --list-transforms)", id);
-        } else {
-                const struct hc_option *o = find_opt(hc_transforms[i], name);
-                if (!o)
-                        hc_buf_addf(err, "unknown option '%s' of transform '%s'", name, id);
-                else
-                        rc = opt_set(&c->t[i], hc_transforms[i], o, eq + 1, err);
-        }
-        free(id);
-        free(name);
-        return rc;
+	const char *dot = strchr(a, '.'), *eq = strchr(a, '=');
+	if (!dot || !eq || eq < dot) {
+		hc_buf_addf(err, "--set takes ID.OPTION=VALUE, not '%s'", a);
+		return -1;
+	}
+	char *id = hc_xstrndup(a, (size_t)(dot - a));
+	char *name = hc_xstrndup(dot + 1, (size_t)(eq - dot - 1));
+	int rc = -1;
+	int i = hc_transform_find(id);
+	if (i < 0) {
+		hc_buf_addf(err, "unknown transform '%s' (see --list-transforms)", id);
+	} else {
+		const struct hc_option *o = find_opt(hc_transforms[i], name);
+		if (!o)
+			hc_buf_addf(err, "unknown option '%s' of transform '%s'", name, id);
+		else
+			rc = opt_set(&c->t[i], hc_transforms[i], o, eq + 1, err);
+	}
+	free(id);
+	free(name);
+	return rc;
 }
 
 static char *scalar_dup(const struct hc_node *n)
 {
-        return hc_xstrndup(n->text, n->len);
+	return hc_xstrndup(n->text, n->len);
 }
 
 static int apply_options(struct hc_tconf *tc, const struct hc_transform *t, struct hc_node *map,
                          const char *where, struct hc_buf *err)
 {
-        for (size_t i = 0; i + 1 < map->nkids; i += 2) {
-                struct hc_node *k = map->kids[i], *v = hc_deref(map->kids[i + 1]);
-                char *name = scalar_dup(k);
-                const struct hc_option *o = find_opt(t, name);
-                int rc = 0;
-                if (!o) {
-                        hc_buf_addf(err, "%s: unknown option '%s' of transform '%s'", where, name,
-                                    t->id);
-                        rc = -1;
-                } else if (v && v->type == HC_SEQ && o->type == HC_OPT_LIST) {
-                        struct hc_strlist *l = opt_slot(tc, o);
-                        list_free(l);
-                        for (size_t j = 0; j < v->nkids; j++) {
-                                struct hc_node *it = hc_deref(v->kids[j]);
-                                if (it && it->type == HC_SCALAR)
-                                        list_push(l, it->text, it->len);
-                        }
-                } else if (v && v->type == HC_SCALAR) {
-                        char *val = scalar_dup(v);
-                        rc = opt_set(tc, t, o, val, err);
-                        free(val);
-                } else {
-                        hc_buf_addf(err, "%s: option '%s.%s' needs a scalar value", where, t->id,
-                                    name);
-                        rc = -1;
-                }
-                free(name);
-                if (rc)
-                        return -1;
-        }
-        return 0;
+	for (size_t i = 0; i + 1 < map->nkids; i += 2) {
+		struct hc_node *k = map->kids[i], *v = hc_deref(map->kids[i + 1]);
+		char *name = scalar_dup(k);
+		const struct hc_option *o = find_opt(t, name);
+		int rc = 0;
+		if (!o) {
+			hc_buf_addf(err, "%s: unknown option '%s' of transform '%s'", where, name,
+			            t->id);
+			rc = -1;
+		} else if (v && v->type == HC_SEQ && o->type == HC_OPT_LIST) {
+			struct hc_strlist *l = opt_slot(tc, o);
+			list_free(l);
+			for (size_t j = 0; j < v->nkids; j++) {
+				struct hc_node *it = hc_deref(v->kids[j]);
+				if (it && it->type == HC_SCALAR)
+					list_push(l, it->text, it->len);
+			}
+		} else if (v && v->type == HC_SCALAR) {
+			char *val = scalar_dup(v);
+			rc = opt_set(tc, t, o, val, err);
+			free(val);
+		} else {
+			hc_buf_addf(err, "%s: option '%s.%s' needs a scalar value", where, t->id,
+			            name);
+			rc = -1;
+		}
+		free(name);
+		if (rc)
+			return -1;
+	}
+	return 0;
 }
 
 static int load(struct hc_config *c, const char *spec, struct hc_buf *err, int depth);
@@ -218,81 +218,81 @@ static int load(struct hc_config *c, const char *spec, struct hc_buf *err, int d
 static int apply_profile(struct hc_config *c, const char *where, const char *text, size_t len,
                          struct hc_buf *err, int depth)
 {
-        struct hc_doc doc;
-        struct hc_error e;
-        if (hc_doc_parse(&doc, text, len, &e) < 0) {
-                hc_buf_addf(err, "%s:%d:%d: %s", where, e.line, e.col, e.msg);
-                return -1;
-        }
-        int rc = 0;
-        struct hc_node *root = doc.root;
-        if (root && root->type != HC_MAP) {
-                hc_buf_addf(err, "%s: a profile is a mapping", where);
-                rc = -1;
-        }
-        struct hc_node *ext = root && rc == 0 ? hc_deref(hc_map_get(root, "extends", NULL)) : NULL;
-        if (ext && ext->type == HC_SCALAR && !hc_is_null(ext)) {
-                char *name = scalar_dup(ext);
-                rc = load(c, name, err, depth + 1);
-                free(name);
-        }
-        struct hc_node *ts =
-            root && rc == 0 ? hc_deref(hc_map_get(root, "transforms", NULL)) : NULL;
-        if (ts && ts->type == HC_MAP) {
-                for (size_t i = 0; rc == 0 && i + 1 < ts->nkids; i += 2) {
-                        char *id = scalar_dup(ts->kids[i]);
-                        struct hc_node *v = hc_deref(ts->kids[i + 1]);
-                        int ti = hc_transform_find(id);
-                        if (ti < 0) {
-                                hc_buf_addf(err, "%s: unknown transform '%s'", where, id);
-                                rc = -1;
-                        } else if (hc_scalar_is(v, "false")) {
-                                c->t[ti].enabled = false;
-                        } else {
-                                c->t[ti].enabled = true;
-                                if (v && v->type == HC_MAP)
-                                        rc = apply_options(&c->t[ti], hc_transforms[ti], v, where,
-                                                           err);
-                        }
-                        free(id);
-                }
-        } else if (ts && !hc_is_null(ts)) {
-                hc_buf_addf(err, "%s: 'transforms' is a mapping of transform ids", where);
-                rc = -1;
-        }
-        hc_doc_release(&doc);
-        return rc;
+	struct hc_doc doc;
+	struct hc_error e;
+	if (hc_doc_parse(&doc, text, len, &e) < 0) {
+		hc_buf_addf(err, "%s:%d:%d: %s", where, e.line, e.col, e.msg);
+		return -1;
+	}
+	int rc = 0;
+	struct hc_node *root = doc.root;
+	if (root && root->type != HC_MAP) {
+		hc_buf_addf(err, "%s: a profile is a mapping", where);
+		rc = -1;
+	}
+	struct hc_node *ext = root && rc == 0 ? hc_deref(hc_map_get(root, "extends", NULL)) : NULL;
+	if (ext && ext->type == HC_SCALAR && !hc_is_null(ext)) {
+		char *name = scalar_dup(ext);
+		rc = load(c, name, err, depth + 1);
+		free(name);
+	}
+	struct hc_node *ts =
+	    root && rc == 0 ? hc_deref(hc_map_get(root, "transforms", NULL)) : NULL;
+	if (ts && ts->type == HC_MAP) {
+		for (size_t i = 0; rc == 0 && i + 1 < ts->nkids; i += 2) {
+			char *id = scalar_dup(ts->kids[i]);
+			struct hc_node *v = hc_deref(ts->kids[i + 1]);
+			int ti = hc_transform_find(id);
+			if (ti < 0) {
+				hc_buf_addf(err, "%s: unknown transform '%s'", where, id);
+				rc = -1;
+			} else if (hc_scalar_is(v, "false")) {
+				c->t[ti].enabled = false;
+			} else {
+				c->t[ti].enabled = true;
+				if (v && v->type == HC_MAP)
+					rc = apply_options(&c->t[ti], hc_transforms[ti], v, where,
+					                   err);
+			}
+			free(id);
+		}
+	} else if (ts && !hc_is_null(ts)) {
+		hc_buf_addf(err, "%s: 'transforms' is a mapping of transform ids", where);
+		rc = -1;
+	}
+	hc_doc_release(&doc);
+	return rc;
 }
 
 static int load(struct hc_config *c, const char *spec, struct hc_buf *err, int depth)
 {
-        if (depth > 8) {
-                hc_buf_addf(err, "profile '%s': 'extends' goes more than 8 levels deep", spec);
-                return -1;
-        }
-        size_t sl = strlen(spec);
-        bool is_path = strchr(spec, '/') || (sl > 4 && !strcmp(spec + sl - 4, ".yml")) ||
-                       (sl > 5 && !strcmp(spec + sl - 5, ".yaml"));
-        if (!is_path) {
-                for (const struct hc_builtin_profile *p = hc_builtin_profiles; p->name; p++)
-                        if (!strcmp(p->name, spec))
-                                return apply_profile(c, p->name, p->text, strlen(p->text), err,
-                                                     depth);
-                hc_buf_addf(err, "unknown profile '%s' (built in:", spec);
-                for (const struct hc_builtin_profile *p = hc_builtin_profiles; p->name; p++)
-                        hc_buf_addf(err, " %s", p->name);
-                hc_buf_adds(err, ")");
-                return -1;
-        }
-        struct hc_buf text = HC_BUF_INIT;
-        if (hc_read_file(spec, &text, err) < 0)
-                return -1;
-        int rc = apply_profile(c, spec, text.data ? text.data : "", text.len, err, depth);
-        hc_buf_release(&text);
-        return rc;
+	if (depth > 8) {
+		hc_buf_addf(err, "profile '%s': 'extends' goes more than 8 levels deep", spec);
+		return -1;
+	}
+	size_t sl = strlen(spec);
+	bool is_path = strchr(spec, '/') || (sl > 4 && !strcmp(spec + sl - 4, ".yml")) ||
+	               (sl > 5 && !strcmp(spec + sl - 5, ".yaml"));
+	if (!is_path) {
+		for (const struct hc_builtin_profile *p = hc_builtin_profiles; p->name; p++)
+			if (!strcmp(p->name, spec))
+				return apply_profile(c, p->name, p->text, strlen(p->text), err,
+				                     depth);
+		hc_buf_addf(err, "unknown profile '%s' (built in:", spec);
+		for (const struct hc_builtin_profile *p = hc_builtin_profiles; p->name; p++)
+			hc_buf_addf(err, " %s", p->name);
+		hc_buf_adds(err, ")");
+		return -1;
+	}
+	struct hc_buf text = HC_BUF_INIT;
+	if (hc_read_file(spec, &text, err) < 0)
+		return -1;
+	int rc = apply_profile(c, spec, text.data ? text.data : "", text.len, err, depth);
+	hc_buf_release(&text);
+	return rc;
 }
 
 int hc_config_load_profile(struct hc_config *c, const char *spec, struct hc_buf *err)
 {
-        return load(c, spec, err, 0);
+	return load(c, spec, err, 0);
 }

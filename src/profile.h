@@ -20,13 +20,13 @@
 #include "buf.h"
 
 struct hc_tconf {
-        bool enabled;
-        void *opts; /* the transform's options struct, owned */
-        struct hc_strlist exclude;
+	bool enabled;
+	void *opts; /* the transform's options struct, owned */
+	struct hc_strlist exclude;
 };
 
 struct hc_config {
-        struct hc_tconf *t; /* one per registry entry */
+	struct hc_tconf *t; /* one per registry entry */
 };
 
 /* Everything disabled, options at their defaults. */
@@ -44,8 +44,8 @@ int hc_config_set(struct hc_config *c, const char *assignment, struct hc_buf *er
 
 /* Built-in profiles (generated from profiles/ *.yml at build time). */
 struct hc_builtin_profile {
-        const char *name;
-        const char *text;
+	const char *name;
+	const char *text;
 };
 extern const struct hc_builtin_profile hc_builtin_profiles[];
 

@@ -17,16 +17,16 @@
 enum hc_severity { HC_NOTE, HC_WARNING, HC_ERROR };
 
 struct hc_finding {
-        size_t pos; /* byte offset in the ORIGINAL input */
-        enum hc_severity sev;
-        char *rule;
-        char *msg;
-        size_t order; /* report order, to sort stably */
+	size_t pos; /* byte offset in the ORIGINAL input */
+	enum hc_severity sev;
+	char *rule;
+	char *msg;
+	size_t order; /* report order, to sort stably */
 };
 
 struct hc_findings {
-        struct hc_finding *v;
-        size_t n, cap;
+	struct hc_finding *v;
+	size_t n, cap;
 };
 
 void hc_findings_add(struct hc_findings *f, size_t pos, enum hc_severity sev, const char *rule,
@@ -36,21 +36,21 @@ void hc_findings_release(struct hc_findings *f);
 struct hc_strset; /* hash set of strings, see strset.h */
 
 struct hc_run {
-        const struct hc_doc *doc;     /* the current text, parsed */
-        const char *tid;              /* id of the running transform */
-        struct hc_edits edits;        /* proposed for this step */
-        struct hc_strset *declared;   /* paths whose meaning may change */
-        struct hc_findings *findings; /* positions already mapped to the input */
-        const struct hc_pieces *pieces;
-        size_t changes; /* pending changes reported by this step */
+	const struct hc_doc *doc;     /* the current text, parsed */
+	const char *tid;              /* id of the running transform */
+	struct hc_edits edits;        /* proposed for this step */
+	struct hc_strset *declared;   /* paths whose meaning may change */
+	struct hc_findings *findings; /* positions already mapped to the input */
+	const struct hc_pieces *pieces;
+	size_t changes; /* pending changes reported by this step */
 };
 
 /* A service as the engine hands it to a transform. */
 struct hc_service {
-        const char *name;
-        struct hc_node *key;
-        struct hc_node *value; /* mapping, or a null scalar for `web:` */
-        const char *path;      /* "/services/<name>" */
+	const char *name;
+	struct hc_node *key;
+	struct hc_node *value; /* mapping, or a null scalar for `web:` */
+	const char *path;      /* "/services/<name>" */
 };
 
 /* Declares that the meaning at `path` changes. */

@@ -8,8 +8,8 @@
 #include <stddef.h>
 
 struct hc_strset {
-        char **slots;
-        size_t n, cap;
+	char **slots;
+	size_t n, cap;
 };
 
 void hc_strset_add(struct hc_strset *s, const char *str, size_t len);

@@ -25,44 +25,44 @@ enum hc_node_type { HC_SCALAR, HC_MAP, HC_SEQ, HC_ALIAS };
 enum hc_scalar_style { HC_PLAIN, HC_SINGLE, HC_DOUBLE, HC_LITERAL, HC_FOLDED };
 
 struct hc_node {
-        enum hc_node_type type;
-        bool flow;  /* flow collection ({} or []) */
-        bool empty; /* scalar written as nothing */
-        enum hc_scalar_style style;
-        size_t start, end;
-        const char *text; /* scalar value (unescaped) or alias name */
-        size_t len;
-        const char *anchor;     /* NULL when none */
-        const char *tag;        /* NULL when none */
-        struct hc_node *target; /* alias: the anchored node */
-        struct hc_node *parent;
-        struct hc_node **kids; /* map: key, value, key, value...; seq: items */
-        size_t nkids;
-        size_t cap;
+	enum hc_node_type type;
+	bool flow;  /* flow collection ({} or []) */
+	bool empty; /* scalar written as nothing */
+	enum hc_scalar_style style;
+	size_t start, end;
+	const char *text; /* scalar value (unescaped) or alias name */
+	size_t len;
+	const char *anchor;     /* NULL when none */
+	const char *tag;        /* NULL when none */
+	struct hc_node *target; /* alias: the anchored node */
+	struct hc_node *parent;
+	struct hc_node **kids; /* map: key, value, key, value...; seq: items */
+	size_t nkids;
+	size_t cap;
 };
 
 /* The file's own writing habits, detected once per parse. */
 struct hc_style {
-        const char *eol;    /* "\n" or "\r\n" */
-        bool final_newline; /* text ends with a line end */
-        bool bom;           /* starts with a UTF-8 byte order mark */
-        int indent;         /* step between nested block mappings */
-        int seq_indent;     /* column of "- " relative to its parent key */
+	const char *eol;    /* "\n" or "\r\n" */
+	bool final_newline; /* text ends with a line end */
+	bool bom;           /* starts with a UTF-8 byte order mark */
+	int indent;         /* step between nested block mappings */
+	int seq_indent;     /* column of "- " relative to its parent key */
 };
 
 struct hc_error {
-        int line, col; /* 1-based; 0 when unknown */
-        char msg[256];
+	int line, col; /* 1-based; 0 when unknown */
+	char msg[256];
 };
 
 struct hc_doc {
-        struct hc_arena arena;
-        const char *text;
-        size_t len;
-        struct hc_node *root; /* NULL for an empty or comments-only file */
-        size_t *lines;        /* byte offset of each line start */
-        size_t nlines;
-        struct hc_style style;
+	struct hc_arena arena;
+	const char *text;
+	size_t len;
+	struct hc_node *root; /* NULL for an empty or comments-only file */
+	size_t *lines;        /* byte offset of each line start */
+	size_t nlines;
+	struct hc_style style;
 };
 
 /*

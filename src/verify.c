@@ -15,254 +15,254 @@
 
 void hc_declare_path(struct hc_strset *declared, const char *path)
 {
-        size_t len = strlen(path);
-        hc_strset_add(declared, path, len);
-        struct hc_buf b = HC_BUF_INIT;
-        for (size_t i = 1; i < len; i++) {
-                if (path[i] != '/')
-                        continue;
-                b.len = 0;
-                hc_buf_addc(&b, '\1');
-                hc_buf_add(&b, path, i);
-                hc_strset_add(declared, b.data, b.len);
-        }
-        hc_buf_release(&b);
+	size_t len = strlen(path);
+	hc_strset_add(declared, path, len);
+	struct hc_buf b = HC_BUF_INIT;
+	for (size_t i = 1; i < len; i++) {
+		if (path[i] != '/')
+			continue;
+		b.len = 0;
+		hc_buf_addc(&b, '\1');
+		hc_buf_add(&b, path, i);
+		hc_strset_add(declared, b.data, b.len);
+	}
+	hc_buf_release(&b);
 }
 
 struct pair {
-        const struct hc_node *key, *val;
+	const struct hc_node *key, *val;
 };
 
 struct pairs {
-        struct pair *v;
-        size_t n, cap;
+	struct pair *v;
+	size_t n, cap;
 };
 
 struct ctx {
-        const struct hc_strset *declared;
-        struct hc_buf path;
-        struct hc_strset memo; /* "%p %p" of alias targets known equal */
-        char *where;
-        const struct hc_node *at;
-        unsigned long budget;
+	const struct hc_strset *declared;
+	struct hc_buf path;
+	struct hc_strset memo; /* "%p %p" of alias targets known equal */
+	char *where;
+	const struct hc_node *at;
+	unsigned long budget;
 };
 
 static bool key_eq(const struct hc_node *a, const struct hc_node *b)
 {
-        a = hc_deref((struct hc_node *)a);
-        b = hc_deref((struct hc_node *)b);
-        return a && b && a->type == HC_SCALAR && b->type == HC_SCALAR && a->len == b->len &&
-               !memcmp(a->text, b->text, a->len);
+	a = hc_deref((struct hc_node *)a);
+	b = hc_deref((struct hc_node *)b);
+	return a && b && a->type == HC_SCALAR && b->type == HC_SCALAR && a->len == b->len &&
+	       !memcmp(a->text, b->text, a->len);
 }
 
 static bool has_pair(const struct pairs *p, const struct hc_node *key)
 {
-        for (size_t i = 0; i < p->n; i++)
-                if (key_eq(p->v[i].key, key))
-                        return true;
-        return false;
+	for (size_t i = 0; i < p->n; i++)
+		if (key_eq(p->v[i].key, key))
+			return true;
+	return false;
 }
 
 static void collect(struct pairs *p, const struct hc_node *map, bool check_dups, int depth)
 {
-        map = hc_deref((struct hc_node *)map);
-        if (!map || map->type != HC_MAP || depth > 32)
-                return;
-        const struct hc_node *merge = NULL;
-        for (size_t i = 0; i + 1 < map->nkids; i += 2) {
-                const struct hc_node *k = map->kids[i];
-                if (hc_scalar_is(k, "<<") && k->style == HC_PLAIN) {
-                        merge = map->kids[i + 1];
-                        continue;
-                }
-                if (check_dups && has_pair(p, k))
-                        continue;
-                if (p->n == p->cap) {
-                        p->cap = p->cap ? p->cap * 2 : 16;
-                        p->v = hc_xrealloc(p->v, p->cap * sizeof(*p->v));
-                }
-                p->v[p->n].key = k;
-                p->v[p->n++].val = map->kids[i + 1];
-        }
-        merge = hc_deref((struct hc_node *)merge);
-        if (!merge)
-                return;
-        if (merge->type == HC_MAP)
-                collect(p, merge, true, depth + 1);
-        else if (merge->type == HC_SEQ)
-                for (size_t i = 0; i < merge->nkids; i++)
-                        collect(p, merge->kids[i], true, depth + 1);
+	map = hc_deref((struct hc_node *)map);
+	if (!map || map->type != HC_MAP || depth > 32)
+		return;
+	const struct hc_node *merge = NULL;
+	for (size_t i = 0; i + 1 < map->nkids; i += 2) {
+		const struct hc_node *k = map->kids[i];
+		if (hc_scalar_is(k, "<<") && k->style == HC_PLAIN) {
+			merge = map->kids[i + 1];
+			continue;
+		}
+		if (check_dups && has_pair(p, k))
+			continue;
+		if (p->n == p->cap) {
+			p->cap = p->cap ? p->cap * 2 : 16;
+			p->v = hc_xrealloc(p->v, p->cap * sizeof(*p->v));
+		}
+		p->v[p->n].key = k;
+		p->v[p->n++].val = map->kids[i + 1];
+	}
+	merge = hc_deref((struct hc_node *)merge);
+	if (!merge)
+		return;
+	if (merge->type == HC_MAP)
+		collect(p, merge, true, depth + 1);
+	else if (merge->type == HC_SEQ)
+		for (size_t i = 0; i < merge->nkids; i++)
+			collect(p, merge->kids[i], true, depth + 1);
 }
 
 static int fail(struct ctx *c, const struct hc_node *at)
 {
-        if (!c->where) {
-                c->where = hc_xstrdup(c->path.len ? c->path.data : "/");
-                c->at = at;
-        }
-        return -1;
+	if (!c->where) {
+		c->where = hc_xstrdup(c->path.len ? c->path.data : "/");
+		c->at = at;
+	}
+	return -1;
 }
 
 static int cmp(struct ctx *c, const struct hc_node *a, const struct hc_node *b, int depth);
 
 static void push_key(struct hc_buf *path, const struct hc_node *k)
 {
-        hc_buf_addc(path, '/');
-        k = hc_deref((struct hc_node *)k);
-        if (k && k->type == HC_SCALAR) {
-                for (size_t i = 0; i < k->len; i++) {
-                        if (k->text[i] == '~')
-                                hc_buf_adds(path, "~0");
-                        else if (k->text[i] == '/')
-                                hc_buf_adds(path, "~1");
-                        else
-                                hc_buf_addc(path, k->text[i]);
-                }
-        } else {
-                hc_buf_adds(path, "?");
-        }
+	hc_buf_addc(path, '/');
+	k = hc_deref((struct hc_node *)k);
+	if (k && k->type == HC_SCALAR) {
+		for (size_t i = 0; i < k->len; i++) {
+			if (k->text[i] == '~')
+				hc_buf_adds(path, "~0");
+			else if (k->text[i] == '/')
+				hc_buf_adds(path, "~1");
+			else
+				hc_buf_addc(path, k->text[i]);
+		}
+	} else {
+		hc_buf_adds(path, "?");
+	}
 }
 
 static bool declared_here(struct ctx *c)
 {
-        return hc_strset_has(c->declared, c->path.data, c->path.len);
+	return hc_strset_has(c->declared, c->path.data, c->path.len);
 }
 
 static bool declared_below(struct ctx *c)
 {
-        struct hc_buf b = HC_BUF_INIT;
-        hc_buf_addc(&b, '\1');
-        hc_buf_add(&b, c->path.data ? c->path.data : "", c->path.len);
-        bool r = hc_strset_has(c->declared, b.data, b.len) || c->path.len == 0;
-        hc_buf_release(&b);
-        return r;
+	struct hc_buf b = HC_BUF_INIT;
+	hc_buf_addc(&b, '\1');
+	hc_buf_add(&b, c->path.data ? c->path.data : "", c->path.len);
+	bool r = hc_strset_has(c->declared, b.data, b.len) || c->path.len == 0;
+	hc_buf_release(&b);
+	return r;
 }
 
 static int cmp_map(struct ctx *c, const struct hc_node *a, const struct hc_node *b, int depth)
 {
-        struct pairs pa = {0}, pb = {0};
-        collect(&pa, a, false, 0);
-        collect(&pb, b, false, 0);
-        int rc = 0;
-        size_t base = c->path.len;
-        bool top = depth == 0;
-        for (size_t i = 0; i < pa.n && rc == 0; i++) {
-                const struct hc_node *k = pa.v[i].key, *kd = hc_deref((struct hc_node *)k);
-                if (top && kd && kd->type == HC_SCALAR && kd->len >= 2 &&
-                    !strncmp(kd->text, "x-", 2))
-                        continue;
-                push_key(&c->path, k);
-                const struct hc_node *bv = NULL;
-                if (i < pb.n && key_eq(pb.v[i].key, k)) {
-                        bv = pb.v[i].val;
-                } else {
-                        for (size_t j = 0; j < pb.n; j++)
-                                if (key_eq(pb.v[j].key, k)) {
-                                        bv = pb.v[j].val;
-                                        break;
-                                }
-                }
-                if (!declared_here(c)) {
-                        if (!bv)
-                                rc = fail(c, k);
-                        else
-                                rc = cmp(c, pa.v[i].val, bv, depth + 1);
-                }
-                c->path.len = base;
-                if (c->path.data)
-                        c->path.data[base] = '\0';
-        }
-        for (size_t j = 0; j < pb.n && rc == 0; j++) {
-                const struct hc_node *k = pb.v[j].key, *kd = hc_deref((struct hc_node *)k);
-                if (top && kd && kd->type == HC_SCALAR && kd->len >= 2 &&
-                    !strncmp(kd->text, "x-", 2))
-                        continue;
-                if (has_pair(&pa, k))
-                        continue;
-                push_key(&c->path, k);
-                if (!declared_here(c))
-                        rc = fail(c, a);
-                c->path.len = base;
-                if (c->path.data)
-                        c->path.data[base] = '\0';
-        }
-        free(pa.v);
-        free(pb.v);
-        return rc;
+	struct pairs pa = {0}, pb = {0};
+	collect(&pa, a, false, 0);
+	collect(&pb, b, false, 0);
+	int rc = 0;
+	size_t base = c->path.len;
+	bool top = depth == 0;
+	for (size_t i = 0; i < pa.n && rc == 0; i++) {
+		const struct hc_node *k = pa.v[i].key, *kd = hc_deref((struct hc_node *)k);
+		if (top && kd && kd->type == HC_SCALAR && kd->len >= 2 &&
+		    !strncmp(kd->text, "x-", 2))
+			continue;
+		push_key(&c->path, k);
+		const struct hc_node *bv = NULL;
+		if (i < pb.n && key_eq(pb.v[i].key, k)) {
+			bv = pb.v[i].val;
+		} else {
+			for (size_t j = 0; j < pb.n; j++)
+				if (key_eq(pb.v[j].key, k)) {
+					bv = pb.v[j].val;
+					break;
+				}
+		}
+		if (!declared_here(c)) {
+			if (!bv)
+				rc = fail(c, k);
+			else
+				rc = cmp(c, pa.v[i].val, bv, depth + 1);
+		}
+		c->path.len = base;
+		if (c->path.data)
+			c->path.data[base] = '\0';
+	}
+	for (size_t j = 0; j < pb.n && rc == 0; j++) {
+		const struct hc_node *k = pb.v[j].key, *kd = hc_deref((struct hc_node *)k);
+		if (top && kd && kd->type == HC_SCALAR && kd->len >= 2 &&
+		    !strncmp(kd->text, "x-", 2))
+			continue;
+		if (has_pair(&pa, k))
+			continue;
+		push_key(&c->path, k);
+		if (!declared_here(c))
+			rc = fail(c, a);
+		c->path.len = base;
+		if (c->path.data)
+			c->path.data[base] = '\0';
+	}
+	free(pa.v);
+	free(pb.v);
+	return rc;
 }
 
 static int cmp(struct ctx *c, const struct hc_node *a, const struct hc_node *b, int depth)
 {
-        if (++c->budget > 50000000UL || depth > 1000)
-                return fail(c, a);
-        bool aliased = (a->type == HC_ALIAS || b->type == HC_ALIAS);
-        const struct hc_node *ra = hc_deref((struct hc_node *)a);
-        const struct hc_node *rb = hc_deref((struct hc_node *)b);
-        if (!ra || !rb)
-                return fail(c, a);
-        char memo[64];
-        size_t mlen = 0;
-        if (aliased && !declared_below(c)) {
-                mlen = (size_t)snprintf(memo, sizeof(memo), "%p %p", (const void *)ra,
-                                        (const void *)rb);
-                if (hc_strset_has(&c->memo, memo, mlen))
-                        return 0;
-        }
-        int rc = 0;
-        if (hc_is_null(ra) && hc_is_null(rb) && !ra->tag && !rb->tag)
-                return 0;
-        /* a null value and a mapping: the null is an empty mapping (`web:`) */
-        if ((hc_is_null(ra) && rb->type == HC_MAP) || (hc_is_null(rb) && ra->type == HC_MAP))
-                return cmp_map(c, ra, rb, depth);
-        if (ra->type != rb->type)
-                return fail(c, a);
-        if ((ra->tag || rb->tag) && (!ra->tag || !rb->tag || strcmp(ra->tag, rb->tag)))
-                return fail(c, a);
-        switch (ra->type) {
-        case HC_SCALAR:
-                if (ra->len != rb->len || memcmp(ra->text, rb->text, ra->len) ||
-                    (ra->style == HC_PLAIN) != (rb->style == HC_PLAIN))
-                        rc = fail(c, a);
-                break;
-        case HC_SEQ:
-                if (ra->nkids != rb->nkids) {
-                        rc = fail(c, a);
-                        break;
-                }
-                for (size_t i = 0; i < ra->nkids && rc == 0; i++) {
-                        size_t base = c->path.len;
-                        hc_buf_addf(&c->path, "/%zu", i);
-                        rc = cmp(c, ra->kids[i], rb->kids[i], depth + 1);
-                        c->path.len = base;
-                        c->path.data[base] = '\0';
-                }
-                break;
-        case HC_MAP:
-                rc = cmp_map(c, ra, rb, depth);
-                break;
-        case HC_ALIAS:
-                rc = fail(c, a);
-                break;
-        }
-        if (rc == 0 && mlen)
-                hc_strset_add(&c->memo, memo, mlen);
-        return rc;
+	if (++c->budget > 50000000UL || depth > 1000)
+		return fail(c, a);
+	bool aliased = (a->type == HC_ALIAS || b->type == HC_ALIAS);
+	const struct hc_node *ra = hc_deref((struct hc_node *)a);
+	const struct hc_node *rb = hc_deref((struct hc_node *)b);
+	if (!ra || !rb)
+		return fail(c, a);
+	char memo[64];
+	size_t mlen = 0;
+	if (aliased && !declared_below(c)) {
+		mlen = (size_t)snprintf(memo, sizeof(memo), "%p %p", (const void *)ra,
+		                        (const void *)rb);
+		if (hc_strset_has(&c->memo, memo, mlen))
+			return 0;
+	}
+	int rc = 0;
+	if (hc_is_null(ra) && hc_is_null(rb) && !ra->tag && !rb->tag)
+		return 0;
+	/* a null value and a mapping: the null is an empty mapping (`web:`) */
+	if ((hc_is_null(ra) && rb->type == HC_MAP) || (hc_is_null(rb) && ra->type == HC_MAP))
+		return cmp_map(c, ra, rb, depth);
+	if (ra->type != rb->type)
+		return fail(c, a);
+	if ((ra->tag || rb->tag) && (!ra->tag || !rb->tag || strcmp(ra->tag, rb->tag)))
+		return fail(c, a);
+	switch (ra->type) {
+	case HC_SCALAR:
+		if (ra->len != rb->len || memcmp(ra->text, rb->text, ra->len) ||
+		    (ra->style == HC_PLAIN) != (rb->style == HC_PLAIN))
+			rc = fail(c, a);
+		break;
+	case HC_SEQ:
+		if (ra->nkids != rb->nkids) {
+			rc = fail(c, a);
+			break;
+		}
+		for (size_t i = 0; i < ra->nkids && rc == 0; i++) {
+			size_t base = c->path.len;
+			hc_buf_addf(&c->path, "/%zu", i);
+			rc = cmp(c, ra->kids[i], rb->kids[i], depth + 1);
+			c->path.len = base;
+			c->path.data[base] = '\0';
+		}
+		break;
+	case HC_MAP:
+		rc = cmp_map(c, ra, rb, depth);
+		break;
+	case HC_ALIAS:
+		rc = fail(c, a);
+		break;
+	}
+	if (rc == 0 && mlen)
+		hc_strset_add(&c->memo, memo, mlen);
+	return rc;
 }
 
 int hc_verify(const struct hc_node *a, const struct hc_node *b, const struct hc_strset *declared,
               char **where, const struct hc_node **at)
 {
-        struct ctx c = {.declared = declared};
-        int rc;
-        *where = NULL;
-        *at = NULL;
-        if (!a || !b)
-                rc = (!a && !b) ? 0 : fail(&c, a ? a : b);
-        else
-                rc = cmp(&c, a, b, 0);
-        *where = c.where;
-        *at = c.at;
-        hc_buf_release(&c.path);
-        hc_strset_release(&c.memo);
-        return rc;
+	struct ctx c = {.declared = declared};
+	int rc;
+	*where = NULL;
+	*at = NULL;
+	if (!a || !b)
+		rc = (!a && !b) ? 0 : fail(&c, a ? a : b);
+	else
+		rc = cmp(&c, a, b, 0);
+	*where = c.where;
+	*at = c.at;
+	hc_buf_release(&c.path);
+	hc_strset_release(&c.memo);
+	return rc;
 }

@@ -12,7 +12,7 @@
 #include <strings.h>
 
 struct nnp_opts {
-        char *value;
+	char *value;
 };
 
 static const struct hc_option nnp_options[] = {
@@ -23,54 +23,54 @@ static const struct hc_option nnp_options[] = {
 /* 1 enabled, 0 explicitly disabled, -1 absent */
 static int nnp_state(struct hc_node *seq, size_t *pos)
 {
-        seq = hc_deref(seq);
-        if (!seq || seq->type != HC_SEQ)
-                return -1;
-        static const char pfx[] = "no-new-privileges";
-        for (size_t i = 0; i < seq->nkids; i++) {
-                struct hc_node *it = hc_deref(seq->kids[i]);
-                if (!it || it->type != HC_SCALAR || it->len < sizeof(pfx) - 1 ||
-                    strncasecmp(it->text, pfx, sizeof(pfx) - 1))
-                        continue;
-                const char *rest = it->text + sizeof(pfx) - 1;
-                size_t rl = it->len - (sizeof(pfx) - 1);
-                if (rl == 0)
-                        return 1;
-                if (*rest != ':' && *rest != '=')
-                        continue;
-                rest++, rl--;
-                while (rl && *rest == ' ')
-                        rest++, rl--;
-                *pos = it->start;
-                if (rl == 4 && !strncasecmp(rest, "true", 4))
-                        return 1;
-                return 0;
-        }
-        return -1;
+	seq = hc_deref(seq);
+	if (!seq || seq->type != HC_SEQ)
+		return -1;
+	static const char pfx[] = "no-new-privileges";
+	for (size_t i = 0; i < seq->nkids; i++) {
+		struct hc_node *it = hc_deref(seq->kids[i]);
+		if (!it || it->type != HC_SCALAR || it->len < sizeof(pfx) - 1 ||
+		    strncasecmp(it->text, pfx, sizeof(pfx) - 1))
+			continue;
+		const char *rest = it->text + sizeof(pfx) - 1;
+		size_t rl = it->len - (sizeof(pfx) - 1);
+		if (rl == 0)
+			return 1;
+		if (*rest != ':' && *rest != '=')
+			continue;
+		rest++, rl--;
+		while (rl && *rest == ' ')
+			rest++, rl--;
+		*pos = it->start;
+		if (rl == 4 && !strncasecmp(rest, "true", 4))
+			return 1;
+		return 0;
+	}
+	return -1;
 }
 
 static void nnp_service(struct hc_run *r, const struct hc_service *s, const void *opts)
 {
-        const struct nnp_opts *o = opts;
-        struct hc_node *cur = hc_map_lookup(s->value, "security_opt", NULL);
-        size_t pos = s->key->start;
-        int st = nnp_state(cur, &pos);
-        if (st == 1)
-                return;
-        if (st == 0) {
-                hc_report(r, pos, HC_NOTE,
-                          "service \"%s\" disables no-new-privileges; kept as written", s->name);
-                return;
-        }
-        struct hc_val *item = hc_val_str(o->value);
-        if (hc_list_ensure(r, s, "security_opt", item->text) == 0)
-                hc_service_change(r, s, "security_opt", "service \"%s\": add %s to security_opt",
-                                  s->name, o->value);
-        else
-                hc_report(r, s->key->start, HC_NOTE,
-                          "service \"%s\": security_opt is not a list; add %s by hand", s->name,
-                          o->value);
-        hc_val_free(item);
+	const struct nnp_opts *o = opts;
+	struct hc_node *cur = hc_map_lookup(s->value, "security_opt", NULL);
+	size_t pos = s->key->start;
+	int st = nnp_state(cur, &pos);
+	if (st == 1)
+		return;
+	if (st == 0) {
+		hc_report(r, pos, HC_NOTE,
+		          "service \"%s\" disables no-new-privileges; kept as written", s->name);
+		return;
+	}
+	struct hc_val *item = hc_val_str(o->value);
+	if (hc_list_ensure(r, s, "security_opt", item->text) == 0)
+		hc_service_change(r, s, "security_opt", "service \"%s\": add %s to security_opt",
+		                  s->name, o->value);
+	else
+		hc_report(r, s->key->start, HC_NOTE,
+		          "service \"%s\": security_opt is not a list; add %s by hand", s->name,
+		          o->value);
+	hc_val_free(item);
 }
 
 const struct hc_transform hc_t_no_new_privileges = {

@@ -23,32 +23,32 @@ const size_t hc_ntransforms = sizeof(hc_transforms) / sizeof(hc_transforms[0]);
 
 int hc_transform_find(const char *id)
 {
-        for (size_t i = 0; i < hc_ntransforms; i++)
-                if (!strcmp(hc_transforms[i]->id, id))
-                        return (int)i;
-        return -1;
+	for (size_t i = 0; i < hc_ntransforms; i++)
+		if (!strcmp(hc_transforms[i]->id, id))
+			return (int)i;
+	return -1;
 }
 
 bool hc_strlist_has(const struct hc_strlist *l, const char *s)
 {
-        for (size_t i = 0; i < l->n; i++)
-                if (!strcmp(l->v[i], s))
-                        return true;
-        return false;
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], s))
+			return true;
+	return false;
 }
 
 bool hc_seq_has(struct hc_node *seq, const char *s)
 {
-        seq = hc_deref(seq);
-        if (!seq || seq->type != HC_SEQ)
-                return false;
-        size_t n = strlen(s);
-        for (size_t i = 0; i < seq->nkids; i++) {
-                struct hc_node *it = hc_deref(seq->kids[i]);
-                if (it && it->type == HC_SCALAR && it->len == n && !strncasecmp(it->text, s, n))
-                        return true;
-        }
-        return false;
+	seq = hc_deref(seq);
+	if (!seq || seq->type != HC_SEQ)
+		return false;
+	size_t n = strlen(s);
+	for (size_t i = 0; i < seq->nkids; i++) {
+		struct hc_node *it = hc_deref(seq->kids[i]);
+		if (it && it->type == HC_SCALAR && it->len == n && !strncasecmp(it->text, s, n))
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -60,36 +60,36 @@ bool hc_seq_has(struct hc_node *seq, const char *s)
  */
 int hc_list_ensure(struct hc_run *r, const struct hc_service *s, const char *key, const char *item)
 {
-        bool explicit;
-        struct hc_node *cur = hc_map_lookup(s->value, key, &explicit);
-        struct hc_node *owner = NULL;
-        int rc = -1;
-        if (explicit) {
-                hc_map_get(s->value, key, &owner);
-                struct hc_val *it = hc_val_raw(item);
-                rc = hc_seq_append(r, owner, cur, it);
-                hc_val_free(it);
-                return rc;
-        }
-        struct hc_val *list = hc_val_seq();
-        struct hc_node *merged = hc_deref(cur);
-        if (merged && merged->type == HC_SEQ) {
-                for (size_t i = 0; i < merged->nkids; i++) {
-                        struct hc_node *x = merged->kids[i];
-                        if (x->type != HC_SCALAR || x->style > HC_DOUBLE) {
-                                hc_val_free(list);
-                                return -1;
-                        }
-                        char *raw = hc_xstrndup(r->doc->text + x->start, x->end - x->start);
-                        hc_val_push(list, hc_val_raw(raw));
-                        free(raw);
-                }
-        } else if (merged && !hc_is_null(merged)) {
-                hc_val_free(list);
-                return -1;
-        }
-        hc_val_push(list, hc_val_raw(item));
-        rc = hc_add_pair(r, s->key, s->value, key, list);
-        hc_val_free(list);
-        return rc;
+	bool explicit;
+	struct hc_node *cur = hc_map_lookup(s->value, key, &explicit);
+	struct hc_node *owner = NULL;
+	int rc = -1;
+	if (explicit) {
+		hc_map_get(s->value, key, &owner);
+		struct hc_val *it = hc_val_raw(item);
+		rc = hc_seq_append(r, owner, cur, it);
+		hc_val_free(it);
+		return rc;
+	}
+	struct hc_val *list = hc_val_seq();
+	struct hc_node *merged = hc_deref(cur);
+	if (merged && merged->type == HC_SEQ) {
+		for (size_t i = 0; i < merged->nkids; i++) {
+			struct hc_node *x = merged->kids[i];
+			if (x->type != HC_SCALAR || x->style > HC_DOUBLE) {
+				hc_val_free(list);
+				return -1;
+			}
+			char *raw = hc_xstrndup(r->doc->text + x->start, x->end - x->start);
+			hc_val_push(list, hc_val_raw(raw));
+			free(raw);
+		}
+	} else if (merged && !hc_is_null(merged)) {
+		hc_val_free(list);
+		return -1;
+	}
+	hc_val_push(list, hc_val_raw(item));
+	rc = hc_add_pair(r, s->key, s->value, key, list);
+	hc_val_free(list);
+	return rc;
 }

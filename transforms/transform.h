@@ -25,28 +25,28 @@
 enum hc_opt_type { HC_OPT_BOOL, HC_OPT_STR, HC_OPT_INT, HC_OPT_LIST };
 
 struct hc_strlist {
-        char **v;
-        size_t n;
+	char **v;
+	size_t n;
 };
 
 bool hc_strlist_has(const struct hc_strlist *l, const char *s);
 
 struct hc_option {
-        const char *name;
-        enum hc_opt_type type;
-        size_t offset; /* into the transform's options struct */
-        const char *dflt;
-        const char *help;
+	const char *name;
+	enum hc_opt_type type;
+	size_t offset; /* into the transform's options struct */
+	const char *dflt;
+	const char *help;
 };
 
 struct hc_transform {
-        const char *id;
-        const char *summary;
-        const struct hc_option *options;
-        size_t nopts;
-        size_t opts_size;
-        /* Proposes edits for one service (s->value is a mapping or null). */
-        void (*service)(struct hc_run *r, const struct hc_service *s, const void *opts);
+	const char *id;
+	const char *summary;
+	const struct hc_option *options;
+	size_t nopts;
+	size_t opts_size;
+	/* Proposes edits for one service (s->value is a mapping or null). */
+	void (*service)(struct hc_run *r, const struct hc_service *s, const void *opts);
 };
 
 /* The registry: its order is the run order. */

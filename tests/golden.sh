@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# golden.sh BIN CASEDIR: one golden case.
+#   input.yml      fed on stdin
+#   args           optional: extra arguments, one line (shell words)
+#   exit           optional: expected exit code (default 0)
+#   expected.yml   expected stdout (must be empty when exit != 0)
+#   expected.err   optional: expected stderr, exactly
+# With exit 0 it also checks idempotence (expected.yml in, expected.yml out)
+# and --check (1 on the input when it changes, 0 on expected.yml).
+# A missing expected.yml is written from the actual output and the case fails,
+# so new cases can be reviewed before they are committed.
+set -u
+bin=$1 dir=$2
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+args=()
+[ -f "$dir/args" ] && read -r -a args <"$dir/args"
+want_exit=0
+[ -f "$dir/exit" ] && want_exit=$(tr -d '[:space:]' <"$dir/exit")
+fail=0
+say() { echo "FAIL $dir: $*"; fail=1; }
+
+"$bin" "${args[@]}" <"$dir/input.yml" >"$tmp/out" 2>"$tmp/err"
+got=$?
+[ "$got" -eq "$want_exit" ] || say "exit $got, want $want_exit; stderr: $(head -3 "$tmp/err")"
+if [ ! -f "$dir/expected.yml" ]; then
+  cp "$tmp/out" "$dir/expected.yml"
+  say "expected.yml was missing: written from the actual output, review it"
+elif ! cmp -s "$tmp/out" "$dir/expected.yml"; then
+  say "stdout differs from expected.yml:"; diff "$dir/expected.yml" "$tmp/out" | head -20
+fi
+if [ -f "$dir/expected.err" ]; then
+  cmp -s "$tmp/err" "$dir/expected.err" || { say "stderr differs:"; diff "$dir/expected.err" "$tmp/err" | head -10; }
+fi
+if [ "$want_exit" -ne 0 ]; then
+  [ -s "$tmp/out" ] && say "stdout must be empty on error"
+  [ -s "$tmp/err" ] || say "stderr must say what is wrong"
+  grep -qE '^(<stdin>:[0-9]+:[0-9]+: error: |<stdin>: error: |hardcompose: error: )' "$tmp/err" || say "stderr has no error line: $(head -1 "$tmp/err")"
+else
+  "$bin" "${args[@]}" <"$dir/expected.yml" >"$tmp/again" 2>/dev/null
+  cmp -s "$tmp/again" "$dir/expected.yml" || { say "not idempotent:"; diff "$dir/expected.yml" "$tmp/again" | head -10; }
+  "$bin" "${args[@]}" --check <"$dir/expected.yml" >"$tmp/chk" 2>&1
+  c=$?; [ $c -eq 0 ] || say "--check on expected.yml exits $c: $(grep warning "$tmp/chk" | head -2)"
+  "$bin" "${args[@]}" --check <"$dir/input.yml" >"$tmp/chk" 2>&1
+  c=$?
+  if cmp -s "$dir/input.yml" "$dir/expected.yml"; then
+    [ $c -eq 0 ] || say "--check on an unchanged input exits $c"
+  else
+    [ $c -eq 1 ] || say "--check on the input exits $c, want 1"
+    grep -qE '^<stdin>:[0-9]+:[0-9]+: warning: \[[a-z-]+\] ' "$tmp/chk" || say "--check printed no finding"
+  fi
+fi
+exit $fail
