@@ -98,11 +98,11 @@ static void widen(const char *a, size_t alen, const char *b, size_t blen, struct
 			x.ne = blen;
 		if (w && x.os <= c->v[w - 1].oe) {
 			struct change *pr = &c->v[w - 1];
-			if (x.oe > pr->oe) {
-				/* after x.oe both sides agree again, shifted as x left them */
-				pr->oe = x.oe;
-				pr->ne = x.ne;
-			}
+			/* past the later end both sides agree again, shifted as x
+			 * left them */
+			size_t oe = x.oe > pr->oe ? x.oe : pr->oe;
+			pr->ne = x.ne + (oe - x.oe);
+			pr->oe = oe;
 		} else {
 			c->v[w++] = x;
 		}

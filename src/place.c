@@ -277,11 +277,11 @@ static size_t line_before_last(const struct hc_run *r, const struct hc_node *col
 	if (end > 0 && hc_pieces_is_inserted(r->pieces, end - 1))
 		return 0; /* our own line: appending touches nothing of the user's */
 	const struct hc_node *last =
-		coll->type == HC_MAP ? coll->kids[coll->nkids - 2] : coll->kids[coll->nkids - 1];
+	    coll->type == HC_MAP ? coll->kids[coll->nkids - 2] : coll->kids[coll->nkids - 1];
 	size_t p = hc_line_start(d->text, last->start);
 	size_t first = coll->type == HC_MAP ? p + col : p + col + 2;
 	if (coll->type == HC_MAP ? last->start != first
-				 : (last->start < first || d->text[p + col] != '-'))
+	                         : (last->start < first || d->text[p + col] != '-'))
 		return 0;
 	for (size_t k = p; k < p + col; k++)
 		if (d->text[k] != ' ')

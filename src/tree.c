@@ -561,7 +561,7 @@ size_t hc_node_content_end(const struct hc_doc *doc, const struct hc_node *n)
 		/* the last non-blank byte of the block scalar */
 		size_t e = n->end;
 		while (e > n->start && (doc->text[e - 1] == '\n' || doc->text[e - 1] == '\r' ||
-					doc->text[e - 1] == ' '))
+		                        doc->text[e - 1] == ' '))
 			e--;
 		if (!hc_block_scalar_keeps(doc, n))
 			return e;

@@ -1,1 +1,131 @@
-exit 0
+#!/usr/bin/env bash
+# cli.sh BIN SRCDIR: command-line behaviour that golden cases cannot show:
+# --write (atomic, mode kept, untouched when unchanged, through symlinks),
+# --check and --diff over files, exit codes, --help against docs/cli.md.
+set -u
+bin=$1 src=$2
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass+1)); }
+no() { fail=$((fail+1)); echo "FAIL: $*"; }
+t() { local name=$1; shift; if "$@"; then ok; else no "$name"; fi; }
+
+in=$src/golden/baseline/block-basic/input.yml
+want=$src/golden/baseline/block-basic/expected.yml
+
+# --write rewrites in place, keeps the mode, leaves no temporary file
+cp "$in" "$tmp/compose.yaml"; chmod 640 "$tmp/compose.yaml"
+"$bin" -w "$tmp/compose.yaml" >"$tmp/out" 2>"$tmp/err"; c=$?
+t "write exit 0" [ $c -eq 0 ]
+t "write output" cmp -s "$tmp/compose.yaml" "$want"
+t "write prints nothing" [ ! -s "$tmp/out" ]
+t "write keeps mode" [ "$(stat -c %a "$tmp/compose.yaml")" = 640 ]
+t "write leaves no temp file" [ "$(ls -A "$tmp" | grep -c hardcompose)" -eq 0 ]
+
+# a file with nothing to change is not touched at all
+touch -d '2001-01-01 00:00:00' "$tmp/compose.yaml"
+before=$(stat -c %Y "$tmp/compose.yaml")
+"$bin" -w "$tmp/compose.yaml"; c=$?
+t "unchanged exit 0" [ $c -eq 0 ]
+t "unchanged mtime kept" [ "$(stat -c %Y "$tmp/compose.yaml")" = "$before" ]
+
+# through a symlink: the target is rewritten, the link stays a link
+mkdir "$tmp/real"; cp "$in" "$tmp/real/c.yml"; ln -s real/c.yml "$tmp/link.yml"
+"$bin" -w "$tmp/link.yml"; c=$?
+t "symlink exit 0" [ $c -eq 0 ]
+t "symlink still a link" [ -L "$tmp/link.yml" ]
+t "symlink target rewritten" cmp -s "$tmp/real/c.yml" "$want"
+
+# invalid input with --write: exit 3, file byte-identical, nothing on stdout
+printf 'services:\n  web: [\n' >"$tmp/bad.yml"; cp "$tmp/bad.yml" "$tmp/bad.orig"
+touch -d '2001-01-01 00:00:00' "$tmp/bad.yml"
+"$bin" -w "$tmp/bad.yml" >"$tmp/out" 2>"$tmp/err"; c=$?
+t "invalid exit 3" [ $c -eq 3 ]
+t "invalid untouched" cmp -s "$tmp/bad.yml" "$tmp/bad.orig"
+t "invalid mtime kept" [ "$(stat -c %Y "$tmp/bad.yml")" = "$(date -d '2001-01-01 00:00:00' +%s)" ]
+t "invalid stdout empty" [ ! -s "$tmp/out" ]
+t "invalid message names the file" grep -qE "^$tmp/bad.yml:[0-9]+:[0-9]+: error: " "$tmp/err"
+
+# a missing file: exit 4
+"$bin" "$tmp/missing.yml" >"$tmp/out" 2>"$tmp/err"; c=$?
+t "missing exit 4" [ $c -eq 4 ]
+t "missing stdout empty" [ ! -s "$tmp/out" ]
+
+# a read-only folder: exit 4, file intact
+if [ "$(id -u)" != 0 ]; then
+  mkdir "$tmp/ro"; cp "$in" "$tmp/ro/c.yml"; chmod 555 "$tmp/ro"
+  "$bin" -w "$tmp/ro/c.yml" 2>/dev/null; c=$?
+  t "read-only folder exit 4" [ $c -eq 4 ]
+  t "read-only folder intact" cmp -s "$tmp/ro/c.yml" "$in"
+  chmod 755 "$tmp/ro"
+fi
+
+# --check over several files: findings as FILE:LINE:COL, exit 1; 0 when hardened
+cp "$in" "$tmp/a.yml"; cp "$want" "$tmp/b.yml"
+"$bin" --check "$tmp/a.yml" "$tmp/b.yml" >"$tmp/out" 2>&1; c=$?
+t "check exit 1" [ $c -eq 1 ]
+t "check finding format" grep -qE "^$tmp/a.yml:2:3: warning: \[init\] service \"web\": add init: true$" "$tmp/out"
+t "check says nothing of a hardened file" bash -c "! grep -q b.yml '$tmp/out'"
+t "check changes nothing" cmp -s "$tmp/a.yml" "$in"
+"$bin" --check "$tmp/b.yml" >/dev/null 2>&1; c=$?
+t "check hardened exit 0" [ $c -eq 0 ]
+
+# --diff is a patch that turns the input into the output
+"$bin" --diff "$tmp/a.yml" >"$tmp/d.patch"; c=$?
+t "diff exit 0" [ $c -eq 0 ]
+if command -v patch >/dev/null; then
+  cp "$tmp/a.yml" "$tmp/p.yml"
+  patch -s "$tmp/p.yml" <"$tmp/d.patch" && t "diff applies" cmp -s "$tmp/p.yml" "$want" || no "diff does not apply"
+  for g in "$src"/golden/*/*/; do
+    [ -f "$g/exit" ] && continue
+    a=(); [ -f "$g/args" ] && read -r -a a <"$g/args"
+    cmp -s "$g/input.yml" "$g/expected.yml" && continue
+    cp "$g/input.yml" "$tmp/g.yml"
+    "$bin" "${a[@]}" --diff "$tmp/g.yml" >"$tmp/g.patch"
+    if patch -s "$tmp/g.yml" <"$tmp/g.patch" >/dev/null 2>&1 && cmp -s "$tmp/g.yml" "$g/expected.yml"; then ok; else no "diff of $g does not reproduce expected.yml"; fi
+  done
+fi
+
+# usage errors: exit 2, nothing on stdout
+"$bin" "$tmp/a.yml" "$tmp/b.yml" >"$tmp/out" 2>/dev/null; c=$?
+t "several files without a mode: exit 2" [ $c -eq 2 ]
+t "usage error stdout empty" [ ! -s "$tmp/out" ]
+"$bin" --bogus >/dev/null 2>&1; c=$?; t "unknown option exit 2" [ $c -eq 2 ]
+"$bin" -w >/dev/null 2>&1 </dev/null; c=$?; t "-w without file exit 2" [ $c -eq 2 ]
+"$bin" -w --check "$tmp/a.yml" >/dev/null 2>&1; c=$?; t "-w with --check exit 2" [ $c -eq 2 ]
+
+# stdin: '-' and no argument are the same
+"$bin" - <"$in" >"$tmp/o1"; "$bin" <"$in" >"$tmp/o2"
+t "stdin dash" cmp -s "$tmp/o1" "$want"
+t "stdin none" cmp -s "$tmp/o2" "$want"
+
+# a custom profile that extends a built-in one and overrides an option
+cat >"$tmp/p.yml" <<'P'
+extends: baseline
+transforms:
+  cap-drop: false
+  no-new-privileges:
+    value: no-new-privileges=true
+P
+"$bin" --profile "$tmp/p.yml" <"$in" >"$tmp/o"; c=$?
+t "custom profile exit 0" [ $c -eq 0 ]
+t "custom profile option" grep -q -- '- no-new-privileges=true' "$tmp/o"
+t "custom profile disables" bash -c "! grep -q cap_drop '$tmp/o'"
+printf 'transforms:\n  nope: {}\n' >"$tmp/bad-profile.yml"
+"$bin" --profile "$tmp/bad-profile.yml" <"$in" >/dev/null 2>"$tmp/err"; c=$?
+t "bad profile exit 2" [ $c -eq 2 ]
+t "bad profile names the id" grep -q "unknown transform 'nope'" "$tmp/err"
+
+# --list-transforms is the registry order; --help and docs/cli.md agree on exit codes
+t "list order" bash -c "[ \"\$('$bin' --list-transforms | grep -v '^ ' | awk '{print \$1}' | tr '\n' ' ')\" = 'init no-new-privileges cap-drop ' ]"
+"$bin" --help | grep -E '^  [0-5]  ' >"$tmp/help-codes"
+grep -E '^\| `?[0-5]`? \|' "$src/docs/cli.md" | sed -E 's/^\| `?([0-5])`? \| (.*) \|$/  \1  \2/' >"$tmp/doc-codes"
+t "exit codes in --help" [ "$(wc -l <"$tmp/help-codes")" -eq 6 ]
+t "exit codes in docs/cli.md match --help" cmp -s "$tmp/help-codes" "$tmp/doc-codes"
+for o in $("$bin" --help | grep -oE -- '--[a-z-]+' | sort -u); do
+  grep -q -- "$o" "$src/docs/cli.md" && ok || no "option $o not in docs/cli.md"
+done
+"$bin" --version | grep -qE '^hardcompose [0-9]+\.[0-9]+\.[0-9]+$' && ok || no "version"
+
+echo "cli: $pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,1 +1,81 @@
-exit 0
+#!/usr/bin/env bash
+# corpus.sh BIN CORPUS_DIR [PROFILE...]: the fidelity promise on real files.
+# For every file MANIFEST.tsv lists as valid:
+#   --profile none is byte-identical;
+#   for each PROFILE: exit 0, the output re-parses, a second run changes
+#   nothing, every comment line of the input is still there, and no input line
+#   is deleted except one extended in place (a one-line flow collection that
+#   gains items: same text before its closing bracket and after it).
+# Prints each count; exits 1 on any miss, 77 (skip) when the corpus is absent.
+set -u
+bin=$1 dir=$2; shift 2
+profiles=("$@"); [ ${#profiles[@]} -gt 0 ] || profiles=(baseline)
+if [ ! -f "$dir/MANIFEST.tsv" ]; then echo "corpus: $dir not present: skipped"; exit 77; fi
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+files=()
+while IFS=$'\t' read -r name _ _ _ _ valid _; do
+  [ "$valid" = yes ] && [ -f "$dir/files/$name" ] && files+=("$dir/files/$name")
+done < <(tail -n +2 "$dir/MANIFEST.tsv")
+[ ${#files[@]} -gt 0 ] || { echo "corpus: no valid files listed"; exit 1; }
+rc=0
+same=0
+for f in "${files[@]}"; do
+  if "$bin" --profile none <"$f" >"$tmp/o" 2>"$tmp/e" && cmp -s "$f" "$tmp/o"; then
+    same=$((same+1))
+  else
+    echo "  none: not identical or rejected: ${f##*/}: $(head -1 "$tmp/e")"
+  fi
+done
+echo "corpus none: ${#files[@]} files, $same byte-identical"
+[ "$same" -eq ${#files[@]} ] || rc=1
+for p in "${profiles[@]}"; do
+  ok=0 changed=0 reparse=0 idem=0 comments=0 nodelete=0 diffok=0
+  for f in "${files[@]}"; do
+    b=${f##*/}
+    if ! "$bin" --profile "$p" <"$f" >"$tmp/o" 2>"$tmp/e"; then
+      echo "  $p: exit $? on $b: $(head -1 "$tmp/e")"; continue
+    fi
+    ok=$((ok+1))
+    cmp -s "$f" "$tmp/o" || changed=$((changed+1))
+    if "$bin" --profile none <"$tmp/o" >/dev/null 2>&1; then reparse=$((reparse+1)); else echo "  $p: output does not re-parse: $b"; fi
+    "$bin" --profile "$p" <"$tmp/o" >"$tmp/o2" 2>/dev/null
+    if cmp -s "$tmp/o" "$tmp/o2"; then idem=$((idem+1)); else echo "  $p: not idempotent: $b"; fi
+    if [ -z "$(comm -23 <(grep -E '^[[:space:]]*#' "$f" | sed 's/^[[:space:]]*//' | sort) \
+                        <(grep -E '^[[:space:]]*#' "$tmp/o" | sed 's/^[[:space:]]*//' | sort))" ]; then
+      comments=$((comments+1))
+    else
+      echo "  $p: lost comment lines: $b"
+    fi
+    # deleted lines must each be extended in place by an added line
+    bad=$(diff "$f" "$tmp/o" | awk '
+      /^< /{ del[nd++]=substr($0,3) } /^> /{ add[na++]=substr($0,3) }
+      END {
+        for (i = 0; i < nd; i++) {
+          l = del[i]; k = 0
+          for (j = length(l); j > 0; j--) { c = substr(l, j, 1); if (c == "]" || c == "}") { k = j; break } }
+          found = 0
+          if (k > 0) {
+            pre = substr(l, 1, k - 1); suf = substr(l, k)
+            for (a = 0; a < na; a++)
+              if (substr(add[a], 1, length(pre)) == pre && length(add[a]) > length(l) &&
+                  substr(add[a], length(add[a]) - length(suf) + 1) == suf) { found = 1; break }
+          }
+          if (!found) { print l; exit }
+        }
+      }')
+    if [ -z "$bad" ]; then nodelete=$((nodelete+1)); else echo "  $p: deleted input line in $b: $bad"; fi
+    # --diff is a patch that reproduces the output
+    cp "$f" "$tmp/p.yml"
+    "$bin" --profile "$p" --diff "$tmp/p.yml" >"$tmp/p.patch" 2>/dev/null
+    if { [ ! -s "$tmp/p.patch" ] || patch -s "$tmp/p.yml" <"$tmp/p.patch" >/dev/null 2>&1; } && cmp -s "$tmp/p.yml" "$tmp/o"; then
+      diffok=$((diffok+1))
+    else
+      echo "  $p: --diff does not reproduce the output: $b"
+    fi
+  done
+  n=${#files[@]}
+  echo "corpus $p: $n files, $ok processed ($changed changed), $reparse re-parse, $idem idempotent, $comments keep comments, $nodelete delete no line, $diffok diffs apply"
+  for v in $ok $reparse $idem $comments $nodelete $diffok; do [ "$v" -eq "$n" ] || rc=1; done
+done
+[ $rc -eq 0 ] && echo "corpus: all counts at 100%"
+exit $rc
