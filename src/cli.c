@@ -191,7 +191,8 @@ static int cmp_finding(const void *a, const void *b)
 
 static void print_findings(const char *name, const struct hc_buf *in, struct hc_result *res)
 {
-	qsort(res->findings.v, res->findings.n, sizeof(*res->findings.v), cmp_finding);
+	if (res->findings.n)
+		qsort(res->findings.v, res->findings.n, sizeof(*res->findings.v), cmp_finding);
 	/* positions are sorted: walk the text once */
 	int line = 1, col = 1;
 	size_t at = 0;

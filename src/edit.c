@@ -127,7 +127,8 @@ static void copy_range(const struct hc_pieces *src, size_t *idx, size_t *off, si
 int hc_edits_apply(struct hc_edits *e, const char *text, size_t len, struct hc_buf *out,
                    struct hc_pieces *pieces, size_t *bad)
 {
-	qsort(e->v, e->n, sizeof(*e->v), cmp_edit);
+	if (e->n)
+		qsort(e->v, e->n, sizeof(*e->v), cmp_edit);
 	size_t prev_end = 0;
 	for (size_t i = 0; i < e->n; i++) {
 		const struct hc_edit *x = &e->v[i];
