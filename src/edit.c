@@ -61,6 +61,7 @@ static void piece_push(struct hc_pieces *p, size_t src, size_t len, bool ins)
 	p->v[p->n].src = src;
 	p->v[p->n].len = len;
 	p->v[p->n].ins = ins;
+	p->v[p->n].off = p->n ? p->v[p->n - 1].off + p->v[p->n - 1].len : 0;
 	p->n++;
 }
 
@@ -76,29 +77,36 @@ void hc_pieces_release(struct hc_pieces *p)
 	memset(p, 0, sizeof(*p));
 }
 
+/* Index of the piece holding byte pos of the current text, or p->n. */
+static size_t piece_at(const struct hc_pieces *p, size_t pos)
+{
+	size_t lo = 0, hi = p->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (p->v[mid].off + p->v[mid].len <= pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 size_t hc_pieces_map_back(const struct hc_pieces *p, size_t pos)
 {
-	size_t off = 0, last_src = 0;
-	for (size_t i = 0; i < p->n; i++) {
-		const struct hc_piece *x = &p->v[i];
-		if (pos < off + x->len)
-			return x->ins ? last_src : x->src + (pos - off);
-		if (!x->ins)
-			last_src = x->src + x->len;
-		off += x->len;
-	}
-	return last_src;
+	size_t i = piece_at(p, pos);
+	if (i < p->n && !p->v[i].ins)
+		return p->v[i].src + (pos - p->v[i].off);
+	/* inserted (or past the end): where the insertion happened */
+	while (i-- > 0)
+		if (!p->v[i].ins)
+			return p->v[i].src + p->v[i].len;
+	return 0;
 }
 
 bool hc_pieces_is_inserted(const struct hc_pieces *p, size_t pos)
 {
-	size_t off = 0;
-	for (size_t i = 0; i < p->n; i++) {
-		if (pos < off + p->v[i].len)
-			return p->v[i].ins;
-		off += p->v[i].len;
-	}
-	return false;
+	size_t i = piece_at(p, pos);
+	return i < p->n && p->v[i].ins;
 }
 
 /* Copies the pieces covering [from, to) of the current text into *dst. */

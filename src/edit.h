@@ -35,6 +35,7 @@ void hc_edits_clear(struct hc_edits *e);
  */
 struct hc_piece {
 	size_t src, len;
+	size_t off; /* offset in the current text */
 	bool ins;
 };
 

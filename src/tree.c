@@ -7,6 +7,7 @@
  * parser's own diagnostics are collected, never printed.
  */
 #include "tree.h"
+#include "strset.h"
 
 #include <libfyaml.h>
 #include <stdio.h>
@@ -196,7 +197,11 @@ struct builder {
 	struct anchors anchors;
 	size_t last_end;
 	int docs;
+	struct hc_strset dups; /* keys of large mappings */
+	struct hc_buf scratch;
 };
+
+#define DUP_LINEAR 16
 
 /* Fails with "what" or "what 'arg'" at pos. */
 static int fail_at(struct builder *b, size_t pos, const char *what, const char *arg)
@@ -212,6 +217,20 @@ static int fail_at(struct builder *b, size_t pos, const char *what, const char *
 	return -1;
 }
 
+/* Adds (map, key) to the duplicate-key set; -1 if it was there. */
+static int dup_add(struct builder *b, const struct hc_node *map, const struct hc_node *key)
+{
+	if (key->type != HC_SCALAR)
+		return 0;
+	b->scratch.len = 0;
+	hc_buf_add(&b->scratch, &map, sizeof(map));
+	hc_buf_add(&b->scratch, key->text, key->len);
+	if (hc_strset_has(&b->dups, b->scratch.data, b->scratch.len))
+		return -1;
+	hc_strset_add(&b->dups, b->scratch.data, b->scratch.len);
+	return 0;
+}
+
 static int attach(struct builder *b, struct hc_node *n)
 {
 	if (b->depth == 0) {
@@ -220,9 +239,18 @@ static int attach(struct builder *b, struct hc_node *n)
 	}
 	struct hc_node *p = b->stack[b->depth - 1];
 	if (p->type == HC_MAP && p->nkids % 2 == 0 && n->type == HC_SCALAR) {
-		for (size_t i = 0; i < p->nkids; i += 2)
-			if (same_key(p->kids[i], n))
+		if (p->nkids < 2 * DUP_LINEAR) {
+			for (size_t i = 0; i < p->nkids; i += 2)
+				if (same_key(p->kids[i], n))
+					return fail_at(b, n->start, "duplicate key", n->text);
+		} else {
+			/* large mappings (services): a hash set of (mapping, key) */
+			if (p->nkids == 2 * DUP_LINEAR)
+				for (size_t i = 0; i < p->nkids; i += 2)
+					dup_add(b, p, p->kids[i]);
+			if (dup_add(b, p, n) < 0)
 				return fail_at(b, n->start, "duplicate key", n->text);
+		}
 	}
 	add_kid(b->doc, p, n);
 	return 0;
@@ -383,6 +411,8 @@ static int build(struct hc_doc *doc, struct hc_error *err)
 	}
 	free(b->anchors.names);
 	free(b->anchors.nodes);
+	hc_strset_release(&b->dups);
+	hc_buf_release(&b->scratch);
 	free(b);
 	if (fyp)
 		fy_parser_destroy(fyp);
@@ -399,8 +429,14 @@ static int vote_max(const int *votes, int n, int dflt)
 	return best < 0 ? dflt : best;
 }
 
-static void detect_walk(struct hc_doc *doc, struct hc_node *n, int *ind, int *seq, int depth)
+/* Votes over at most this many nested collections: enough to know a habit. */
+#define STYLE_VOTES 256
+
+static void detect_walk(struct hc_doc *doc, struct hc_node *n, int *ind, int *seq, int depth,
+			int *votes)
 {
+	if (*votes >= STYLE_VOTES)
+		return;
 	if (depth > 64 || n->type != HC_MAP || n->flow)
 		goto kids;
 	for (size_t i = 0; i + 1 < n->nkids; i += 2) {
@@ -411,14 +447,14 @@ static void detect_walk(struct hc_doc *doc, struct hc_node *n, int *ind, int *se
 		if (hc_line_start(doc->text, k->start) == hc_line_start(doc->text, v->start))
 			continue;
 		if (v->type == HC_MAP && vc > kc && vc - kc < 17)
-			ind[vc - kc]++;
+			ind[vc - kc]++, (*votes)++;
 		else if (v->type == HC_SEQ && vc >= kc && vc - kc < 17)
-			seq[vc - kc]++;
+			seq[vc - kc]++, (*votes)++;
 	}
 kids:
 	if (n->type == HC_MAP || n->type == HC_SEQ)
 		for (size_t i = 0; i < n->nkids; i++)
-			detect_walk(doc, n->kids[i], ind, seq, depth + 1);
+			detect_walk(doc, n->kids[i], ind, seq, depth + 1, votes);
 }
 
 static void detect_style(struct hc_doc *doc)
@@ -429,8 +465,9 @@ static void detect_style(struct hc_doc *doc)
 	s->final_newline = doc->len > 0 && doc->text[doc->len - 1] == '\n';
 	s->bom = doc->len >= 3 && !memcmp(doc->text, "\xEF\xBB\xBF", 3);
 	int ind[17] = {0}, seq[17] = {0};
+	int votes = 0;
 	if (doc->root)
-		detect_walk(doc, doc->root, ind, seq, 0);
+		detect_walk(doc, doc->root, ind, seq, 0, &votes);
 	s->indent = vote_max(ind, 17, 2);
 	if (s->indent == 0)
 		s->indent = 2;
