@@ -73,7 +73,15 @@ void hc_service_change(struct hc_run *r, const struct hc_service *s, const char 
 {
 	struct hc_buf p = HC_BUF_INIT;
 	hc_buf_adds(&p, s->path);
-	path_add(&p, key, strlen(key));
+	/* key may be a path below the service: "healthcheck/start_period" */
+	for (const char *k = key;;) {
+		const char *slash = strchr(k, '/');
+		size_t n = slash ? (size_t)(slash - k) : strlen(k);
+		path_add(&p, k, n);
+		if (!slash)
+			break;
+		k = slash + 1;
+	}
 	hc_declare(r, p.data);
 	hc_buf_release(&p);
 	va_list ap;
@@ -252,7 +260,9 @@ void hc_process(const struct hc_config *cfg, const char *name, const char *text,
 		struct hc_result scratch = {0};
 		check_shape(&scratch, name, &cur, &svc);
 		hc_buf_release(&scratch.err);
-		if (svc)
+		if (t->document && cur.root && cur.root->type == HC_MAP)
+			t->document(&r, cur.root, cfg->t[ti].opts);
+		if (svc && t->service)
 			run_transform(t, &cfg->t[ti], &r, svc);
 		res->changes += r.changes;
 		if (r.edits.n == 0) {

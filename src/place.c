@@ -456,3 +456,47 @@ int hc_seq_append(struct hc_run *r, struct hc_node *owner_key, struct hc_node *s
 	hc_buf_release(&b);
 	return 0;
 }
+
+int hc_delete_pair(struct hc_run *r, struct hc_node *map, size_t i)
+{
+	const struct hc_doc *d = r->doc;
+	if (!map || map->type != HC_MAP || map->flow || 2 * i + 1 >= map->nkids)
+		return -1;
+	struct hc_node *k = map->kids[2 * i], *v = map->kids[2 * i + 1];
+	size_t start = hc_line_start(d->text, k->start);
+	for (size_t p = start; p < k->start; p++)
+		if (d->text[p] != ' ')
+			return -1;
+	size_t end = hc_node_content_end(d, v->empty ? k : v);
+	if (v->empty)
+		end = v->end;
+	if (!(end > 0 && d->text[end - 1] == '\n')) {
+		while (end < d->len && d->text[end] != '\n')
+			end++;
+		if (end < d->len)
+			end++;
+	}
+	if (end == d->len && !(d->len > 0 && d->text[d->len - 1] == '\n') && start > 0) {
+		/* last line without a final newline: take the line end before it */
+		start--;
+		if (start > 0 && d->text[start - 1] == '\r')
+			start--;
+	}
+	/* at the top of the file or after a blank line, a blank line that
+	 * follows went with the pair: do not leave a doubled gap */
+	bool blank_before =
+	    start == 0 || (start >= 2 && d->text[start - 2] == '\n') ||
+	    (start >= 3 && d->text[start - 2] == '\r' && d->text[start - 3] == '\n');
+	if (blank_before && end < d->len) {
+		size_t q = end;
+		if (q < d->len && d->text[q] == '\r')
+			q++;
+		if (q < d->len && d->text[q] == '\n')
+			end = q + 1;
+	}
+	/* the next key must start a line of its own */
+	if (2 * i + 2 < map->nkids && hc_line_start(d->text, map->kids[2 * i + 2]->start) < end)
+		return -1;
+	hc_edits_add(&r->edits, start, end, "", 0);
+	return 0;
+}

@@ -49,4 +49,12 @@ int hc_add_pair(struct hc_run *r, struct hc_node *owner_key, struct hc_node *map
 int hc_seq_append(struct hc_run *r, struct hc_node *owner_key, struct hc_node *seq,
                   const struct hc_val *item);
 
+/*
+ * Deletes the pair at index i (of keys) of a block mapping: its whole lines,
+ * from the key's line to the end of the value's last line (trailing comment
+ * included). Comment lines above it stay. Returns -1 when the pair shares a
+ * line with anything else or the mapping is flow.
+ */
+int hc_delete_pair(struct hc_run *r, struct hc_node *map, size_t i);
+
 #endif

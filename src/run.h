@@ -59,7 +59,8 @@ void hc_declare(struct hc_run *r, const char *path);
 void hc_report(struct hc_run *r, size_t pos, enum hc_severity sev, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /*
- * A pending change to key `key` of service s: declares s->path/key and
+ * A pending change to key `key` of service s (a path below the service
+ * when it holds '/': "healthcheck/start_period"): declares s->path/key and
  * reports a warning at the service's key.
  */
 void hc_service_change(struct hc_run *r, const struct hc_service *s, const char *key,

@@ -433,7 +433,7 @@ static int vote_max(const int *votes, int n, int dflt)
 #define STYLE_VOTES 256
 
 static void detect_walk(struct hc_doc *doc, struct hc_node *n, int *ind, int *seq, int depth,
-			int *votes)
+                        int *votes)
 {
 	if (*votes >= STYLE_VOTES)
 		return;

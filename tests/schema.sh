@@ -2,7 +2,7 @@
 # schema.sh BIN SRCDIR NODE_MODULES: an independent oracle. Every output whose
 # input is valid against ../shared/compose-spec.json must be valid too (ajv
 # and js-yaml from npm, in tests/schema.js). Covers the golden expected.yml
-# files and the baseline output of every corpus file.
+# files and the baseline and production outputs of every corpus file.
 # Exits 77 (skip) when node, the npm packages or ../shared are absent.
 set -u
 bin=$1 src=$2 mods=${3:-}
@@ -19,12 +19,14 @@ for g in "$src"/golden/*/*/; do
   cp "$g/input.yml" "$tmp/in/$n"; cp "$g/expected.yml" "$tmp/out/$n"
   echo "$n ${g#$src/}" >>"$tmp/names"
 done
-for f in "$src"/../shared/corpus/files/*; do
-  [ -f "$f" ] || continue
-  i=$((i+1)); n=$(printf 'c%04d' $i)
-  cp "$f" "$tmp/in/$n"
-  "$bin" <"$f" >"$tmp/out/$n" 2>/dev/null || rm -f "$tmp/out/$n"
-  echo "$n corpus/${f##*/}" >>"$tmp/names"
+for p in baseline production; do
+  for f in "$src"/../shared/corpus/files/*; do
+    [ -f "$f" ] || continue
+    i=$((i+1)); n=$(printf 'c%04d' $i)
+    cp "$f" "$tmp/in/$n"
+    "$bin" --profile $p <"$f" >"$tmp/out/$n" 2>/dev/null || rm -f "$tmp/out/$n"
+    echo "$n corpus/${f##*/}($p)" >>"$tmp/names"
+  done
 done
 NODE_PATH=$mods node "$src/tests/schema.js" "$spec" "$tmp/in" "$tmp/out" >"$tmp/res" || { echo "schema: validator failed"; exit 1; }
 total=$(grep -c 'in=valid' "$tmp/res")

@@ -12,11 +12,14 @@
 extern const struct hc_transform hc_t_init;
 extern const struct hc_transform hc_t_no_new_privileges;
 extern const struct hc_transform hc_t_cap_drop;
+extern const struct hc_transform hc_t_drop_version;
+extern const struct hc_transform hc_t_logging;
+extern const struct hc_transform hc_t_restart_policy;
+extern const struct hc_transform hc_t_healthcheck_start_period;
 
 const struct hc_transform *const hc_transforms[] = {
-    &hc_t_init,
-    &hc_t_no_new_privileges,
-    &hc_t_cap_drop,
+    &hc_t_init,           &hc_t_no_new_privileges,        &hc_t_cap_drop,     &hc_t_logging,
+    &hc_t_restart_policy, &hc_t_healthcheck_start_period, &hc_t_drop_version,
 };
 
 const size_t hc_ntransforms = sizeof(hc_transforms) / sizeof(hc_transforms[0]);

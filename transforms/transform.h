@@ -47,6 +47,8 @@ struct hc_transform {
 	size_t opts_size;
 	/* Proposes edits for one service (s->value is a mapping or null). */
 	void (*service)(struct hc_run *r, const struct hc_service *s, const void *opts);
+	/* Optional: proposes edits at the top level (root is a mapping). */
+	void (*document)(struct hc_run *r, struct hc_node *root, const void *opts);
 };
 
 /* The registry: its order is the run order. */

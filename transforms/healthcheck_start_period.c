@@ -1,0 +1,62 @@
+/*
+ * healthcheck_start_period.c: a `healthcheck` without `start_period` gets
+ * one, so a slow first start is not counted against the retries and the
+ * service is not marked unhealthy while it boots. A disabled healthcheck
+ * (`disable: true`, or test `NONE`) is left alone.
+ */
+#include "transform.h"
+
+#include <stddef.h>
+
+struct hsp_opts {
+	char *value;
+};
+
+static const struct hc_option hsp_options[] = {
+    {"value", HC_OPT_STR, offsetof(struct hsp_opts, value), "30s",
+     "the start_period to add (a Compose duration)"},
+};
+
+static bool disabled(struct hc_node *hc)
+{
+	if (hc_scalar_is(hc_deref(hc_map_lookup(hc, "disable", NULL)), "true"))
+		return true;
+	struct hc_node *t = hc_deref(hc_map_lookup(hc, "test", NULL));
+	if (hc_scalar_is(t, "NONE"))
+		return true;
+	return t && t->type == HC_SEQ && t->nkids && hc_scalar_is(hc_deref(t->kids[0]), "NONE");
+}
+
+static void hsp_service(struct hc_run *r, const struct hc_service *s, const void *opts)
+{
+	const struct hsp_opts *o = opts;
+	bool explicit;
+	struct hc_node *hc = hc_map_lookup(s->value, "healthcheck", &explicit);
+	struct hc_node *hd = hc_deref(hc);
+	if (!hd || hd->type != HC_MAP || disabled(hd) || hc_map_lookup(hd, "start_period", NULL))
+		return;
+	if (!explicit || hc->type == HC_ALIAS) {
+		hc_report(r, s->key->start, HC_NOTE,
+		          "service \"%s\": its healthcheck comes from an anchor; add start_period "
+		          "there",
+		          s->name);
+		return;
+	}
+	struct hc_node *key = NULL;
+	hc_map_get(hc_deref(s->value), "healthcheck", &key);
+	struct hc_val *v = hc_val_str(o->value);
+	if (hc_add_pair(r, key, hc, "start_period", v) == 0)
+		hc_service_change(r, s, "healthcheck/start_period",
+		                  "service \"%s\": add start_period: %s to healthcheck", s->name,
+		                  o->value);
+	hc_val_free(v);
+}
+
+const struct hc_transform hc_t_healthcheck_start_period = {
+    .id = "healthcheck-start-period",
+    .summary = "give healthchecks a start_period so slow starts are not failures",
+    .options = hsp_options,
+    .nopts = sizeof(hsp_options) / sizeof(hsp_options[0]),
+    .opts_size = sizeof(struct hsp_opts),
+    .service = hsp_service,
+};
