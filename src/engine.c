@@ -255,6 +255,7 @@ void hc_process(const struct hc_config *cfg, const char *name, const char *text,
 		    .declared = &declared,
 		    .findings = &res->findings,
 		    .pieces = &res->pieces,
+		    .classes = &cfg->classes,
 		};
 		struct hc_node *svc = NULL;
 		struct hc_result scratch = {0};

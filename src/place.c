@@ -40,6 +40,11 @@ static bool is_number_like(const char *s)
 	                  !strcmp(p, ".nan") || !strcmp(p, ".NaN") || !strcmp(p, ".NAN")))
 		return true;
 	bool digit = false;
+	int dots = 0;
+	for (const char *q = p; *q; q++)
+		dots += *q == '.';
+	if (dots > 1)
+		return false; /* 127.0.0.1, 1.2.3: no YAML number has two dots */
 	for (; *p; p++) {
 		if (*p >= '0' && *p <= '9')
 			digit = true;

@@ -118,6 +118,7 @@ void hc_config_init(struct hc_config *c)
 
 void hc_config_release(struct hc_config *c)
 {
+	hc_classes_release(&c->classes);
 	if (!c->t)
 		return;
 	for (size_t i = 0; i < hc_ntransforms; i++) {
@@ -215,6 +216,39 @@ static int apply_options(struct hc_tconf *tc, const struct hc_transform *t, stru
 
 static int load(struct hc_config *c, const char *spec, struct hc_buf *err, int depth);
 
+/* `classes: {database: [...], ...}`: each class listed replaces its patterns. */
+static int apply_classes(struct hc_config *c, struct hc_node *map, const char *where,
+                         struct hc_buf *err)
+{
+	for (size_t i = 0; i + 1 < map->nkids; i += 2) {
+		struct hc_node *k = map->kids[i], *v = hc_deref(map->kids[i + 1]);
+		int cls = -1;
+		for (int j = 1; j < HC_NCLASSES; j++)
+			if (hc_scalar_is(k, hc_class_names[j]))
+				cls = j;
+		if (cls < 0) {
+			hc_buf_addf(
+			    err, "%s: unknown service class '%s' (database, cache, queue, proxy)",
+			    where, k->text);
+			return -1;
+		}
+		if (!v || v->type != HC_SEQ) {
+			hc_buf_addf(err, "%s: class '%s' takes a list of image patterns", where,
+			            k->text);
+			return -1;
+		}
+		char **pat = hc_xcalloc(v->nkids, sizeof(*pat));
+		size_t n = 0;
+		for (size_t j = 0; j < v->nkids; j++) {
+			struct hc_node *it = hc_deref(v->kids[j]);
+			if (it && it->type == HC_SCALAR)
+				pat[n++] = hc_xstrndup(it->text, it->len);
+		}
+		hc_classes_set(&c->classes, (enum hc_class)cls, pat, n);
+	}
+	return 0;
+}
+
 static int apply_profile(struct hc_config *c, const char *where, const char *text, size_t len,
                          struct hc_buf *err, int depth)
 {
@@ -235,6 +269,14 @@ static int apply_profile(struct hc_config *c, const char *where, const char *tex
 		char *name = scalar_dup(ext);
 		rc = load(c, name, err, depth + 1);
 		free(name);
+	}
+	struct hc_node *cls = root && rc == 0 ? hc_deref(hc_map_get(root, "classes", NULL)) : NULL;
+	if (cls && cls->type == HC_MAP)
+		rc = apply_classes(c, cls, where, err);
+	else if (cls && !hc_is_null(cls)) {
+		hc_buf_addf(err, "%s: 'classes' is a mapping of class names to image patterns",
+		            where);
+		rc = -1;
 	}
 	struct hc_node *ts =
 	    root && rc == 0 ? hc_deref(hc_map_get(root, "transforms", NULL)) : NULL;

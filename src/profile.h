@@ -11,6 +11,9 @@
  *       value: no-new-privileges:true
  *     cap-drop: false          # disabled (useful with extends)
  *
+ *   classes:                   # image patterns per service class
+ *     database: [postgres, mysql, "bitnami/postgresql"]
+ *
  * Every transform also takes `exclude`: a list of service names it skips.
  */
 #ifndef HC_PROFILE_H
@@ -18,6 +21,7 @@
 
 #include "../transforms/transform.h"
 #include "buf.h"
+#include "classes.h"
 
 struct hc_tconf {
 	bool enabled;
@@ -27,6 +31,7 @@ struct hc_tconf {
 
 struct hc_config {
 	struct hc_tconf *t; /* one per registry entry */
+	struct hc_classes classes;
 };
 
 /* Everything disabled, options at their defaults. */

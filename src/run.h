@@ -9,6 +9,7 @@
 #ifndef HC_RUN_H
 #define HC_RUN_H
 
+#include "classes.h"
 #include "edit.h"
 #include "tree.h"
 
@@ -42,7 +43,8 @@ struct hc_run {
 	struct hc_strset *declared;   /* paths whose meaning may change */
 	struct hc_findings *findings; /* positions already mapped to the input */
 	const struct hc_pieces *pieces;
-	size_t changes; /* pending changes reported by this step */
+	const struct hc_classes *classes; /* from the profile */
+	size_t changes;                   /* pending changes reported by this step */
 };
 
 /* A service as the engine hands it to a transform. */

@@ -2,7 +2,7 @@
 # schema.sh BIN SRCDIR NODE_MODULES: an independent oracle. Every output whose
 # input is valid against ../shared/compose-spec.json must be valid too (ajv
 # and js-yaml from npm, in tests/schema.js). Covers the golden expected.yml
-# files and the baseline and production outputs of every corpus file.
+# files and the baseline, production and strict outputs of every corpus file.
 # Exits 77 (skip) when node, the npm packages or ../shared are absent.
 set -u
 bin=$1 src=$2 mods=${3:-}
@@ -19,7 +19,7 @@ for g in "$src"/golden/*/*/; do
   cp "$g/input.yml" "$tmp/in/$n"; cp "$g/expected.yml" "$tmp/out/$n"
   echo "$n ${g#$src/}" >>"$tmp/names"
 done
-for p in baseline production; do
+for p in baseline production strict; do
   for f in "$src"/../shared/corpus/files/*; do
     [ -f "$f" ] || continue
     i=$((i+1)); n=$(printf 'c%04d' $i)

@@ -127,7 +127,8 @@ static void test_quoting(void)
 	      hc_needs_quotes("0o17") && hc_needs_quotes("") && hc_needs_quotes("a: b") &&
 	      hc_needs_quotes("~") && hc_needs_quotes("-x"));
 	CHECK(!hc_needs_quotes("json-file") && !hc_needs_quotes("10m") &&
-	      !hc_needs_quotes("no-new-privileges:true") && !hc_needs_quotes("ALL"));
+	      !hc_needs_quotes("no-new-privileges:true") && !hc_needs_quotes("ALL") &&
+	      !hc_needs_quotes("127.0.0.1") && !hc_needs_quotes("127.0.0.1:5432:5432"));
 	struct hc_val *v = hc_val_str("3");
 	CHECK(!strcmp(v->text, "\"3\""));
 	hc_val_free(v);

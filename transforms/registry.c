@@ -16,11 +16,22 @@ extern const struct hc_transform hc_t_drop_version;
 extern const struct hc_transform hc_t_logging;
 extern const struct hc_transform hc_t_restart_policy;
 extern const struct hc_transform hc_t_healthcheck_start_period;
+extern const struct hc_transform hc_t_stop_grace_period;
+extern const struct hc_transform hc_t_bind_localhost;
 
+/* clang-format off */
 const struct hc_transform *const hc_transforms[] = {
-    &hc_t_init,           &hc_t_no_new_privileges,        &hc_t_cap_drop,     &hc_t_logging,
-    &hc_t_restart_policy, &hc_t_healthcheck_start_period, &hc_t_drop_version,
+	&hc_t_init,
+	&hc_t_no_new_privileges,
+	&hc_t_cap_drop,
+	&hc_t_logging,
+	&hc_t_restart_policy,
+	&hc_t_healthcheck_start_period,
+	&hc_t_stop_grace_period,
+	&hc_t_bind_localhost,
+	&hc_t_drop_version,
 };
+/* clang-format on */
 
 const size_t hc_ntransforms = sizeof(hc_transforms) / sizeof(hc_transforms[0]);
 
@@ -95,4 +106,12 @@ int hc_list_ensure(struct hc_run *r, const struct hc_service *s, const char *key
 	rc = hc_add_pair(r, s->key, s->value, key, list);
 	hc_val_free(list);
 	return rc;
+}
+
+enum hc_class hc_service_class(const struct hc_run *r, const struct hc_service *s)
+{
+	struct hc_node *img = hc_deref(hc_map_lookup(s->value, "image", NULL));
+	if (!img || img->type != HC_SCALAR)
+		return HC_CLASS_APP;
+	return hc_image_class(r->classes, img->text, img->len);
 }
