@@ -124,6 +124,29 @@ void hc_buf_release(struct hc_buf *b)
 	b->len = b->cap = 0;
 }
 
+bool hc_strlist_has(const struct hc_strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i], s))
+			return true;
+	return false;
+}
+
+void hc_strlist_push(struct hc_strlist *l, const char *s, size_t n)
+{
+	l->v = hc_xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	l->v[l->n++] = hc_xstrndup(s, n);
+}
+
+void hc_strlist_release(struct hc_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
 struct hc_arena_block {
 	struct hc_arena_block *next;
 	size_t used, cap;

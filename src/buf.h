@@ -8,6 +8,7 @@
 #ifndef HC_BUF_H
 #define HC_BUF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct hc_buf {
@@ -30,6 +31,16 @@ void hc_buf_spaces(struct hc_buf *b, size_t n);
 /* Gives the data to the caller (never NULL) and resets the buffer. */
 char *hc_buf_detach(struct hc_buf *b, size_t *len);
 void hc_buf_release(struct hc_buf *b);
+
+/* A list of owned strings. */
+struct hc_strlist {
+	char **v;
+	size_t n;
+};
+
+bool hc_strlist_has(const struct hc_strlist *l, const char *s);
+void hc_strlist_push(struct hc_strlist *l, const char *s, size_t n);
+void hc_strlist_release(struct hc_strlist *l);
 
 struct hc_arena_block;
 struct hc_arena {

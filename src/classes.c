@@ -29,12 +29,20 @@ void hc_classes_release(struct hc_classes *c)
 {
 	for (int k = 0; k < HC_NCLASSES; k++)
 		hc_classes_set(c, (enum hc_class)k, NULL, 0);
+	for (size_t i = 0; i < c->nfacts; i++) {
+		free(c->facts[i].pattern);
+		hc_strlist_release(&c->facts[i].cap_add);
+		hc_strlist_release(&c->facts[i].writable);
+	}
+	free(c->facts);
+	c->facts = NULL;
+	c->nfacts = 0;
 }
 
-enum hc_class hc_image_class(const struct hc_classes *c, const char *image, size_t len)
+/* Lowercased repository path of an image reference, without registry, tag
+ * or digest; *base points at its last component. Caller frees. */
+static char *image_path(const char *image, size_t len, const char **base)
 {
-	if (!image || !len)
-		return HC_CLASS_APP;
 	char *s = hc_xstrndup(image, len);
 	for (char *p = s; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
@@ -45,21 +53,70 @@ enum hc_class hc_image_class(const struct hc_classes *c, const char *image, size
 	char *colon = strrchr(slash ? slash : s, ':');
 	if (colon)
 		*colon = '\0';
-	/* drop a registry host: a first component with '.' or ':' or localhost */
+	/* drop a registry host: a first component with '.' or ':', or localhost */
 	char *path = s, *first = strchr(s, '/');
 	if (first && (memchr(s, '.', (size_t)(first - s)) || memchr(s, ':', (size_t)(first - s)) ||
 	              !strncmp(s, "localhost/", 10)))
 		path = first + 1;
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
+	memmove(s, path, strlen(path) + 1);
+	const char *b = strrchr(s, '/');
+	*base = b ? b + 1 : s;
+	return s;
+}
+
+static bool matches(const char *pattern, const char *path, const char *base)
+{
+	return !fnmatch(pattern, base, FNM_PATHNAME) || !fnmatch(pattern, path, FNM_PATHNAME);
+}
+
+enum hc_class hc_image_class(const struct hc_classes *c, const char *image, size_t len)
+{
+	if (!image || !len)
+		return HC_CLASS_APP;
+	const char *base;
+	char *path = image_path(image, len, &base);
 	enum hc_class found = HC_CLASS_APP;
 	for (int k = 1; k < HC_NCLASSES && found == HC_CLASS_APP; k++)
 		for (size_t i = 0; i < c->n[k]; i++)
-			if (!fnmatch(c->pat[k][i], base, FNM_PATHNAME) ||
-			    !fnmatch(c->pat[k][i], path, FNM_PATHNAME)) {
+			if (matches(c->pat[k][i], path, base)) {
 				found = (enum hc_class)k;
 				break;
 			}
-	free(s);
+	free(path);
 	return found;
+}
+
+const struct hc_image_fact *hc_image_fact(const struct hc_classes *c, const char *image, size_t len)
+{
+	if (!image || !len)
+		return NULL;
+	const char *base;
+	char *path = image_path(image, len, &base);
+	const struct hc_image_fact *found = NULL;
+	for (size_t i = 0; i < c->nfacts && !found; i++)
+		if (matches(c->facts[i].pattern, path, base))
+			found = &c->facts[i];
+	free(path);
+	return found;
+}
+
+void hc_image_fact_set(struct hc_classes *c, const char *pattern, struct hc_strlist *cap_add,
+                       struct hc_strlist *writable)
+{
+	struct hc_image_fact *f = NULL;
+	for (size_t i = 0; i < c->nfacts; i++)
+		if (!strcmp(c->facts[i].pattern, pattern))
+			f = &c->facts[i];
+	if (!f) {
+		c->facts = hc_xrealloc(c->facts, (c->nfacts + 1) * sizeof(*c->facts));
+		f = &c->facts[c->nfacts++];
+		memset(f, 0, sizeof(*f));
+		f->pattern = hc_xstrdup(pattern);
+	}
+	hc_strlist_release(&f->cap_add);
+	hc_strlist_release(&f->writable);
+	f->cap_add = *cap_add;
+	f->writable = *writable;
+	memset(cap_add, 0, sizeof(*cap_add));
+	memset(writable, 0, sizeof(*writable));
 }

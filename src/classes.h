@@ -7,6 +7,8 @@
 #ifndef HC_CLASSES_H
 #define HC_CLASSES_H
 
+#include "buf.h"
+
 #include <stddef.h>
 
 enum hc_class {
@@ -18,10 +20,21 @@ enum hc_class {
 	HC_NCLASSES
 };
 
+/* What is known of an image (profiles/defaults.yml `images:`, from
+ * ../shared/notes/images.md): capabilities it needs back after cap_drop ALL,
+ * and paths it writes. */
+struct hc_image_fact {
+	char *pattern;
+	struct hc_strlist cap_add;
+	struct hc_strlist writable;
+};
+
 struct hc_classes {
 	/* patterns (fnmatch) per class; HC_CLASS_APP is what matches nothing */
 	char **pat[HC_NCLASSES];
 	size_t n[HC_NCLASSES];
+	struct hc_image_fact *facts; /* first match wins */
+	size_t nfacts;
 };
 
 extern const char *const hc_class_names[HC_NCLASSES];
@@ -31,5 +44,11 @@ enum hc_class hc_image_class(const struct hc_classes *c, const char *image, size
 /* Replaces the patterns of class `cls`. */
 void hc_classes_set(struct hc_classes *c, enum hc_class cls, char **pat, size_t n);
 void hc_classes_release(struct hc_classes *c);
+/* The facts of an image reference, or NULL when it is not in the table. */
+const struct hc_image_fact *hc_image_fact(const struct hc_classes *c, const char *image,
+                                          size_t len);
+/* Adds or replaces (same pattern) a fact; takes the lists' contents. */
+void hc_image_fact_set(struct hc_classes *c, const char *pattern, struct hc_strlist *cap_add,
+                       struct hc_strlist *writable);
 
 #endif

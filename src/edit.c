@@ -20,6 +20,13 @@ void hc_edits_add(struct hc_edits *e, size_t start, size_t end, const char *text
 	x->text = hc_xstrndup(text, len);
 	x->len = len;
 	x->seq = e->n++;
+	x->depth = 0;
+}
+
+void hc_edits_add_lines(struct hc_edits *e, size_t at, const char *text, size_t len, size_t depth)
+{
+	hc_edits_add(e, at, at, text, len);
+	e->v[e->n - 1].depth = depth;
 }
 
 void hc_edits_clear(struct hc_edits *e)
@@ -40,6 +47,8 @@ static int cmp_edit(const void *a, const void *b)
 	int xi = x->start == x->end, yi = y->start == y->end;
 	if (xi != yi)
 		return xi ? -1 : 1;
+	if (x->depth != y->depth)
+		return x->depth > y->depth ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 

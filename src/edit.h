@@ -18,7 +18,8 @@ struct hc_edit {
 	size_t start, end;
 	char *text; /* owned */
 	size_t len;
-	size_t seq; /* proposal order */
+	size_t seq;   /* proposal order */
+	size_t depth; /* inserted lines' indentation: deeper goes first */
 };
 
 struct hc_edits {
@@ -27,6 +28,12 @@ struct hc_edits {
 };
 
 void hc_edits_add(struct hc_edits *e, size_t start, size_t end, const char *text, size_t len);
+/*
+ * Inserts whole lines indented by depth. Among inserts at one offset, deeper
+ * ones come first: an item appended to a list that ends there must stay in
+ * that list, before a key added to the mapping around it.
+ */
+void hc_edits_add_lines(struct hc_edits *e, size_t at, const char *text, size_t len, size_t depth);
 void hc_edits_clear(struct hc_edits *e);
 
 /*

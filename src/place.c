@@ -307,16 +307,17 @@ static size_t line_before_last(const struct hc_run *r, const struct hc_node *col
 static void insert_lines(struct hc_run *r, size_t pos, bool at_eof, struct hc_buf *lines)
 {
 	const struct hc_style *st = &r->doc->style;
+	size_t depth = strspn(lines->data, " ");
 	if (at_eof) {
 		/* keep the file's missing final newline: separator first */
 		size_t el = strlen(st->eol);
 		struct hc_buf b = HC_BUF_INIT;
 		hc_buf_adds(&b, st->eol);
 		hc_buf_add(&b, lines->data, lines->len - el);
-		hc_edits_add(&r->edits, pos, pos, b.data, b.len);
+		hc_edits_add_lines(&r->edits, pos, b.data, b.len, depth);
 		hc_buf_release(&b);
 	} else {
-		hc_edits_add(&r->edits, pos, pos, lines->data, lines->len);
+		hc_edits_add_lines(&r->edits, pos, lines->data, lines->len, depth);
 	}
 }
 

@@ -11,20 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void list_free(struct hc_strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
-static void list_push(struct hc_strlist *l, const char *s, size_t n)
-{
-	l->v = hc_xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
-	l->v[l->n++] = hc_xstrndup(s, n);
-}
+#define list_free hc_strlist_release
+#define list_push hc_strlist_push
 
 /* Comma-separated list from a string. */
 static void list_parse(struct hc_strlist *l, const char *s)
@@ -216,6 +204,45 @@ static int apply_options(struct hc_tconf *tc, const struct hc_transform *t, stru
 
 static int load(struct hc_config *c, const char *spec, struct hc_buf *err, int depth);
 
+static void node_list(struct hc_strlist *l, struct hc_node *seq)
+{
+	seq = hc_deref(seq);
+	if (!seq || seq->type != HC_SEQ)
+		return;
+	for (size_t j = 0; j < seq->nkids; j++) {
+		struct hc_node *it = hc_deref(seq->kids[j]);
+		if (it && it->type == HC_SCALAR)
+			hc_strlist_push(l, it->text, it->len);
+	}
+}
+
+/* `images: {postgres: {cap_add: [...], writable: [...]}, ...}` */
+static int apply_images(struct hc_config *c, struct hc_node *map, const char *where,
+                        struct hc_buf *err)
+{
+	for (size_t i = 0; i + 1 < map->nkids; i += 2) {
+		struct hc_node *k = map->kids[i], *v = hc_deref(map->kids[i + 1]);
+		if (k->type != HC_SCALAR || (v && v->type != HC_MAP && !hc_is_null(v))) {
+			hc_buf_addf(err,
+			            "%s: images: each image takes a mapping (cap_add, writable)",
+			            where);
+			return -1;
+		}
+		for (size_t j = 0; v && v->type == HC_MAP && j + 1 < v->nkids; j += 2)
+			if (!hc_scalar_is(v->kids[j], "cap_add") &&
+			    !hc_scalar_is(v->kids[j], "writable")) {
+				hc_buf_addf(err, "%s: images: unknown fact '%s' of '%s'", where,
+				            v->kids[j]->text, k->text);
+				return -1;
+			}
+		struct hc_strlist caps = {0}, wr = {0};
+		node_list(&caps, hc_map_get(v, "cap_add", NULL));
+		node_list(&wr, hc_map_get(v, "writable", NULL));
+		hc_image_fact_set(&c->classes, k->text, &caps, &wr);
+	}
+	return 0;
+}
+
 /* `classes: {database: [...], ...}`: each class listed replaces its patterns. */
 static int apply_classes(struct hc_config *c, struct hc_node *map, const char *where,
                          struct hc_buf *err)
@@ -276,6 +303,13 @@ static int apply_profile(struct hc_config *c, const char *where, const char *tex
 	else if (cls && !hc_is_null(cls)) {
 		hc_buf_addf(err, "%s: 'classes' is a mapping of class names to image patterns",
 		            where);
+		rc = -1;
+	}
+	struct hc_node *img = root && rc == 0 ? hc_deref(hc_map_get(root, "images", NULL)) : NULL;
+	if (img && img->type == HC_MAP)
+		rc = apply_images(c, img, where, err);
+	else if (img && !hc_is_null(img)) {
+		hc_buf_addf(err, "%s: 'images' is a mapping of image patterns to facts", where);
 		rc = -1;
 	}
 	struct hc_node *ts =

@@ -49,6 +49,25 @@ static void test_apply_order(void)
 	hc_buf_release(&out);
 }
 
+static void test_deeper_lines_first(void)
+{
+	/* a key added to the mapping and an item appended to the list that ends
+	 * at the same offset: the item must stay in the list */
+	const char *t = "a:\n  l:\n    - x\n";
+	struct hc_edits e = {0};
+	struct hc_pieces p;
+	struct hc_buf out = HC_BUF_INIT;
+	size_t bad;
+	hc_pieces_init(&p, strlen(t));
+	hc_edits_add_lines(&e, strlen(t), "  k: v\n", 7, 2);
+	hc_edits_add_lines(&e, strlen(t), "    - y\n", 8, 4);
+	CHECK(hc_edits_apply(&e, t, strlen(t), &out, &p, &bad) == 0);
+	CHECK(out.data && !strcmp(out.data, "a:\n  l:\n    - x\n    - y\n  k: v\n"));
+	hc_edits_clear(&e);
+	hc_pieces_release(&p);
+	hc_buf_release(&out);
+}
+
 static void test_overlap_rejected(void)
 {
 	const char *t = "abcdef";
@@ -185,6 +204,7 @@ int main(void)
 {
 	test_apply_order();
 	test_overlap_rejected();
+	test_deeper_lines_first();
 	test_style_detection();
 	test_positions();
 	test_quoting();

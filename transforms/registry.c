@@ -43,14 +43,6 @@ int hc_transform_find(const char *id)
 	return -1;
 }
 
-bool hc_strlist_has(const struct hc_strlist *l, const char *s)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (!strcmp(l->v[i], s))
-			return true;
-	return false;
-}
-
 bool hc_seq_has(struct hc_node *seq, const char *s)
 {
 	seq = hc_deref(seq);

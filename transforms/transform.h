@@ -24,13 +24,6 @@
 
 enum hc_opt_type { HC_OPT_BOOL, HC_OPT_STR, HC_OPT_INT, HC_OPT_LIST };
 
-struct hc_strlist {
-	char **v;
-	size_t n;
-};
-
-bool hc_strlist_has(const struct hc_strlist *l, const char *s);
-
 struct hc_option {
 	const char *name;
 	enum hc_opt_type type;
