@@ -35,9 +35,9 @@ void hc_findings_release(struct hc_findings *f)
 	memset(f, 0, sizeof(*f));
 }
 
-void hc_declare(struct hc_run *r, const char *path)
+void hc_declare(struct hc_run *r, const char *path, enum hc_change kind)
 {
-	hc_declare_path(r->declared, path);
+	hc_declare_path(r->declared, path, kind);
 }
 
 static void vreport(struct hc_run *r, size_t pos, enum hc_severity sev, const char *fmt, va_list ap)
@@ -68,8 +68,12 @@ static void path_add(struct hc_buf *b, const char *seg, size_t n)
 	}
 }
 
-void hc_service_change(struct hc_run *r, const struct hc_service *s, const char *key,
-                       const char *fmt, ...)
+static void service_change(struct hc_run *r, const struct hc_service *s, const char *key,
+                           enum hc_change kind, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+
+static void service_change(struct hc_run *r, const struct hc_service *s, const char *key,
+                           enum hc_change kind, const char *fmt, va_list ap)
 {
 	struct hc_buf p = HC_BUF_INIT;
 	hc_buf_adds(&p, s->path);
@@ -82,13 +86,28 @@ void hc_service_change(struct hc_run *r, const struct hc_service *s, const char 
 			break;
 		k = slash + 1;
 	}
-	hc_declare(r, p.data);
+	hc_declare(r, p.data, kind);
 	hc_buf_release(&p);
+	vreport(r, s->key->start, HC_WARNING, fmt, ap);
+	r->changes++;
+}
+
+void hc_service_change(struct hc_run *r, const struct hc_service *s, const char *key,
+                       const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vreport(r, s->key->start, HC_WARNING, fmt, ap);
+	service_change(r, s, key, HC_CHANGE_EXTEND, fmt, ap);
 	va_end(ap);
-	r->changes++;
+}
+
+void hc_service_rewrite(struct hc_run *r, const struct hc_service *s, const char *key,
+                        const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	service_change(r, s, key, HC_CHANGE_ANY, fmt, ap);
+	va_end(ap);
 }
 
 void hc_text_linecol(const char *text, size_t len, size_t pos, int *line, int *col)

@@ -12,6 +12,7 @@
 #include "classes.h"
 #include "edit.h"
 #include "tree.h"
+#include "verify.h"
 
 #include <stdbool.h>
 
@@ -55,17 +56,20 @@ struct hc_service {
 	const char *path;      /* "/services/<name>" */
 };
 
-/* Declares that the meaning at `path` changes. */
-void hc_declare(struct hc_run *r, const char *path);
+/* Declares that the meaning at `path` changes, as `kind` says (verify.h). */
+void hc_declare(struct hc_run *r, const char *path, enum hc_change kind);
 /* Reports a finding at byte `pos` of the current text. */
 void hc_report(struct hc_run *r, size_t pos, enum hc_severity sev, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /*
  * A pending change to key `key` of service s (a path below the service
  * when it holds '/': "healthcheck/start_period"): declares s->path/key and
- * reports a warning at the service's key.
+ * reports a warning at the service's key. The change must extend what was
+ * there (see enum hc_change); hc_service_rewrite() allows any change.
  */
 void hc_service_change(struct hc_run *r, const struct hc_service *s, const char *key,
                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void hc_service_rewrite(struct hc_run *r, const struct hc_service *s, const char *key,
+                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 #endif

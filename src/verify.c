@@ -13,11 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-void hc_declare_path(struct hc_strset *declared, const char *path)
+/* Entries: "\1PREFIX" for every proper prefix of a declared path, and
+ * "\2PATH" (extend), "\3PATH" (remove), "\4PATH" (any). */
+static const char kind_mark[] = {'\2', '\3', '\4'};
+
+void hc_declare_path(struct hc_strset *declared, const char *path, enum hc_change kind)
 {
 	size_t len = strlen(path);
-	hc_strset_add(declared, path, len);
 	struct hc_buf b = HC_BUF_INIT;
+	hc_buf_addc(&b, kind_mark[kind]);
+	hc_buf_add(&b, path, len);
+	hc_strset_add(declared, b.data, b.len);
 	for (size_t i = 1; i < len; i++) {
 		if (path[i] != '/')
 			continue;
@@ -45,6 +51,7 @@ struct ctx {
 	char *where;
 	const struct hc_node *at;
 	unsigned long budget;
+	bool quiet; /* trying a match: record no failure */
 };
 
 static bool key_eq(const struct hc_node *a, const struct hc_node *b)
@@ -96,7 +103,7 @@ static void collect(struct pairs *p, const struct hc_node *map, bool check_dups,
 
 static int fail(struct ctx *c, const struct hc_node *at)
 {
-	if (!c->where) {
+	if (!c->where && !c->quiet) {
 		c->where = hc_xstrdup(c->path.len ? c->path.data : "/");
 		c->at = at;
 	}
@@ -104,6 +111,8 @@ static int fail(struct ctx *c, const struct hc_node *at)
 }
 
 static int cmp(struct ctx *c, const struct hc_node *a, const struct hc_node *b, int depth);
+static void collect(struct pairs *p, const struct hc_node *map, bool check_dups, int depth);
+static bool key_eq(const struct hc_node *a, const struct hc_node *b);
 
 static void push_key(struct hc_buf *path, const struct hc_node *k)
 {
@@ -123,9 +132,91 @@ static void push_key(struct hc_buf *path, const struct hc_node *k)
 	}
 }
 
-static bool declared_here(struct ctx *c)
+static bool has_mark(struct ctx *c, char mark)
 {
-	return hc_strset_has(c->declared, c->path.data, c->path.len);
+	struct hc_buf b = HC_BUF_INIT;
+	hc_buf_addc(&b, mark);
+	hc_buf_add(&b, c->path.data ? c->path.data : "", c->path.len);
+	bool r = hc_strset_has(c->declared, b.data, b.len);
+	hc_buf_release(&b);
+	return r;
+}
+
+/* The loosest kind declared at the current path, or -1. */
+static int declared_here(struct ctx *c)
+{
+	for (int k = HC_CHANGE_ANY; k >= HC_CHANGE_EXTEND; k--)
+		if (has_mark(c, kind_mark[k]))
+			return k;
+	return -1;
+}
+
+static bool equal_quiet(struct ctx *c, const struct hc_node *a, const struct hc_node *b, int depth)
+{
+	bool q = c->quiet;
+	c->quiet = true;
+	int rc = cmp(c, a, b, depth);
+	c->quiet = q;
+	return rc == 0;
+}
+
+/* b extends a: see enum hc_change. */
+static int extends(struct ctx *c, const struct hc_node *a, const struct hc_node *b, int depth)
+{
+	const struct hc_node *ra = hc_deref((struct hc_node *)a);
+	const struct hc_node *rb = hc_deref((struct hc_node *)b);
+	if (!ra || hc_is_null(ra))
+		return 0;
+	if (!rb)
+		return fail(c, a);
+	if (ra->type == HC_SEQ && rb->type == HC_SEQ) {
+		size_t j = 0;
+		for (size_t i = 0; i < ra->nkids; i++) {
+			while (j < rb->nkids &&
+			       !equal_quiet(c, ra->kids[i], rb->kids[j], depth + 1))
+				j++;
+			if (j == rb->nkids)
+				return fail(c, ra->kids[i]);
+			j++;
+		}
+		return 0;
+	}
+	if (ra->type == HC_MAP && rb->type == HC_MAP) {
+		struct pairs pa = {0}, pb = {0};
+		collect(&pa, ra, false, 0);
+		collect(&pb, rb, false, 0);
+		int rc = 0;
+		for (size_t i = 0; i < pa.n && rc == 0; i++) {
+			const struct hc_node *bv = NULL;
+			for (size_t j = 0; j < pb.n && !bv; j++)
+				if (key_eq(pb.v[j].key, pa.v[i].key))
+					bv = pb.v[j].val;
+			if (!bv || !equal_quiet(c, pa.v[i].val, bv, depth + 1))
+				rc = fail(c, pa.v[i].key);
+		}
+		free(pa.v);
+		free(pb.v);
+		return rc;
+	}
+	return cmp(c, a, b, depth);
+}
+
+/* Checks a declared path of kind k; av/bv may be NULL (absent). */
+static int check_declared(struct ctx *c, int k, const struct hc_node *av, const struct hc_node *bv,
+                          const struct hc_node *at, int depth)
+{
+	switch (k) {
+	case HC_CHANGE_ANY:
+		return 0;
+	case HC_CHANGE_REMOVE:
+		return bv ? fail(c, at) : 0;
+	default:
+		if (!av)
+			return bv ? 0 : fail(c, at);
+		if (!bv)
+			return fail(c, at);
+		return extends(c, av, bv, depth);
+	}
 }
 
 static bool declared_below(struct ctx *c)
@@ -162,12 +253,13 @@ static int cmp_map(struct ctx *c, const struct hc_node *a, const struct hc_node 
 					break;
 				}
 		}
-		if (!declared_here(c)) {
-			if (!bv)
-				rc = fail(c, k);
-			else
-				rc = cmp(c, pa.v[i].val, bv, depth + 1);
-		}
+		int kind = declared_here(c);
+		if (kind >= 0)
+			rc = check_declared(c, kind, pa.v[i].val, bv, k, depth + 1);
+		else if (!bv)
+			rc = fail(c, k);
+		else
+			rc = cmp(c, pa.v[i].val, bv, depth + 1);
 		c->path.len = base;
 		if (c->path.data)
 			c->path.data[base] = '\0';
@@ -180,8 +272,11 @@ static int cmp_map(struct ctx *c, const struct hc_node *a, const struct hc_node 
 		if (has_pair(&pa, k))
 			continue;
 		push_key(&c->path, k);
-		if (!declared_here(c))
+		int kind = declared_here(c);
+		if (kind < 0)
 			rc = fail(c, a);
+		else
+			rc = check_declared(c, kind, NULL, pb.v[j].val, a, depth + 1);
 		c->path.len = base;
 		if (c->path.data)
 			c->path.data[base] = '\0';

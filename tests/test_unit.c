@@ -172,13 +172,64 @@ static void test_verify(void)
 	CHECK(hc_verify(db.root, dc.root, &none, &where, &at) == -1 &&
 	      !strcmp(where, "/s/w/image"));
 	free(where);
-	hc_declare_path(&decl, "/s/w/image");
+	hc_declare_path(&decl, "/s/w/image", HC_CHANGE_ANY);
 	CHECK(hc_verify(db.root, dc.root, &decl, &where, &at) == 0);
 	free(where);
 	hc_strset_release(&decl);
 	hc_doc_release(&da);
 	hc_doc_release(&db);
 	hc_doc_release(&dc);
+}
+
+/* 0 when b means a, apart from `path` changed as `kind` allows */
+static int verify_one(const char *a, const char *b, const char *path, enum hc_change kind)
+{
+	struct hc_doc da, db;
+	struct hc_error err;
+	if (hc_doc_parse(&da, a, strlen(a), &err) < 0)
+		return -2;
+	if (hc_doc_parse(&db, b, strlen(b), &err) < 0) {
+		hc_doc_release(&da);
+		return -2;
+	}
+	struct hc_strset decl = {0};
+	hc_declare_path(&decl, path, kind);
+	char *where;
+	const struct hc_node *at;
+	int rc = hc_verify(da.root, db.root, &decl, &where, &at);
+	free(where);
+	hc_strset_release(&decl);
+	hc_doc_release(&da);
+	hc_doc_release(&db);
+	return rc;
+}
+
+static void test_verify_kinds(void)
+{
+	const char *p = "/s/w/l";
+	/* extend: a list may gain items anywhere, keeping its own in order */
+	CHECK(verify_one("s: {w: {l: [a, b]}}", "s: {w: {l: [a, x, b, y]}}", p, HC_CHANGE_EXTEND) ==
+	      0);
+	CHECK(verify_one("s: {w: {l: [a, b]}}", "s: {w: {l: [a]}}", p, HC_CHANGE_EXTEND) == -1);
+	CHECK(verify_one("s: {w: {l: [a, b]}}", "s: {w: {l: [b, a]}}", p, HC_CHANGE_EXTEND) == -1);
+	/* extend: a new key; a scalar may not change */
+	CHECK(verify_one("s: {w: {}}", "s: {w: {l: 1}}", p, HC_CHANGE_EXTEND) == 0);
+	CHECK(verify_one("s: {w: {l: 1}}", "s: {w: {l: 2}}", p, HC_CHANGE_EXTEND) == -1);
+	/* extend: a mapping keeps its keys and values */
+	CHECK(verify_one("s: {w: {l: {a: 1}}}", "s: {w: {l: {a: 1, b: 2}}}", p, HC_CHANGE_EXTEND) ==
+	      0);
+	CHECK(verify_one("s: {w: {l: {a: 1}}}", "s: {w: {l: {a: 3, b: 2}}}", p, HC_CHANGE_EXTEND) ==
+	      -1);
+	/* extend: a merged list copied into the service and grown */
+	CHECK(verify_one("x: &x {l: [a]}\ns: {w: {<<: *x}}",
+	                 "x: &x {l: [a]}\ns: {w: {<<: *x, l: [a, b]}}", p, HC_CHANGE_EXTEND) == 0);
+	/* remove and any */
+	CHECK(verify_one("s: {w: {l: 1}}", "s: {w: {}}", p, HC_CHANGE_REMOVE) == 0);
+	CHECK(verify_one("s: {w: {l: 1}}", "s: {w: {l: 1}}", p, HC_CHANGE_REMOVE) == -1);
+	CHECK(verify_one("s: {w: {l: [a]}}", "s: {w: {l: [z]}}", p, HC_CHANGE_ANY) == 0);
+	/* what is not declared may not change */
+	CHECK(verify_one("s: {w: {l: [a], m: 1}}", "s: {w: {l: [a, b], m: 2}}", p,
+	                 HC_CHANGE_EXTEND) == -1);
 }
 
 static void test_diff(void)
@@ -209,6 +260,7 @@ int main(void)
 	test_positions();
 	test_quoting();
 	test_verify();
+	test_verify_kinds();
 	test_diff();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

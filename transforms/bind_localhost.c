@@ -106,10 +106,10 @@ static void bind_service(struct hc_run *r, const struct hc_service *s, const voi
 		}
 	}
 	if (changed)
-		hc_service_change(r, s, "ports",
-		                  "service \"%s\" (%s): bind %d published port%s to %s", s->name,
-		                  hc_class_names[hc_service_class(r, s)], changed,
-		                  changed == 1 ? "" : "s", o->address);
+		hc_service_rewrite(r, s, "ports",
+		                   "service \"%s\" (%s): bind %d published port%s to %s", s->name,
+		                   hc_class_names[hc_service_class(r, s)], changed,
+		                   changed == 1 ? "" : "s", o->address);
 }
 
 const struct hc_transform hc_t_bind_localhost = {

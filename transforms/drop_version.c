@@ -12,7 +12,7 @@ static void drop_version_document(struct hc_run *r, struct hc_node *root, const 
 		if (!hc_scalar_is(root->kids[i], "version"))
 			continue;
 		if (hc_delete_pair(r, root, i / 2) == 0) {
-			hc_declare(r, "/version");
+			hc_declare(r, "/version", HC_CHANGE_REMOVE);
 			hc_report(r, root->kids[i]->start, HC_WARNING,
 			          "remove the obsolete top-level version key");
 			r->changes++;
