@@ -160,6 +160,18 @@ static bool equal_quiet(struct ctx *c, const struct hc_node *a, const struct hc_
 	return rc == 0;
 }
 
+static int extends(struct ctx *c, const struct hc_node *a, const struct hc_node *b, int depth);
+
+static bool extends_quiet(struct ctx *c, const struct hc_node *a, const struct hc_node *b,
+                          int depth)
+{
+	bool q = c->quiet;
+	c->quiet = true;
+	int rc = extends(c, a, b, depth);
+	c->quiet = q;
+	return rc == 0;
+}
+
 /* b extends a: see enum hc_change. */
 static int extends(struct ctx *c, const struct hc_node *a, const struct hc_node *b, int depth)
 {
@@ -191,7 +203,8 @@ static int extends(struct ctx *c, const struct hc_node *a, const struct hc_node 
 			for (size_t j = 0; j < pb.n && !bv; j++)
 				if (key_eq(pb.v[j].key, pa.v[i].key))
 					bv = pb.v[j].val;
-			if (!bv || !equal_quiet(c, pa.v[i].val, bv, depth + 1))
+			/* values may grow too: a mapping inside keeps what it had */
+			if (!bv || !extends_quiet(c, pa.v[i].val, bv, depth + 1))
 				rc = fail(c, pa.v[i].key);
 		}
 		free(pa.v);

@@ -22,7 +22,7 @@ int hc_verify(const struct hc_node *a, const struct hc_node *b, const struct hc_
  * What a transform may do at a declared path. The verifier checks it:
  *   EXTEND  the value grows: a key is added where there was none, a list
  *           keeps every item it had (in order) and gains some, a mapping
- *           keeps every key with its value and gains some;
+ *           keeps every key and gains some, its values growing likewise;
  *   REMOVE  the key is gone;
  *   ANY     anything (a rewritten value, such as a port gaining an address).
  * When transforms declare one path with several kinds, the loosest wins.

@@ -48,8 +48,10 @@ for p in "${profiles[@]}"; do
       echo "  $p: lost comment lines: $b"
     fi
     # deleted lines must each be extended in place by an added line
-    # drop-version (production, strict) deletes top-level version: lines
-    allow='^$'; case $p in production|strict) allow='^version:';; esac
+    # drop-version (production, strict) deletes top-level version: lines,
+    # and resource-limits moves legacy keys into deploy.resources
+    allow='^$'
+    case $p in production|strict) allow='^version:|^[ ]+(mem_limit|cpus|pids_limit|mem_reservation):';; esac
     bad=$(diff "$f" "$tmp/o" | awk -v allow="$allow" '
       function extends(l, a,   i, j) {   # a is l with text inserted
         if (length(a) <= length(l)) return 0

@@ -17,6 +17,7 @@ extern const struct hc_transform hc_t_logging;
 extern const struct hc_transform hc_t_restart_policy;
 extern const struct hc_transform hc_t_healthcheck_start_period;
 extern const struct hc_transform hc_t_stop_grace_period;
+extern const struct hc_transform hc_t_resource_limits;
 extern const struct hc_transform hc_t_bind_localhost;
 
 /* clang-format off */
@@ -25,6 +26,7 @@ const struct hc_transform *const hc_transforms[] = {
 	&hc_t_no_new_privileges,
 	&hc_t_cap_drop,
 	&hc_t_logging,
+	&hc_t_resource_limits,
 	&hc_t_restart_policy,
 	&hc_t_healthcheck_start_period,
 	&hc_t_stop_grace_period,
