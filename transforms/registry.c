@@ -18,6 +18,7 @@ extern const struct hc_transform hc_t_restart_policy;
 extern const struct hc_transform hc_t_healthcheck_start_period;
 extern const struct hc_transform hc_t_stop_grace_period;
 extern const struct hc_transform hc_t_resource_limits;
+extern const struct hc_transform hc_t_read_only;
 extern const struct hc_transform hc_t_bind_localhost;
 
 /* clang-format off */
@@ -31,6 +32,7 @@ const struct hc_transform *const hc_transforms[] = {
 	&hc_t_healthcheck_start_period,
 	&hc_t_stop_grace_period,
 	&hc_t_bind_localhost,
+	&hc_t_read_only,
 	&hc_t_drop_version,
 };
 /* clang-format on */
