@@ -463,12 +463,12 @@ int hc_seq_append(struct hc_run *r, struct hc_node *owner_key, struct hc_node *s
 	return 0;
 }
 
-int hc_delete_pair(struct hc_run *r, struct hc_node *map, size_t i)
+int hc_pair_lines(const struct hc_doc *d, const struct hc_node *map, size_t i, size_t *startp,
+                  size_t *endp)
 {
-	const struct hc_doc *d = r->doc;
 	if (!map || map->type != HC_MAP || map->flow || 2 * i + 1 >= map->nkids)
 		return -1;
-	struct hc_node *k = map->kids[2 * i], *v = map->kids[2 * i + 1];
+	const struct hc_node *k = map->kids[2 * i], *v = map->kids[2 * i + 1];
 	size_t start = hc_line_start(d->text, k->start);
 	for (size_t p = start; p < k->start; p++)
 		if (d->text[p] != ' ')
@@ -482,6 +482,20 @@ int hc_delete_pair(struct hc_run *r, struct hc_node *map, size_t i)
 		if (end < d->len)
 			end++;
 	}
+	/* the next key must start a line of its own */
+	if (2 * i + 2 < map->nkids && hc_line_start(d->text, map->kids[2 * i + 2]->start) < end)
+		return -1;
+	*startp = start;
+	*endp = end;
+	return 0;
+}
+
+int hc_delete_pair(struct hc_run *r, struct hc_node *map, size_t i)
+{
+	const struct hc_doc *d = r->doc;
+	size_t start, end;
+	if (hc_pair_lines(d, map, i, &start, &end) < 0)
+		return -1;
 	if (end == d->len && !(d->len > 0 && d->text[d->len - 1] == '\n') && start > 0) {
 		/* last line without a final newline: take the line end before it */
 		start--;
@@ -500,9 +514,12 @@ int hc_delete_pair(struct hc_run *r, struct hc_node *map, size_t i)
 		if (q < d->len && d->text[q] == '\n')
 			end = q + 1;
 	}
-	/* the next key must start a line of its own */
-	if (2 * i + 2 < map->nkids && hc_line_start(d->text, map->kids[2 * i + 2]->start) < end)
-		return -1;
 	hc_edits_add(&r->edits, start, end, "", 0);
 	return 0;
+}
+
+void hc_render_children(struct hc_buf *b, const struct hc_style *st, const struct hc_val *v,
+                        size_t col)
+{
+	render_children(b, st, v, col);
 }

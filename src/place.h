@@ -56,5 +56,16 @@ int hc_seq_append(struct hc_run *r, struct hc_node *owner_key, struct hc_node *s
  * line with anything else or the mapping is flow.
  */
 int hc_delete_pair(struct hc_run *r, struct hc_node *map, size_t i);
+/*
+ * The whole lines [*start, *end) that pair i of a block mapping occupies
+ * (key line to the end of the value's last line, line end included; at the
+ * end of a file without a final newline, *end is the text's end).
+ * -1 when the pair shares a line with anything else.
+ */
+int hc_pair_lines(const struct hc_doc *d, const struct hc_node *map, size_t i, size_t *start,
+                  size_t *end);
+/* Renders the entries of a block collection v owned by a key at column col. */
+void hc_render_children(struct hc_buf *b, const struct hc_style *st, const struct hc_val *v,
+                        size_t col);
 
 #endif

@@ -344,6 +344,10 @@ static int on_event(struct builder *b, struct fy_event *e)
 		n = new_node(b->doc, HC_ALIAS);
 		n->start = sm ? sm->input_pos : b->last_end;
 		n->end = em ? em->input_pos : n->start;
+		/* the mark may sit after the '*': include it */
+		if (n->start > 0 && b->doc->text[n->start] != '*' &&
+		    b->doc->text[n->start - 1] == '*')
+			n->start--;
 		n->text = tok_text(b->doc, e->alias.anchor);
 		n->len = n->text ? strlen(n->text) : 0;
 		n->target = n->text ? anchor_find(&b->anchors, n->text) : NULL;

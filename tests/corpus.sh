@@ -33,8 +33,9 @@ for p in "${profiles[@]}"; do
   ok=0 changed=0 reparse=0 idem=0 comments=0 nodelete=0 diffok=0
   for f in "${files[@]}"; do
     b=${f##*/}
-    if ! "$bin" --profile "$p" <"$f" >"$tmp/o" 2>"$tmp/e"; then
-      echo "  $p: exit $? on $b: $(head -1 "$tmp/e")"; continue
+    "$bin" --profile "$p" <"$f" >"$tmp/o" 2>"$tmp/e"; code=$?
+    if [ $code -ne 0 ]; then
+      echo "  $p: exit $code on $b: $(head -1 "$tmp/e")"; continue
     fi
     ok=$((ok+1))
     cmp -s "$f" "$tmp/o" || changed=$((changed+1))

@@ -1,0 +1,352 @@
+/*
+ * extension_anchors.c: hardening keys that came out identical in two or
+ * more services move into one top-level `x-hardening: &hardening` mapping,
+ * placed before `services:`, and each of those services merges it
+ * (`<<: *hardening`, or `<<: [*existing, *hardening]` when it already
+ * merges something). A service keeps only what differs. Runs after the
+ * other transforms; the engine's verification proves that the meaning after
+ * merge resolution is what it was.
+ *
+ * Rules:
+ * - the keys considered are the `keys` option, in that order; a key joins
+ *   the block when its most common value (by xxHash fingerprint of a
+ *   canonical form, confirmed by comparing the forms) is shared by two or
+ *   more services and every candidate service sets the key itself;
+ * - only lines a transform wrote move: the user's own keys stay where they
+ *   are (a service with its own value keeps it; explicit keys beat merges);
+ * - candidates are block-style services written as whole lines; a service
+ *   whose existing merges already provide a key keeps that key explicit
+ *   (earlier merge sources win);
+ * - the block's text is the first sharing service's own lines, re-indented,
+ *   so comments and quoting travel with it;
+ * - nothing happens when `x-<name>` or the anchor already exists, or fewer
+ *   than two services would merge the block.
+ */
+#include "transform.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+struct anchors_opts {
+	char *name;
+	struct hc_strlist keys;
+};
+
+static const struct hc_option anchors_options[] = {
+    {"name", HC_OPT_STR, offsetof(struct anchors_opts, name), "hardening",
+     "name of the x- block and of its anchor"},
+    {"keys", HC_OPT_LIST, offsetof(struct anchors_opts, keys),
+     "init,security_opt,cap_drop,read_only,logging,restart",
+     "service keys that may move into the block"},
+};
+
+/* Canonical form of a value: aliases followed, styles folded. */
+static void canon(struct hc_buf *b, const struct hc_node *n, int depth)
+{
+	n = hc_deref((struct hc_node *)n);
+	if (!n || depth > 64) {
+		hc_buf_adds(b, "~");
+		return;
+	}
+	switch (n->type) {
+	case HC_SCALAR:
+		if (hc_is_null(n)) {
+			hc_buf_adds(b, "~");
+			break;
+		}
+		hc_buf_addf(b, "%c%zu:", n->style == HC_PLAIN ? 'p' : 'q', n->len);
+		hc_buf_add(b, n->text, n->len);
+		break;
+	case HC_SEQ:
+		hc_buf_addc(b, '[');
+		for (size_t i = 0; i < n->nkids; i++)
+			canon(b, n->kids[i], depth + 1), hc_buf_addc(b, ',');
+		hc_buf_addc(b, ']');
+		break;
+	case HC_MAP:
+		hc_buf_addc(b, '{');
+		for (size_t i = 0; i < n->nkids; i++)
+			canon(b, n->kids[i], depth + 1), hc_buf_addc(b, i % 2 ? ',' : ':');
+		hc_buf_addc(b, '}');
+		break;
+	case HC_ALIAS:
+		break;
+	}
+}
+
+struct cand {
+	struct hc_node *key, *map; /* the service */
+	struct hc_node *merge;     /* its `<<` value, or NULL */
+	char **canon;              /* per option key: canonical value or NULL */
+	size_t *pair;              /* per option key: pair index */
+	bool *movable;             /* per option key: written by a transform */
+	bool merges;               /* takes the block */
+};
+
+/* Whether the service's existing merge sources provide key. */
+static bool merged_has(struct cand *c, const char *key)
+{
+	struct hc_node *m = hc_deref(c->merge);
+	if (!m)
+		return false;
+	if (m->type == HC_MAP)
+		return hc_map_lookup(m, key, NULL) != NULL;
+	for (size_t i = 0; m->type == HC_SEQ && i < m->nkids; i++)
+		if (hc_map_lookup(m->kids[i], key, NULL))
+			return true;
+	return false;
+}
+
+/* Re-indents the lines [s, e) from column `from` to column `to`. -1 when a
+ * non-blank line is less indented than `from`. */
+static int reindent(struct hc_buf *out, const char *t, size_t s, size_t e, size_t from, size_t to)
+{
+	while (s < e) {
+		size_t le = s;
+		while (le < e && t[le] != '\n')
+			le++;
+		if (le < e)
+			le++;
+		size_t sp = 0;
+		while (s + sp < le && t[s + sp] == ' ')
+			sp++;
+		bool blank = s + sp == le || t[s + sp] == '\n' || t[s + sp] == '\r';
+		if (!blank && sp < from)
+			return -1;
+		if (!blank)
+			hc_buf_spaces(out, to), s += from;
+		hc_buf_add(out, t + s, le - s);
+		s = le;
+	}
+	return 0;
+}
+
+static bool has_top(struct hc_node *root, const char *name)
+{
+	struct hc_buf b = HC_BUF_INIT;
+	hc_buf_addf(&b, "x-%s", name);
+	bool r = hc_map_get(root, b.data, NULL) != NULL;
+	hc_buf_release(&b);
+	return r;
+}
+
+static bool anchor_used(struct hc_node *n, const char *name, int depth)
+{
+	if (!n || depth > 200)
+		return false;
+	if (n->anchor && !strcmp(n->anchor, name))
+		return true;
+	if (n->type == HC_MAP || n->type == HC_SEQ)
+		for (size_t i = 0; i < n->nkids; i++)
+			if (anchor_used(n->kids[i], name, depth + 1))
+				return true;
+	return false;
+}
+
+/* Adds `<<: *name` to the service, or the anchor to its existing merge. */
+static int add_merge(struct hc_run *r, struct cand *c, const char *name)
+{
+	const struct hc_doc *d = r->doc;
+	struct hc_buf b = HC_BUF_INIT;
+	int rc = 0;
+	hc_buf_addf(&b, "*%s", name);
+	if (!c->merge) {
+		/* first in the service: the line after the service's key */
+		size_t col = hc_col(d->text, c->map->kids[0]->start);
+		size_t p = c->key->end;
+		while (p < d->len && d->text[p] != '\n')
+			p++;
+		if (p == d->len) {
+			rc = -1;
+		} else {
+			struct hc_buf line = HC_BUF_INIT;
+			hc_buf_spaces(&line, col);
+			hc_buf_addf(&line, "<<: *%s%s", name, d->style.eol);
+			hc_edits_add_lines(&r->edits, p + 1, line.data, line.len, col);
+			hc_buf_release(&line);
+		}
+	} else if (c->merge->type == HC_ALIAS) {
+		struct hc_buf t = HC_BUF_INIT;
+		hc_buf_addf(&t, "[*%.*s, *%s]", (int)c->merge->len, c->merge->text, name);
+		hc_edits_add(&r->edits, c->merge->start, c->merge->end, t.data, t.len);
+		hc_buf_release(&t);
+	} else if (c->merge->type == HC_SEQ) {
+		struct hc_node *mkey = NULL;
+		hc_map_get(c->map, "<<", &mkey);
+		struct hc_val *it = hc_val_raw(b.data);
+		rc = hc_seq_append(r, mkey, c->merge, it);
+		hc_val_free(it);
+	} else {
+		rc = -1;
+	}
+	hc_buf_release(&b);
+	return rc;
+}
+
+static void anchors_document(struct hc_run *r, struct hc_node *root, const void *opts)
+{
+	const struct anchors_opts *o = opts;
+	const struct hc_doc *d = r->doc;
+	struct hc_node *skey = NULL;
+	struct hc_node *services = hc_map_get(root, "services", &skey);
+	if (root->flow || !services || services->type != HC_MAP || services->flow ||
+	    has_top(root, o->name) || anchor_used(root, o->name, 0))
+		return;
+	size_t nk = o->keys.n, nc = 0;
+	struct cand *c = hc_xcalloc(services->nkids / 2 + 1, sizeof(*c));
+	for (size_t i = 0; i + 1 < services->nkids; i += 2) {
+		struct hc_node *m = services->kids[i + 1];
+		if (m->type != HC_MAP || m->flow || !m->nkids || m->anchor)
+			continue;
+		struct cand *x = &c[nc];
+		x->key = services->kids[i];
+		x->map = m;
+		x->merge = hc_map_get(m, "<<", NULL);
+		if (x->merge && x->merge->type != HC_ALIAS && x->merge->type != HC_SEQ)
+			continue;
+		x->canon = hc_xcalloc(nk ? nk : 1, sizeof(*x->canon));
+		x->pair = hc_xcalloc(nk ? nk : 1, sizeof(*x->pair));
+		x->movable = hc_xcalloc(nk ? nk : 1, sizeof(*x->movable));
+		for (size_t k = 0; k < nk; k++)
+			for (size_t j = 0; j + 1 < m->nkids; j += 2)
+				if (hc_scalar_is(m->kids[j], o->keys.v[k])) {
+					size_t s, e;
+					if (hc_pair_lines(d, m, j / 2, &s, &e) < 0 ||
+					    (e == d->len && !d->style.final_newline))
+						break;
+					struct hc_buf b = HC_BUF_INIT;
+					canon(&b, m->kids[j + 1], 0);
+					x->canon[k] = hc_buf_detach(&b, NULL);
+					x->pair[k] = j / 2;
+					/* only what hardening wrote moves: the user's own
+					 * lines stay where they are */
+					x->movable[k] = hc_pieces_is_inserted(r->pieces, s);
+				}
+		nc++;
+	}
+	/* choose the block: per key, the most common value when every candidate
+	 * sets the key (a service without it must not gain it) */
+	const char **chosen = hc_xcalloc(nk ? nk : 1, sizeof(*chosen));
+	size_t nchosen = 0;
+	for (size_t k = 0; k < nk && nc >= 2; k++) {
+		bool all = true;
+		for (size_t i = 0; i < nc && all; i++)
+			all = c[i].canon[k] != NULL;
+		if (!all)
+			continue;
+		size_t best = 0, bestn = 0;
+		for (size_t i = 0; i < nc; i++) {
+			if (!c[i].movable[k])
+				continue;
+			XXH64_hash_t h = XXH3_64bits(c[i].canon[k], strlen(c[i].canon[k]));
+			size_t n = 0;
+			for (size_t j = 0; j < nc; j++)
+				if (c[j].movable[k] &&
+				    XXH3_64bits(c[j].canon[k], strlen(c[j].canon[k])) == h &&
+				    !strcmp(c[j].canon[k], c[i].canon[k]))
+					n++;
+			if (n > bestn)
+				bestn = n, best = i;
+		}
+		if (bestn >= 2) {
+			chosen[k] = c[best].canon[k];
+			nchosen++;
+		}
+	}
+	/* which services merge: those sharing at least one chosen value whose
+	 * existing merges do not shadow it */
+	size_t nmerge = 0;
+	for (size_t i = 0; i < nc && nchosen; i++) {
+		for (size_t k = 0; k < nk; k++)
+			if (chosen[k] && c[i].movable[k] && !strcmp(c[i].canon[k], chosen[k]) &&
+			    !merged_has(&c[i], o->keys.v[k]))
+				c[i].merges = true;
+		nmerge += c[i].merges;
+	}
+	if (nmerge >= 2) {
+		/* the block: each chosen key's lines, from its first sharer */
+		struct hc_buf block = HC_BUF_INIT;
+		hc_buf_addf(&block, "x-%s: &%s%s", o->name, o->name, d->style.eol);
+		int rc = 0;
+		for (size_t k = 0; k < nk && rc == 0; k++) {
+			if (!chosen[k])
+				continue;
+			for (size_t i = 0; i < nc; i++) {
+				if (!c[i].merges || !c[i].movable[k] ||
+				    strcmp(c[i].canon[k], chosen[k]))
+					continue;
+				size_t s, e;
+				hc_pair_lines(d, c[i].map, c[i].pair[k], &s, &e);
+				rc = reindent(&block, d->text, s, e,
+				              hc_col(d->text, c[i].map->kids[0]->start),
+				              (size_t)d->style.indent);
+				break;
+			}
+		}
+		hc_buf_adds(&block, d->style.eol);
+		/* before `services:` and the comment lines right above it */
+		size_t at = hc_line_start(d->text, skey->start);
+		while (at > 0) {
+			size_t q = hc_line_start(d->text, at - 1);
+			if (d->text[q] != '#')
+				break;
+			at = q;
+		}
+		size_t mark = r->edits.n;
+		if (rc == 0) {
+			hc_edits_add_lines(&r->edits, at, block.data, block.len, 0);
+			for (size_t i = 0; i < nc; i++) {
+				if (!c[i].merges)
+					continue;
+				/* drop the shared pairs; merge the block */
+				for (size_t k = 0; k < nk; k++) {
+					if (!chosen[k] || !c[i].movable[k] ||
+					    strcmp(c[i].canon[k], chosen[k]) ||
+					    merged_has(&c[i], o->keys.v[k]))
+						continue;
+					size_t s, e;
+					hc_pair_lines(d, c[i].map, c[i].pair[k], &s, &e);
+					hc_edits_add(&r->edits, s, e, "", 0);
+				}
+				if (add_merge(r, &c[i], o->name) < 0)
+					rc = -1;
+			}
+		}
+		if (rc == 0) {
+			hc_report(r, skey->start, HC_WARNING,
+			          "move hardening keys shared by %zu services into x-%s", nmerge,
+			          o->name);
+			r->changes++;
+		} else {
+			/* all or nothing */
+			while (r->edits.n > mark)
+				free(r->edits.v[--r->edits.n].text);
+			hc_report(
+			    r, skey->start, HC_NOTE,
+			    "hardening keys are shared by %zu services, but their shape keeps "
+			    "them from moving into x-%s",
+			    nmerge, o->name);
+		}
+		hc_buf_release(&block);
+	}
+	for (size_t i = 0; i < nc; i++) {
+		for (size_t k = 0; k < nk; k++)
+			free(c[i].canon[k]);
+		free(c[i].canon);
+		free(c[i].pair);
+		free(c[i].movable);
+	}
+	free(c);
+	free(chosen);
+}
+
+const struct hc_transform hc_t_extension_anchors = {
+    .id = "extension-anchors",
+    .summary = "move hardening keys shared by services into one x- block they merge",
+    .options = anchors_options,
+    .nopts = sizeof(anchors_options) / sizeof(anchors_options[0]),
+    .opts_size = sizeof(struct anchors_opts),
+    .document = anchors_document,
+};
