@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# stack.sh BIN SRCDIR: a second independent oracle, Docker's own compose
+# loader (`docker stack config`, no daemon needed). Every output whose input
+# the loader accepts must be accepted too. Files the swarm loader rejects
+# (keys it does not know: name, include, develop, long depends_on, ...) are
+# skipped through that same rule. Covers the golden expected.yml files and the
+# strict-profile output of every corpus file. Exits 77 (skip) without docker.
+set -u
+bin=$1 src=$2
+command -v docker >/dev/null && docker stack config --help >/dev/null 2>&1 ||
+  { echo "stack: docker CLI with 'stack config' not installed: skipped"; exit 77; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+ok() { (cd "$(dirname "$1")" && docker stack config -c "$1" >/dev/null 2>"$tmp/err"); }
+total=0 pass=0 fail=0
+check() { # name input output
+  ok "$2" || return 0
+  total=$((total+1))
+  if ok "$3"; then pass=$((pass+1)); else fail=$((fail+1)); echo "FAIL: $1: $(head -1 "$tmp/err")"; fi
+}
+for g in "$src"/golden/*/*/; do
+  [ -f "$g/exit" ] && continue
+  check "${g#$src/}" "$g/input.yml" "$g/expected.yml"
+done
+for f in "$src"/../shared/corpus/files/*; do
+  [ -f "$f" ] || continue
+  # next to the input, so relative env_file and build paths resolve alike
+  out="$tmp/${f##*/}"
+  "$bin" --profile strict <"$f" >"$out" 2>/dev/null || continue
+  cp "$f" "$tmp/in-${f##*/}"
+  check "corpus/${f##*/}" "$tmp/in-${f##*/}" "$out"
+done
+echo "stack: $total inputs the loader accepts, $pass passed, $fail failed"
+[ "$total" -gt 0 ] && [ "$fail" -eq 0 ]
