@@ -484,6 +484,17 @@ int hc_doc_parse(struct hc_doc *doc, const char *text, size_t len, struct hc_err
 	doc->text = text;
 	doc->len = len;
 	index_lines(doc);
+	if (len >= 2 && ((unsigned char)text[0] == 0xFF && (unsigned char)text[1] == 0xFE)) {
+		set_err(err, 1, 1,
+		        "UTF-16 or UTF-32 text; a compose file is UTF-8 (iconv -t utf-8)");
+		hc_doc_release(doc);
+		return -1;
+	}
+	if (len >= 2 && ((unsigned char)text[0] == 0xFE && (unsigned char)text[1] == 0xFF)) {
+		set_err(err, 1, 1, "UTF-16 text; a compose file is UTF-8 (iconv -t utf-8)");
+		hc_doc_release(doc);
+		return -1;
+	}
 	const char *nul = memchr(text, '\0', len);
 	if (nul) {
 		int line, col;
