@@ -42,40 +42,6 @@ static const struct hc_option anchors_options[] = {
      "service keys that may move into the block"},
 };
 
-/* Canonical form of a value: aliases followed, styles folded. */
-static void canon(struct hc_buf *b, const struct hc_node *n, int depth)
-{
-	n = hc_deref((struct hc_node *)n);
-	if (!n || depth > 64) {
-		hc_buf_adds(b, "~");
-		return;
-	}
-	switch (n->type) {
-	case HC_SCALAR:
-		if (hc_is_null(n)) {
-			hc_buf_adds(b, "~");
-			break;
-		}
-		hc_buf_addf(b, "%c%zu:", n->style == HC_PLAIN ? 'p' : 'q', n->len);
-		hc_buf_add(b, n->text, n->len);
-		break;
-	case HC_SEQ:
-		hc_buf_addc(b, '[');
-		for (size_t i = 0; i < n->nkids; i++)
-			canon(b, n->kids[i], depth + 1), hc_buf_addc(b, ',');
-		hc_buf_addc(b, ']');
-		break;
-	case HC_MAP:
-		hc_buf_addc(b, '{');
-		for (size_t i = 0; i < n->nkids; i++)
-			canon(b, n->kids[i], depth + 1), hc_buf_addc(b, i % 2 ? ',' : ':');
-		hc_buf_addc(b, '}');
-		break;
-	case HC_ALIAS:
-		break;
-	}
-}
-
 struct cand {
 	struct hc_node *key, *map; /* the service */
 	struct hc_node *merge;     /* its `<<` value, or NULL */
@@ -99,92 +65,6 @@ static bool merged_has(struct cand *c, const char *key)
 	return false;
 }
 
-/* Re-indents the lines [s, e) from column `from` to column `to`. -1 when a
- * non-blank line is less indented than `from`. */
-static int reindent(struct hc_buf *out, const char *t, size_t s, size_t e, size_t from, size_t to)
-{
-	while (s < e) {
-		size_t le = s;
-		while (le < e && t[le] != '\n')
-			le++;
-		if (le < e)
-			le++;
-		size_t sp = 0;
-		while (s + sp < le && t[s + sp] == ' ')
-			sp++;
-		bool blank = s + sp == le || t[s + sp] == '\n' || t[s + sp] == '\r';
-		if (!blank && sp < from)
-			return -1;
-		if (!blank)
-			hc_buf_spaces(out, to), s += from;
-		hc_buf_add(out, t + s, le - s);
-		s = le;
-	}
-	return 0;
-}
-
-static bool has_top(struct hc_node *root, const char *name)
-{
-	struct hc_buf b = HC_BUF_INIT;
-	hc_buf_addf(&b, "x-%s", name);
-	bool r = hc_map_get(root, b.data, NULL) != NULL;
-	hc_buf_release(&b);
-	return r;
-}
-
-static bool anchor_used(struct hc_node *n, const char *name, int depth)
-{
-	if (!n || depth > 200)
-		return false;
-	if (n->anchor && !strcmp(n->anchor, name))
-		return true;
-	if (n->type == HC_MAP || n->type == HC_SEQ)
-		for (size_t i = 0; i < n->nkids; i++)
-			if (anchor_used(n->kids[i], name, depth + 1))
-				return true;
-	return false;
-}
-
-/* Adds `<<: *name` to the service, or the anchor to its existing merge. */
-static int add_merge(struct hc_run *r, struct cand *c, const char *name)
-{
-	const struct hc_doc *d = r->doc;
-	struct hc_buf b = HC_BUF_INIT;
-	int rc = 0;
-	hc_buf_addf(&b, "*%s", name);
-	if (!c->merge) {
-		/* first in the service: the line after the service's key */
-		size_t col = hc_col(d->text, c->map->kids[0]->start);
-		size_t p = c->key->end;
-		while (p < d->len && d->text[p] != '\n')
-			p++;
-		if (p == d->len) {
-			rc = -1;
-		} else {
-			struct hc_buf line = HC_BUF_INIT;
-			hc_buf_spaces(&line, col);
-			hc_buf_addf(&line, "<<: *%s%s", name, d->style.eol);
-			hc_edits_add_lines(&r->edits, p + 1, line.data, line.len, col);
-			hc_buf_release(&line);
-		}
-	} else if (c->merge->type == HC_ALIAS) {
-		struct hc_buf t = HC_BUF_INIT;
-		hc_buf_addf(&t, "[*%.*s, *%s]", (int)c->merge->len, c->merge->text, name);
-		hc_edits_add(&r->edits, c->merge->start, c->merge->end, t.data, t.len);
-		hc_buf_release(&t);
-	} else if (c->merge->type == HC_SEQ) {
-		struct hc_node *mkey = NULL;
-		hc_map_get(c->map, "<<", &mkey);
-		struct hc_val *it = hc_val_raw(b.data);
-		rc = hc_seq_append(r, mkey, c->merge, it);
-		hc_val_free(it);
-	} else {
-		rc = -1;
-	}
-	hc_buf_release(&b);
-	return rc;
-}
-
 static void anchors_document(struct hc_run *r, struct hc_node *root, const void *opts)
 {
 	const struct anchors_opts *o = opts;
@@ -192,7 +72,7 @@ static void anchors_document(struct hc_run *r, struct hc_node *root, const void 
 	struct hc_node *skey = NULL;
 	struct hc_node *services = hc_map_get(root, "services", &skey);
 	if (root->flow || !services || services->type != HC_MAP || services->flow ||
-	    has_top(root, o->name) || anchor_used(root, o->name, 0))
+	    hc_has_top(root, o->name) || hc_anchor_used(root, o->name, 0))
 		return;
 	size_t nk = o->keys.n, nc = 0;
 	struct cand *c = hc_xcalloc(services->nkids / 2 + 1, sizeof(*c));
@@ -217,7 +97,7 @@ static void anchors_document(struct hc_run *r, struct hc_node *root, const void 
 					    (e == d->len && !d->style.final_newline))
 						break;
 					struct hc_buf b = HC_BUF_INIT;
-					canon(&b, m->kids[j + 1], 0);
+					hc_canon(&b, m->kids[j + 1], 0);
 					x->canon[k] = hc_buf_detach(&b, NULL);
 					x->pair[k] = j / 2;
 					/* only what hardening wrote moves: the user's own
@@ -279,21 +159,14 @@ static void anchors_document(struct hc_run *r, struct hc_node *root, const void 
 					continue;
 				size_t s, e;
 				hc_pair_lines(d, c[i].map, c[i].pair[k], &s, &e);
-				rc = reindent(&block, d->text, s, e,
-				              hc_col(d->text, c[i].map->kids[0]->start),
-				              (size_t)d->style.indent);
+				rc = hc_reindent(&block, d->text, s, e,
+				                 hc_col(d->text, c[i].map->kids[0]->start),
+				                 (size_t)d->style.indent);
 				break;
 			}
 		}
 		hc_buf_adds(&block, d->style.eol);
-		/* before `services:` and the comment lines right above it */
-		size_t at = hc_line_start(d->text, skey->start);
-		while (at > 0) {
-			size_t q = hc_line_start(d->text, at - 1);
-			if (d->text[q] != '#')
-				break;
-			at = q;
-		}
+		size_t at = hc_before_services(d, skey);
 		size_t mark = r->edits.n;
 		if (rc == 0) {
 			hc_edits_add_lines(&r->edits, at, block.data, block.len, 0);
@@ -310,7 +183,7 @@ static void anchors_document(struct hc_run *r, struct hc_node *root, const void 
 					hc_pair_lines(d, c[i].map, c[i].pair[k], &s, &e);
 					hc_edits_add(&r->edits, s, e, "", 0);
 				}
-				if (add_merge(r, &c[i], o->name) < 0)
+				if (hc_merge_into(r, c[i].key, c[i].map, o->name) < 0)
 					rc = -1;
 			}
 		}

@@ -64,4 +64,18 @@ bool hc_seq_has(struct hc_node *seq, const char *s);
 enum hc_class hc_service_class(const struct hc_run *r, const struct hc_service *s);
 int hc_list_ensure(struct hc_run *r, const struct hc_service *s, const char *key, const char *item);
 
+/* Shared by the x- block transforms (anchors_util.c). */
+/* Canonical form of a value (aliases followed, quoting folded) for
+ * fingerprints and comparison. */
+void hc_canon(struct hc_buf *b, const struct hc_node *n, int depth);
+/* Copies lines [s, e) of t re-indented from column `from` to `to`; -1 when a
+ * non-blank line is less indented than `from`. */
+int hc_reindent(struct hc_buf *out, const char *t, size_t s, size_t e, size_t from, size_t to);
+/* Whether the root has a key `x-<name>`; whether an anchor `name` exists. */
+bool hc_has_top(struct hc_node *root, const char *name);
+bool hc_anchor_used(struct hc_node *n, const char *name, int depth);
+int hc_merge_into(struct hc_run *r, struct hc_node *owner_key, struct hc_node *map,
+                  const char *name);
+size_t hc_before_services(const struct hc_doc *d, const struct hc_node *skey);
+
 #endif
