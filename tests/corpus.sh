@@ -51,9 +51,11 @@ for p in "${profiles[@]}"; do
     # deleted lines must each be extended in place by an added line
     # drop-version (production, strict) deletes top-level version: lines,
     # and resource-limits moves legacy keys into deploy.resources
-    allow='^$'
-    case $p in production|strict) allow='^version:|^[ ]+(mem_limit|cpus|pids_limit|mem_reservation):';; esac
-    bad=$(diff "$f" "$tmp/o" | awk -v allow="$allow" '
+    # and extension-blocks moves repeated blocks into x- anchors: a moved line
+    # is one whose text (indentation aside) is among the added lines
+    allow='^$' moved=0
+    case $p in production|strict) allow='^version:|^[ ]+(mem_limit|cpus|pids_limit|mem_reservation):' moved=1;; esac
+    bad=$(diff "$f" "$tmp/o" | awk -v allow="$allow" -v moved=$moved '
       function extends(l, a,   i, j) {   # a is l with text inserted
         if (length(a) <= length(l)) return 0
         j = 1
@@ -61,11 +63,14 @@ for p in "${profiles[@]}"; do
           if (substr(a, i, 1) == substr(l, j, 1)) j++
         return j > length(l)
       }
-      /^< /{ del[nd++]=substr($0,3) } /^> /{ add[na++]=substr($0,3) }
+      /^< /{ del[nd++]=substr($0,3) }
+      /^> /{ add[na++]=substr($0,3); t=substr($0,3); sub(/^[ \t]+/, "", t); addt[t]=1 }
       END {
         for (i = 0; i < nd; i++) {
           l = del[i]
           if (allow != "^$" && l ~ allow) continue
+          t = l; sub(/^[ \t]+/, "", t)
+          if (moved && (t in addt)) continue
           found = 0
           for (a = 0; a < na && !found; a++) found = extends(l, add[a])
           if (!found) { print l; exit }

@@ -20,6 +20,7 @@ extern const struct hc_transform hc_t_stop_grace_period;
 extern const struct hc_transform hc_t_resource_limits;
 extern const struct hc_transform hc_t_read_only;
 extern const struct hc_transform hc_t_extension_anchors;
+extern const struct hc_transform hc_t_extension_blocks;
 extern const struct hc_transform hc_t_bind_localhost;
 
 /* clang-format off */
@@ -36,6 +37,7 @@ const struct hc_transform *const hc_transforms[] = {
 	&hc_t_read_only,
 	&hc_t_drop_version,
 	&hc_t_extension_anchors,
+	&hc_t_extension_blocks,
 };
 /* clang-format on */
 
