@@ -50,7 +50,7 @@ static char *image_path(const char *image, size_t len, const char **base)
 	if (at)
 		*at = '\0';
 	char *slash = strrchr(s, '/');
-	char *colon = strrchr(slash ? slash : s, ':');
+	char *colon = strchr(slash ? slash : s, ':'); /* the tag: first ':' after the last '/' */
 	if (colon)
 		*colon = '\0';
 	/* drop a registry host: a first component with '.' or ':', or localhost */
