@@ -35,21 +35,10 @@ static void add_caps(struct hc_run *r, const struct hc_service *s, const struct 
 			hc_strlist_push(&missing, f->cap_add.v[i], strlen(f->cap_add.v[i]));
 	if (!missing.n)
 		return;
-	int rc = 0;
-	if (!cur) {
-		struct hc_val *list = hc_val_seq();
-		for (size_t i = 0; i < missing.n; i++)
-			hc_val_push(list, hc_val_raw(missing.v[i]));
-		rc = hc_add_pair(r, s->key, s->value, "cap_add", list);
-		hc_val_free(list);
-	} else {
-		for (size_t i = 0; i < missing.n && rc == 0; i++)
-			rc = hc_list_ensure(r, s, "cap_add", missing.v[i]);
-	}
+	int rc = hc_list_ensure_all(r, s, "cap_add", &missing);
 	if (rc == 0) {
 		struct hc_buf names = HC_BUF_INIT;
-		for (size_t i = 0; i < missing.n; i++)
-			hc_buf_addf(&names, "%s%s", i ? ", " : "", missing.v[i]);
+		hc_join(&names, &missing);
 		hc_service_change(r, s, "cap_add",
 		                  "service \"%s\": add %s to cap_add (its image needs them after "
 		                  "cap_drop ALL)",

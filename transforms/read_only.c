@@ -87,20 +87,10 @@ static void ro_service(struct hc_run *r, const struct hc_service *s, const void 
 		if (!mounted(s, paths->v[i]))
 			hc_strlist_push(&missing, paths->v[i], strlen(paths->v[i]));
 	if (missing.n) {
-		if (!tmpfs) {
-			struct hc_val *list = hc_val_seq();
-			for (size_t i = 0; i < missing.n; i++)
-				hc_val_push(list, hc_val_str(missing.v[i]));
-			rc = hc_add_pair(r, s->key, s->value, "tmpfs", list);
-			hc_val_free(list);
-		} else {
-			for (size_t i = 0; i < missing.n && rc == 0; i++)
-				rc = hc_list_ensure(r, s, "tmpfs", missing.v[i]);
-		}
+		rc = hc_list_ensure_all(r, s, "tmpfs", &missing);
 		if (rc == 0) {
 			struct hc_buf names = HC_BUF_INIT;
-			for (size_t i = 0; i < missing.n; i++)
-				hc_buf_addf(&names, "%s%s", i ? ", " : "", missing.v[i]);
+			hc_join(&names, &missing);
 			hc_service_change(r, s, "tmpfs", "service \"%s\": add tmpfs %s (%s)",
 			                  s->name, names.data,
 			                  f ? "paths its image writes" : "image not in the table");

@@ -115,3 +115,29 @@ enum hc_class hc_service_class(const struct hc_run *r, const struct hc_service *
 		return HC_CLASS_APP;
 	return hc_image_class(r->classes, img->text, img->len);
 }
+
+int hc_list_ensure_all(struct hc_run *r, const struct hc_service *s, const char *key,
+                       const struct hc_strlist *items)
+{
+	if (!hc_map_lookup(s->value, key, NULL)) {
+		struct hc_val *list = hc_val_seq();
+		for (size_t i = 0; i < items->n; i++)
+			hc_val_push(list, hc_val_str(items->v[i]));
+		int rc = hc_add_pair(r, s->key, s->value, key, list);
+		hc_val_free(list);
+		return rc;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < items->n && rc == 0; i++) {
+		struct hc_val *it = hc_val_str(items->v[i]);
+		rc = hc_list_ensure(r, s, key, it->text);
+		hc_val_free(it);
+	}
+	return rc;
+}
+
+void hc_join(struct hc_buf *b, const struct hc_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		hc_buf_addf(b, "%s%s", i ? ", " : "", l->v[i]);
+}

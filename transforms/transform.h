@@ -60,6 +60,12 @@ bool hc_seq_has(struct hc_node *seq, const char *s);
  * service its own copy of a list it inherits through a merge. Returns 0 when
  * an edit was proposed, -1 when the shape is not one it edits.
  */
+/* Makes the list at `key` contain every item (quoted where YAML needs it):
+ * one new list when the key is absent, else appends. 0 when proposed. */
+int hc_list_ensure_all(struct hc_run *r, const struct hc_service *s, const char *key,
+                       const struct hc_strlist *items);
+/* Appends "a, b, c". */
+void hc_join(struct hc_buf *b, const struct hc_strlist *l);
 /* The class of service s, from its image and the profile's table. */
 enum hc_class hc_service_class(const struct hc_run *r, const struct hc_service *s);
 int hc_list_ensure(struct hc_run *r, const struct hc_service *s, const char *key, const char *item);
