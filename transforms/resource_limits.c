@@ -156,7 +156,9 @@ static void limits_service(struct hc_run *r, const struct hc_service *s, const v
 	struct hc_node *resources = hc_deref(hc_map_lookup(dd, "resources", NULL));
 	if (hc_map_lookup(resources, "limits", NULL))
 		return;
-	if (deploy && (!dexp || deploy->type == HC_ALIAS || !dd || dd->type != HC_MAP)) {
+	bool null_deploy = deploy && dexp && hc_is_null(deploy);
+	if (deploy && !null_deploy &&
+	    (!dexp || deploy->type == HC_ALIAS || !dd || dd->type != HC_MAP)) {
 		hc_report(r, s->key->start, HC_NOTE,
 		          "service \"%s\": deploy comes from an anchor; add resources.limits there",
 		          s->name);
@@ -180,9 +182,10 @@ static void limits_service(struct hc_run *r, const struct hc_service *s, const v
 		rc = hc_add_pair(r, s->key, s->value, "deploy", d);
 		hc_val_free(d);
 	} else if (!resources) {
+		/* `deploy:` with no value becomes a mapping */
 		struct hc_node *dkey = NULL;
 		hc_map_get(hc_deref(s->value), "deploy", &dkey);
-		rc = hc_add_pair(r, dkey, dd, "resources", res);
+		rc = hc_add_pair(r, dkey, null_deploy ? deploy : dd, "resources", res);
 		hc_val_free(res);
 	} else {
 		struct hc_node *rkey = NULL;
