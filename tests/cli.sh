@@ -111,6 +111,28 @@ P
 t "custom profile exit 0" [ $c -eq 0 ]
 t "custom profile option" grep -q -- '- no-new-privileges=true' "$tmp/o"
 t "custom profile disables" bash -c "! grep -q cap_drop '$tmp/o'"
+# a custom profile extends production and overrides the class table, an
+# option and the image table
+cat >"$tmp/mine.yml" <<'P'
+extends: production
+classes:
+  database: [postgres, "acme/*"]
+images:
+  "acme/ledger": {cap_add: [SETUID], writable: [/tmp]}
+transforms:
+  resource-limits:
+    database: [cpus=3, memory=6G, pids=700]
+P
+printf 'services:\n  ledger:\n    image: acme/ledger:4\n' >"$tmp/acme.yml"
+"$bin" --profile "$tmp/mine.yml" "$tmp/acme.yml" >"$tmp/o"; c=$?
+t "custom production profile exit 0" [ $c -eq 0 ]
+t "custom class: stop_grace_period" grep -q 'stop_grace_period: 30s' "$tmp/o"
+t "custom class option: memory 6G" grep -q 'memory: 6G' "$tmp/o"
+t "custom image table: cap_add SETUID" grep -q -- '- SETUID' "$tmp/o"
+printf 'classes:\n  databse: [x]\n' >"$tmp/bad-class.yml"
+"$bin" --profile "$tmp/bad-class.yml" <"$in" >/dev/null 2>"$tmp/err"; c=$?
+t "bad class exit 2" [ $c -eq 2 ]
+t "bad class named" grep -q "unknown service class 'databse'" "$tmp/err"
 printf 'transforms:\n  nope: {}\n' >"$tmp/bad-profile.yml"
 "$bin" --profile "$tmp/bad-profile.yml" <"$in" >/dev/null 2>"$tmp/err"; c=$?
 t "bad profile exit 2" [ $c -eq 2 ]
