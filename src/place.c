@@ -380,7 +380,7 @@ int hc_add_pair(struct hc_run *r, struct hc_node *owner_key, struct hc_node *map
 		hc_buf_release(&b);
 		return rc;
 	}
-	if (map->type != HC_MAP)
+	if (map->type != HC_MAP || map->bare)
 		return -1;
 	struct hc_buf b = HC_BUF_INIT;
 	if (map->flow) {

@@ -279,10 +279,22 @@ static int on_event(struct builder *b, struct fy_event *e)
 			anchor = e->sequence_start.anchor, tag = e->sequence_start.tag;
 		n->start = n->end = sm ? sm->input_pos : b->last_end;
 		if (n->flow) {
-			/* the mark may sit on an anchor or tag: find the bracket */
+			/* the mark may sit on an anchor or tag: skip them to the
+			 * bracket; a single-pair mapping inside a flow sequence
+			 * (`[a: b]`) has none */
+			const char *t = b->doc->text;
 			char open = n->type == HC_MAP ? '{' : '[';
-			while (n->start < b->doc->len && b->doc->text[n->start] != open)
-				n->start++;
+			size_t p = n->start;
+			while (p < b->doc->len && (t[p] == '&' || t[p] == '!')) {
+				while (p < b->doc->len && !strchr(" \t\r\n", t[p]))
+					p++;
+				while (p < b->doc->len && strchr(" \t\r\n", t[p]))
+					p++;
+			}
+			if (p < b->doc->len && t[p] == open)
+				n->start = p;
+			else
+				n->bare = true;
 		}
 		break;
 	case FYET_MAPPING_END:
@@ -503,6 +515,19 @@ int hc_doc_parse(struct hc_doc *doc, const char *text, size_t len, struct hc_err
 		hc_doc_release(doc);
 		return -1;
 	}
+	/* a CR not followed by LF is a line break to YAML; no compose file
+	 * written on a system of this century uses one, and edits could not
+	 * place lines around it: refuse it */
+	for (const char *cr = memchr(text, '\r', len); cr;
+	     cr = memchr(cr + 1, '\r', len - (size_t)(cr + 1 - text)))
+		if ((size_t)(cr - text) + 1 >= len || cr[1] != '\n') {
+			int line, col;
+			hc_doc_linecol(doc, (size_t)(cr - text), &line, &col);
+			set_err(err, line, col,
+			        "carriage return without a line feed; use LF or CRLF line ends");
+			hc_doc_release(doc);
+			return -1;
+		}
 	size_t bad = utf8_invalid_at((const unsigned char *)text, len);
 	if (bad < len) {
 		int line, col;

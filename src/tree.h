@@ -28,6 +28,7 @@ struct hc_node {
 	enum hc_node_type type;
 	bool flow;  /* flow collection ({} or []) */
 	bool empty; /* scalar written as nothing */
+	bool bare;  /* flow mapping without braces: `[a: b]` */
 	enum hc_scalar_style style;
 	size_t start, end;
 	const char *text; /* scalar value (unescaped) or alias name */
