@@ -363,6 +363,37 @@ static void render_item(struct hc_buf *b, const struct hc_style *st, const struc
 	}
 }
 
+/*
+ * Whether a line indented by col after block collection n would be read as
+ * the content of a block scalar that ends it: one with no content at all
+ * (`key: |`), or whose content is not indented deeper than col (legal in
+ * `- key: |` sequence entries). Such collections are not extended.
+ */
+static bool ends_in_absorbing_scalar(const struct hc_doc *d, const struct hc_node *n, size_t col)
+{
+	while (n && (n->type == HC_MAP || n->type == HC_SEQ) && !n->flow && n->nkids)
+		n = n->kids[n->nkids - 1];
+	if (!n || n->type != HC_SCALAR || (n->style != HC_LITERAL && n->style != HC_FOLDED))
+		return false;
+	if (n->len == 0)
+		return true;
+	/* the first content line after the header */
+	size_t p = n->start;
+	while (p < d->len && d->text[p] != '\n')
+		p++;
+	while (p < d->len) {
+		size_t q = p + 1, sp = 0;
+		while (q < d->len && d->text[q] == ' ')
+			q++, sp++;
+		if (q < d->len && d->text[q] != '\n' && d->text[q] != '\r')
+			return sp <= col;
+		p = q;
+		while (p < d->len && d->text[p] != '\n')
+			p++;
+	}
+	return true;
+}
+
 int hc_add_pair(struct hc_run *r, struct hc_node *owner_key, struct hc_node *map, const char *key,
                 const struct hc_val *v)
 {
@@ -400,7 +431,8 @@ int hc_add_pair(struct hc_run *r, struct hc_node *owner_key, struct hc_node *map
 		hc_buf_release(&b);
 		return 0;
 	}
-	if (map->nkids == 0) {
+	if (map->nkids == 0 ||
+	    ends_in_absorbing_scalar(d, map, hc_col(d->text, map->kids[0]->start))) {
 		hc_buf_release(&b);
 		return -1;
 	}
@@ -449,6 +481,10 @@ int hc_seq_append(struct hc_run *r, struct hc_node *owner_key, struct hc_node *s
 		}
 		hc_buf_release(&b);
 		return 0;
+	}
+	if (ends_in_absorbing_scalar(d, seq, hc_col(d->text, seq->start))) {
+		hc_buf_release(&b);
+		return -1;
 	}
 	size_t col = hc_col(d->text, seq->start);
 	bool at_eof;
