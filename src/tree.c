@@ -256,6 +256,30 @@ static int attach(struct builder *b, struct hc_node *n)
 	return 0;
 }
 
+/*
+ * The scalar's value, read through a token iterator into the arena:
+ * fy_token_get_text() in 0.7.12 leaks its text buffer for long scalars that
+ * need unescaping (found by fuzzing: a single-quoted key of many '').
+ */
+static void scalar_text(struct builder *b, struct fy_token *t, struct hc_node *n)
+{
+	size_t len = t ? fy_token_get_text_length(t) : 0;
+	char *s = hc_arena_alloc(&b->doc->arena, len + 1);
+	size_t got = 0;
+	struct fy_token_iter *it = len ? fy_token_iter_create(t) : NULL;
+	while (it && got < len) {
+		ssize_t r = fy_token_iter_read(it, s + got, len - got);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	if (it)
+		fy_token_iter_destroy(it);
+	s[got] = '\0';
+	n->text = s;
+	n->len = got;
+}
+
 static int on_event(struct builder *b, struct fy_event *e)
 {
 	const struct fy_mark *sm = fy_event_start_mark(e), *em = fy_event_end_mark(e);
@@ -319,10 +343,7 @@ static int on_event(struct builder *b, struct fy_event *e)
 			n->start = n->end = b->last_end;
 		}
 		{
-			size_t len = 0;
-			const char *s = fy_token_get_text(e->scalar.value, &len);
-			n->text = hc_arena_strndup(&b->doc->arena, s ? s : "", s ? len : 0);
-			n->len = s ? len : 0;
+			scalar_text(b, e->scalar.value, n);
 			switch (fy_token_scalar_style(e->scalar.value)) {
 			case FYSS_SINGLE_QUOTED:
 				n->style = HC_SINGLE;
