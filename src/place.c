@@ -431,7 +431,7 @@ int hc_add_pair(struct hc_run *r, struct hc_node *owner_key, struct hc_node *map
 		hc_buf_release(&b);
 		return 0;
 	}
-	if (map->nkids == 0 ||
+	if (map->nkids == 0 || map->kids[0]->empty || map->kids[0]->type != HC_SCALAR ||
 	    ends_in_absorbing_scalar(d, map, hc_col(d->text, map->kids[0]->start))) {
 		hc_buf_release(&b);
 		return -1;

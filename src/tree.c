@@ -393,6 +393,13 @@ static int on_event(struct builder *b, struct fy_event *e)
 
 	n->anchor = tok_text(b->doc, anchor);
 	n->tag = tok_text(b->doc, tag);
+	/* a node starts at its tag or anchor: `!t key:` is indented where `!` is */
+	for (int i = 0; i < 2; i++) {
+		struct fy_token *pt = i ? tag : anchor;
+		const struct fy_mark *pm = pt ? fy_token_start_mark(pt) : NULL;
+		if (pm && pm->input_pos < n->start && !n->flow)
+			n->start = pm->input_pos;
+	}
 	if (attach(b, n) < 0)
 		return -1;
 	if (n->anchor)
@@ -641,7 +648,10 @@ bool hc_block_scalar_keeps(const struct hc_doc *doc, const struct hc_node *n)
 {
 	if (n->type != HC_SCALAR || (n->style != HC_LITERAL && n->style != HC_FOLDED))
 		return false;
-	for (size_t i = n->start + 1; i < doc->len && i < n->start + 4; i++) {
+	size_t h = n->start; /* past a tag or anchor to the `|` or `>` */
+	while (h < doc->len && doc->text[h] != '|' && doc->text[h] != '>' && doc->text[h] != '\n')
+		h++;
+	for (size_t i = h + 1; i < doc->len && i < h + 4; i++) {
 		if (doc->text[i] == '+')
 			return true;
 		if (doc->text[i] != '-' && (doc->text[i] < '0' || doc->text[i] > '9'))
