@@ -30,20 +30,18 @@ static bool disabled(struct hc_node *hc)
 static void hsp_service(struct hc_run *r, const struct hc_service *s, const void *opts)
 {
 	const struct hsp_opts *o = opts;
-	bool explicit;
-	struct hc_node *hc = hc_map_lookup(s->value, "healthcheck", &explicit);
-	struct hc_node *hd = hc_deref(hc);
+	struct hc_node *hd = hc_deref(hc_map_lookup(s->value, "healthcheck", NULL));
 	if (!hd || hd->type != HC_MAP || disabled(hd) || hc_map_lookup(hd, "start_period", NULL))
 		return;
-	if (!explicit || hc->type == HC_ALIAS) {
+	struct hc_node *key = NULL;
+	struct hc_node *hc = hc_own_value(s, "healthcheck", &key);
+	if (!hc) {
 		hc_report(r, s->key->start, HC_NOTE,
 		          "service \"%s\": its healthcheck comes from an anchor; add start_period "
 		          "there",
 		          s->name);
 		return;
 	}
-	struct hc_node *key = NULL;
-	hc_map_get(hc_deref(s->value), "healthcheck", &key);
 	struct hc_val *v = hc_val_str(o->value);
 	if (hc_add_pair(r, key, hc, "start_period", v) == 0)
 		hc_service_change(r, s, "healthcheck/start_period",

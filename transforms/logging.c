@@ -119,8 +119,7 @@ static void add_rotation(struct hc_run *r, const struct hc_service *s, struct hc
 static void logging_service(struct hc_run *r, const struct hc_service *s, const void *opts)
 {
 	const struct logging_opts *o = opts;
-	bool explicit;
-	struct hc_node *lg = hc_map_lookup(s->value, "logging", &explicit);
+	struct hc_node *lg = hc_map_lookup(s->value, "logging", NULL);
 	if (!lg) {
 		add_block(r, s, o);
 		return;
@@ -131,7 +130,8 @@ static void logging_service(struct hc_run *r, const struct hc_service *s, const 
 	struct hc_node *drv = hc_deref(hc_map_lookup(ld, "driver", NULL));
 	if (drv && !(drv->type == HC_SCALAR && rotating_driver(drv->text, drv->len)))
 		return; /* another driver: logs go elsewhere */
-	if (!explicit || lg->type == HC_ALIAS || ld->flow != lg->flow) {
+	struct hc_node *lgkey = NULL;
+	if (!hc_own_value(s, "logging", &lgkey)) {
 		struct hc_node *od = hc_deref(hc_map_lookup(ld, "options", NULL));
 		if (!hc_map_lookup(od, "max-size", NULL) || !hc_map_lookup(od, "max-file", NULL))
 			hc_report(r, s->key->start, HC_NOTE,
@@ -140,8 +140,6 @@ static void logging_service(struct hc_run *r, const struct hc_service *s, const 
 			          s->name);
 		return;
 	}
-	struct hc_node *lgkey = NULL;
-	hc_map_get(hc_deref(s->value), "logging", &lgkey);
 	add_rotation(r, s, lgkey, ld, o);
 }
 

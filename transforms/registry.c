@@ -141,3 +141,14 @@ void hc_join(struct hc_buf *b, const struct hc_strlist *l)
 	for (size_t i = 0; i < l->n; i++)
 		hc_buf_addf(b, "%s%s", i ? ", " : "", l->v[i]);
 }
+
+struct hc_node *hc_own_value(const struct hc_service *s, const char *key, struct hc_node **keyp)
+{
+	struct hc_node *k = NULL;
+	struct hc_node *v = hc_map_get(hc_deref(s->value), key, &k);
+	if (!v || v->type == HC_ALIAS)
+		return NULL;
+	if (keyp)
+		*keyp = k;
+	return v;
+}

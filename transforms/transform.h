@@ -64,6 +64,12 @@ bool hc_seq_has(struct hc_node *seq, const char *s);
  * one new list when the key is absent, else appends. 0 when proposed. */
 int hc_list_ensure_all(struct hc_run *r, const struct hc_service *s, const char *key,
                        const struct hc_strlist *items);
+/*
+ * The service's own value of key (not inherited through a merge, not an
+ * alias), with its key node in *keyp; NULL when the service does not write
+ * it itself. Values a service shares with others are edited at their source.
+ */
+struct hc_node *hc_own_value(const struct hc_service *s, const char *key, struct hc_node **keyp);
 /* Appends "a, b, c". */
 void hc_join(struct hc_buf *b, const struct hc_strlist *l);
 /* The class of service s, from its image and the profile's table. */
