@@ -37,6 +37,15 @@ void hc_classes_release(struct hc_classes *c)
 	free(c->facts);
 	c->facts = NULL;
 	c->nfacts = 0;
+	for (size_t i = 0; i < c->nfsec; i++) {
+		free(c->fsec[i].pattern);
+		hc_strlist_release(&c->fsec[i].vars);
+		free(c->fsec[i].suffix);
+		free(c->fsec[i].why);
+	}
+	free(c->fsec);
+	c->fsec = NULL;
+	c->nfsec = 0;
 }
 
 /* Lowercased repository path of an image reference, without registry, tag
@@ -119,4 +128,48 @@ void hc_image_fact_set(struct hc_classes *c, const char *pattern, struct hc_strl
 	f->writable = *writable;
 	memset(cap_add, 0, sizeof(*cap_add));
 	memset(writable, 0, sizeof(*writable));
+}
+
+const struct hc_file_secrets *hc_file_secrets(const struct hc_classes *c, const char *image,
+                                              size_t len)
+{
+	if (!image || !len)
+		return NULL;
+	const char *base;
+	char *path = image_path(image, len, &base);
+	const struct hc_file_secrets *found = NULL;
+	for (size_t i = 0; i < c->nfsec && !found; i++)
+		if (matches(c->fsec[i].pattern, path, base))
+			found = &c->fsec[i];
+	free(path);
+	return found;
+}
+
+void hc_file_secrets_set(struct hc_classes *c, struct hc_file_secrets *f)
+{
+	struct hc_file_secrets *d = NULL;
+	for (size_t i = 0; i < c->nfsec; i++)
+		if (!strcmp(c->fsec[i].pattern, f->pattern))
+			d = &c->fsec[i];
+	if (d) {
+		free(d->pattern);
+		hc_strlist_release(&d->vars);
+		free(d->suffix);
+		free(d->why);
+	} else {
+		c->fsec = hc_xrealloc(c->fsec, (c->nfsec + 1) * sizeof(*c->fsec));
+		d = &c->fsec[c->nfsec++];
+	}
+	*d = *f;
+	memset(f, 0, sizeof(*f));
+}
+
+bool hc_file_secrets_reads(const struct hc_file_secrets *f, const char *var)
+{
+	if (f->form == HC_FORM_NONE)
+		return false;
+	for (size_t i = 0; i < f->vars.n; i++)
+		if (!fnmatch(f->vars.v[i], var, 0))
+			return true;
+	return false;
 }

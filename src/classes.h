@@ -9,6 +9,7 @@
 
 #include "buf.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum hc_class {
@@ -29,12 +30,32 @@ struct hc_image_fact {
 	struct hc_strlist writable;
 };
 
+/* How an image reads a secret from a file (profiles/defaults.yml
+ * `file-secrets:`, from ../shared/notes/images.md section 1). */
+enum hc_file_form {
+	HC_FORM_PATH, /* VAR<suffix>=/run/secrets/<name> */
+	HC_FORM_NAME, /* VAR<suffix>=<name>: a secret name (MinIO) */
+	HC_FORM_FILE, /* no variable: the file /run/secrets/VAR itself (Plausible) */
+	HC_FORM_NONE, /* cannot read secrets from files */
+};
+
+struct hc_file_secrets {
+	char *pattern;
+	struct hc_strlist vars; /* fnmatch patterns of the variables it reads from files */
+	char *suffix;           /* "_FILE", "__FILE" */
+	enum hc_file_form form;
+	int uid;   /* the uid that reads the file after a privilege drop; -1: root */
+	char *why; /* form none: the reason, for the finding */
+};
+
 struct hc_classes {
 	/* patterns (fnmatch) per class; HC_CLASS_APP is what matches nothing */
 	char **pat[HC_NCLASSES];
 	size_t n[HC_NCLASSES];
 	struct hc_image_fact *facts; /* first match wins */
 	size_t nfacts;
+	struct hc_file_secrets *fsec; /* first match wins */
+	size_t nfsec;
 };
 
 extern const char *const hc_class_names[HC_NCLASSES];
@@ -50,5 +71,13 @@ const struct hc_image_fact *hc_image_fact(const struct hc_classes *c, const char
 /* Adds or replaces (same pattern) a fact; takes the lists' contents. */
 void hc_image_fact_set(struct hc_classes *c, const char *pattern, struct hc_strlist *cap_add,
                        struct hc_strlist *writable);
+
+/* How an image reads secrets from files, or NULL when it is not known. */
+const struct hc_file_secrets *hc_file_secrets(const struct hc_classes *c, const char *image,
+                                              size_t len);
+/* Adds or replaces (same pattern) an entry; takes f's contents. */
+void hc_file_secrets_set(struct hc_classes *c, struct hc_file_secrets *f);
+/* Whether variable `var` is one the entry reads from a file. */
+bool hc_file_secrets_reads(const struct hc_file_secrets *f, const char *var);
 
 #endif

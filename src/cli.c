@@ -7,11 +7,13 @@
 #include "diff.h"
 #include "engine.h"
 #include "io.h"
+#include "side.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define HC_VERSION "0.1.0"
 
@@ -217,48 +219,120 @@ static int write_stdout(const char *p, size_t n)
 	return fflush(stdout) == 0 ? 0 : -1;
 }
 
+/* Copies of the input and the output with every byte of a secret value
+ * replaced by '*' (same length, so the piece table still applies). */
+static void mask_secrets(const struct hc_result *res, const struct hc_buf *in, struct hc_buf *a,
+                         struct hc_buf *b)
+{
+	hc_buf_add(a, in->data ? in->data : "", in->len);
+	hc_buf_add(b, res->out.data ? res->out.data : "", res->out.len);
+	const struct hc_side *s = &res->side;
+	for (size_t i = 0; i < s->nmask; i++)
+		for (size_t k = s->mask[i].start; k < s->mask[i].end && k < a->len; k++)
+			if (a->data[k] != '\n' && a->data[k] != '\r')
+				a->data[k] = '*';
+	for (size_t p = 0; s->nmask && p < res->pieces.n; p++) {
+		const struct hc_piece *x = &res->pieces.v[p];
+		if (x->ins)
+			continue;
+		for (size_t i = 0; i < s->nmask; i++) {
+			size_t lo = s->mask[i].start > x->src ? s->mask[i].start : x->src;
+			size_t hi =
+			    s->mask[i].end < x->src + x->len ? s->mask[i].end : x->src + x->len;
+			for (size_t k = lo; k < hi; k++) {
+				size_t o = x->off + (k - x->src);
+				if (o < b->len && b->data[o] != '\n' && b->data[o] != '\r')
+					b->data[o] = '*';
+			}
+		}
+	}
+}
+
+/* Plaintext secrets the run reported but did not move. */
+static size_t pending_secrets(const struct hc_result *res)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < res->findings.n; i++)
+		n += !strcmp(res->findings.v[i].rule, "secrets") &&
+		     res->findings.v[i].sev == HC_WARNING;
+	return n;
+}
+
 static int process_one(struct hc_cli *cli, const char *path)
 {
-	const char *name = strcmp(path, "-") ? path : "<stdin>";
-	struct hc_buf in = HC_BUF_INIT, err = HC_BUF_INIT;
+	bool is_stdin = !strcmp(path, "-");
+	const char *name = is_stdin ? "<stdin>" : path;
+	struct hc_buf in = HC_BUF_INIT, err = HC_BUF_INIT, env = HC_BUF_INIT;
 	if (hc_read_file(path, &in, &err) < 0) {
 		fprintf(stderr, "%s\n", err.data);
 		hc_buf_release(&err);
 		hc_buf_release(&in);
 		return HC_EXIT_IO;
 	}
+	struct hc_ctx ctx = {.side_effects = cli->write};
+	if (!is_stdin) {
+		/* the .env beside the file: names the secrets transform must not reuse */
+		char *dir = hc_dirname(path);
+		struct hc_buf p = HC_BUF_INIT, e2 = HC_BUF_INIT;
+		hc_buf_addf(&p, "%s/.env", dir);
+		if (access(p.data, F_OK) == 0 && hc_read_file(p.data, &env, &e2) == 0) {
+			ctx.dotenv = env.data ? env.data : "";
+			ctx.dotenv_len = env.len;
+		}
+		hc_buf_release(&p);
+		hc_buf_release(&e2);
+		free(dir);
+	}
 	struct hc_result res;
-	hc_process(&cli->config, name, in.data ? in.data : "", in.len, &res);
+	hc_process_ex(&cli->config, &ctx, name, in.data ? in.data : "", in.len, &res);
 	int code = res.code;
 	bool changed = code == HC_EXIT_OK &&
 	               (res.out.len != in.len || (in.len && memcmp(res.out.data, in.data, in.len)));
+	size_t left = code == HC_EXIT_OK && !cli->write ? pending_secrets(&res) : 0;
 	if (code != HC_EXIT_OK) {
 		fprintf(stderr, "%s\n", res.err.data);
 	} else if (cli->check || cli->diff) {
 		if (cli->check)
 			print_findings(name, &in, &res);
 		if (cli->diff && changed) {
-			struct hc_buf d = HC_BUF_INIT;
-			hc_diff(&d, name, in.data ? in.data : "", in.len, res.out.data, res.out.len,
+			struct hc_buf d = HC_BUF_INIT, a = HC_BUF_INIT, b = HC_BUF_INIT;
+			mask_secrets(&res, &in, &a, &b);
+			hc_diff(&d, name, a.data ? a.data : "", a.len, b.data ? b.data : "", b.len,
 			        &res.pieces);
 			if (write_stdout(d.data, d.len) < 0)
 				code = HC_EXIT_IO;
 			hc_buf_release(&d);
+			hc_buf_release(&a);
+			hc_buf_release(&b);
 		}
-		if (cli->check && changed)
+		if (cli->check && (changed || res.changes))
 			code = HC_EXIT_CHANGES;
 	} else if (cli->write) {
-		if (changed && hc_write_atomic(path, res.out.data, res.out.len, &err) < 0) {
+		struct hc_buf notes = HC_BUF_INIT;
+		if (hc_side_write(path, &res.side, &err, &notes) < 0) {
+			fprintf(stderr, "%s\n", err.data);
+			code = HC_EXIT_IO;
+		} else if (changed && hc_write_atomic(path, res.out.data, res.out.len, &err) < 0) {
 			fprintf(stderr, "%s\n", err.data);
 			code = HC_EXIT_IO;
 		}
+		if (notes.len)
+			fputs(notes.data, stderr);
+		hc_buf_release(&notes);
 	} else if (write_stdout(res.out.data, res.out.len) < 0) {
 		fprintf(stderr, "%s: error: cannot write to stdout\n", name);
 		code = HC_EXIT_IO;
 	}
+	if (left && !cli->check && code == HC_EXIT_OK)
+		fprintf(
+		    stderr,
+		    "%s: note: %zu plaintext secret(s) left in place: hardcompose -w moves them "
+		    "to files (see --check)\n",
+		    name, left);
 	hc_result_release(&res);
 	hc_buf_release(&err);
 	hc_buf_release(&in);
+	hc_buf_release(&env);
 	return code;
 }
 

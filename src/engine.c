@@ -55,6 +55,59 @@ void hc_report(struct hc_run *r, size_t pos, enum hc_severity sev, const char *f
 	va_end(ap);
 }
 
+void hc_side_release(struct hc_side *s)
+{
+	free(s->dir);
+	for (size_t i = 0; i < s->nfiles; i++) {
+		free(s->files[i].name);
+		free(s->files[i].value);
+	}
+	free(s->files);
+	for (size_t i = 0; i < s->nenv; i++) {
+		free(s->env[i].name);
+		free(s->env[i].value);
+	}
+	free(s->env);
+	free(s->mask);
+	memset(s, 0, sizeof(*s));
+}
+
+void hc_side_file(struct hc_run *r, const char *name, const char *value, size_t len, int uid)
+{
+	struct hc_side *s = r->side;
+	for (size_t i = 0; i < s->nfiles; i++)
+		if (!strcmp(s->files[i].name, name))
+			return;
+	s->files = hc_xrealloc(s->files, (s->nfiles + 1) * sizeof(*s->files));
+	struct hc_secret_file *f = &s->files[s->nfiles++];
+	f->name = hc_xstrdup(name);
+	f->value = hc_xstrndup(value, len);
+	f->len = len;
+	f->uid = uid;
+}
+
+void hc_side_env(struct hc_run *r, const char *name, const char *value)
+{
+	struct hc_side *s = r->side;
+	for (size_t i = 0; i < s->nenv; i++)
+		if (!strcmp(s->env[i].name, name))
+			return;
+	s->env = hc_xrealloc(s->env, (s->nenv + 1) * sizeof(*s->env));
+	s->env[s->nenv].name = hc_xstrdup(name);
+	s->env[s->nenv++].value = hc_xstrdup(value);
+}
+
+void hc_side_mask(struct hc_run *r, size_t start, size_t end)
+{
+	if (end <= start)
+		return;
+	struct hc_side *s = r->side;
+	s->mask = hc_xrealloc(s->mask, (s->nmask + 1) * sizeof(*s->mask));
+	size_t a = hc_pieces_map_back(r->pieces, start);
+	size_t b = hc_pieces_map_back(r->pieces, end - 1) + 1;
+	s->mask[s->nmask++] = (struct hc_range){a, b > a ? b : a};
+}
+
 static void path_add(struct hc_buf *b, const char *seg, size_t n)
 {
 	hc_buf_addc(b, '/');
@@ -236,6 +289,15 @@ static void note_alias_services(struct hc_result *res, struct hc_node *services)
 void hc_process(const struct hc_config *cfg, const char *name, const char *text, size_t len,
                 struct hc_result *res)
 {
+	hc_process_ex(cfg, NULL, name, text, len, res);
+}
+
+void hc_process_ex(const struct hc_config *cfg, const struct hc_ctx *ctx, const char *name,
+                   const char *text, size_t len, struct hc_result *res)
+{
+	static const struct hc_ctx no_ctx = {0};
+	if (!ctx)
+		ctx = &no_ctx;
 	memset(res, 0, sizeof(*res));
 	hc_pieces_init(&res->pieces, len);
 	struct hc_doc orig;
@@ -275,6 +337,9 @@ void hc_process(const struct hc_config *cfg, const char *name, const char *text,
 		    .findings = &res->findings,
 		    .pieces = &res->pieces,
 		    .classes = &cfg->classes,
+		    .ctx = ctx,
+		    .side = &res->side,
+		    .exclude = &cfg->t[ti].exclude,
 		};
 		struct hc_node *svc = NULL;
 		struct hc_result scratch = {0};
@@ -338,4 +403,5 @@ void hc_result_release(struct hc_result *res)
 	hc_buf_release(&res->err);
 	hc_findings_release(&res->findings);
 	hc_pieces_release(&res->pieces);
+	hc_side_release(&res->side);
 }

@@ -28,11 +28,15 @@ struct hc_result {
 	struct hc_pieces pieces;     /* output bytes -> input bytes */
 	struct hc_buf err;           /* "FILE:LINE:COL: error: ..." when code != OK */
 	int code;
-	size_t changes; /* pending changes */
+	size_t changes;      /* pending changes */
+	struct hc_side side; /* files to write besides the text (hc_process_ex) */
 };
 
 void hc_process(const struct hc_config *cfg, const char *name, const char *text, size_t len,
                 struct hc_result *res);
+/* The same with a context (NULL: no side effects, no .env). */
+void hc_process_ex(const struct hc_config *cfg, const struct hc_ctx *ctx, const char *name,
+                   const char *text, size_t len, struct hc_result *res);
 void hc_result_release(struct hc_result *res);
 
 /* 1-based line/column of a byte offset in text. */

@@ -243,6 +243,69 @@ static int apply_images(struct hc_config *c, struct hc_node *map, const char *wh
 	return 0;
 }
 
+/* `file-secrets: {postgres: {vars: [...], suffix: _FILE, form: path, uid: 999}, ...}` */
+static int apply_file_secrets(struct hc_config *c, struct hc_node *map, const char *where,
+                              struct hc_buf *err)
+{
+	static const char *const forms[] = {"path", "name", "file", "none"};
+	for (size_t i = 0; i + 1 < map->nkids; i += 2) {
+		struct hc_node *k = map->kids[i], *v = hc_deref(map->kids[i + 1]);
+		if (k->type != HC_SCALAR || !v || v->type != HC_MAP) {
+			hc_buf_addf(err,
+			            "%s: file-secrets: each image takes a mapping (vars, suffix, "
+			            "form, uid, why)",
+			            where);
+			return -1;
+		}
+		struct hc_file_secrets f = {.form = HC_FORM_PATH, .uid = -1};
+		int rc = 0;
+		for (size_t j = 0; rc == 0 && j + 1 < v->nkids; j += 2) {
+			struct hc_node *fk = v->kids[j], *fv = hc_deref(v->kids[j + 1]);
+			bool scalar = fv && fv->type == HC_SCALAR;
+			if (hc_scalar_is(fk, "vars") && fv && fv->type == HC_SEQ) {
+				node_list(&f.vars, fv);
+			} else if (hc_scalar_is(fk, "suffix") && scalar) {
+				f.suffix = scalar_dup(fv);
+			} else if (hc_scalar_is(fk, "why") && scalar) {
+				f.why = scalar_dup(fv);
+			} else if (hc_scalar_is(fk, "uid") && scalar) {
+				char *end;
+				long u = strtol(fv->text, &end, 10);
+				if (*end || u < 0 || u > 0x7fffffff) {
+					hc_buf_addf(err, "%s: file-secrets: '%s': uid is a number",
+					            where, k->text);
+					rc = -1;
+				}
+				f.uid = (int)u;
+			} else if (hc_scalar_is(fk, "form") && scalar) {
+				rc = -1;
+				for (size_t m = 0; m < 4; m++)
+					if (hc_scalar_is(fv, forms[m]))
+						f.form = (enum hc_file_form)m, rc = 0;
+				if (rc)
+					hc_buf_addf(
+					    err,
+					    "%s: file-secrets: '%s': form is path, name, file "
+					    "or none",
+					    where, k->text);
+			} else {
+				hc_buf_addf(
+				    err, "%s: file-secrets: unknown or malformed fact '%s' of '%s'",
+				    where, fk->text, k->text);
+				rc = -1;
+			}
+		}
+		if (rc == 0 && !f.suffix)
+			f.suffix = hc_xstrdup("_FILE");
+		f.pattern = scalar_dup(k);
+		hc_file_secrets_set(&c->classes, &f);
+		if (rc) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* `classes: {database: [...], ...}`: each class listed replaces its patterns. */
 static int apply_classes(struct hc_config *c, struct hc_node *map, const char *where,
                          struct hc_buf *err)
@@ -310,6 +373,15 @@ static int apply_profile(struct hc_config *c, const char *where, const char *tex
 		rc = apply_images(c, img, where, err);
 	else if (img && !hc_is_null(img)) {
 		hc_buf_addf(err, "%s: 'images' is a mapping of image patterns to facts", where);
+		rc = -1;
+	}
+	struct hc_node *fs =
+	    root && rc == 0 ? hc_deref(hc_map_get(root, "file-secrets", NULL)) : NULL;
+	if (fs && fs->type == HC_MAP)
+		rc = apply_file_secrets(c, fs, where, err);
+	else if (fs && !hc_is_null(fs)) {
+		hc_buf_addf(err, "%s: 'file-secrets' is a mapping of image patterns to facts",
+		            where);
 		rc = -1;
 	}
 	struct hc_node *ts =

@@ -37,6 +37,41 @@ void hc_findings_release(struct hc_findings *f);
 
 struct hc_strset; /* hash set of strings, see strset.h */
 
+/* What the caller tells a run beyond the text. */
+struct hc_ctx {
+	bool side_effects;  /* --write: values may move out to files beside the compose file */
+	const char *dotenv; /* the .env beside the compose file, or NULL */
+	size_t dotenv_len;
+};
+
+/* Files a run asks the caller to write (only with side_effects). */
+struct hc_secret_file {
+	char *name;  /* file name in side.dir */
+	char *value; /* the secret, written as is */
+	size_t len;
+	int uid; /* who must be able to read it; -1: root */
+};
+
+struct hc_env_var {
+	char *name, *value;
+};
+
+struct hc_range {
+	size_t start, end;
+};
+
+struct hc_side {
+	char *dir; /* folder of the secret files, relative to the compose file */
+	struct hc_secret_file *files;
+	size_t nfiles;
+	struct hc_env_var *env; /* to append to .env */
+	size_t nenv;
+	struct hc_range *mask; /* input bytes that hold secret values, to mask in output */
+	size_t nmask;
+};
+
+void hc_side_release(struct hc_side *s);
+
 struct hc_run {
 	const struct hc_doc *doc;     /* the current text, parsed */
 	const char *tid;              /* id of the running transform */
@@ -46,6 +81,9 @@ struct hc_run {
 	const struct hc_pieces *pieces;
 	const struct hc_classes *classes; /* from the profile */
 	size_t changes;                   /* pending changes reported by this step */
+	const struct hc_ctx *ctx;         /* never NULL */
+	struct hc_side *side;             /* what the caller writes besides the text */
+	const struct hc_strlist *exclude; /* services this transform skips */
 };
 
 /* A service as the engine hands it to a transform. */
@@ -55,6 +93,13 @@ struct hc_service {
 	struct hc_node *value; /* mapping, or a null scalar for `web:` */
 	const char *path;      /* "/services/<name>" */
 };
+
+/* Side outputs: a secret file (deduplicated by name), a .env variable,
+ * and a range of the current text holding a secret value (mapped to the
+ * input and masked wherever output shows input text). */
+void hc_side_file(struct hc_run *r, const char *name, const char *value, size_t len, int uid);
+void hc_side_env(struct hc_run *r, const char *name, const char *value);
+void hc_side_mask(struct hc_run *r, size_t start, size_t end);
 
 /* Declares that the meaning at `path` changes, as `kind` says (verify.h). */
 void hc_declare(struct hc_run *r, const char *path, enum hc_change kind);

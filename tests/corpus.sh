@@ -79,7 +79,10 @@ for p in "${profiles[@]}"; do
     if [ -z "$bad" ]; then nodelete=$((nodelete+1)); else echo "  $p: deleted input line in $b: $bad"; fi
     # --diff is a patch that reproduces the output
     cp "$f" "$tmp/p.yml"
-    "$bin" --profile "$p" --diff "$tmp/p.yml" >"$tmp/p.patch" 2>/dev/null
+    # secret values are masked in diffs, so such a diff cannot apply: the
+    # diff engine is checked without the secrets transform (stdout mode does
+    # not rewrite secrets, so the output is the same)
+    "$bin" --profile "$p" -x secrets --diff "$tmp/p.yml" >"$tmp/p.patch" 2>/dev/null
     if { [ ! -s "$tmp/p.patch" ] || patch -s "$tmp/p.yml" <"$tmp/p.patch" >/dev/null 2>&1; } && cmp -s "$tmp/p.yml" "$tmp/o"; then
       diffok=$((diffok+1))
     else

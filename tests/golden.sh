@@ -39,7 +39,14 @@ else
   "$bin" "${args[@]}" <"$dir/expected.yml" >"$tmp/again" 2>/dev/null
   cmp -s "$tmp/again" "$dir/expected.yml" || { say "not idempotent:"; diff "$dir/expected.yml" "$tmp/again" | head -10; }
   "$bin" "${args[@]}" --check <"$dir/expected.yml" >"$tmp/chk" 2>&1
-  c=$?; [ $c -eq 0 ] || say "--check on expected.yml exits $c: $(grep warning "$tmp/chk" | head -2)"
+  c=$?
+  # plaintext secrets move only with --write (tests/golden-write.sh): on
+  # stdout they stay, and --check keeps naming them
+  if grep -v '\[secrets\]' "$tmp/chk" | grep -q ': warning: '; then
+    say "--check on expected.yml exits $c: $(grep warning "$tmp/chk" | head -2)"
+  elif [ $c -ne 0 ] && ! grep -q '\[secrets\]' "$tmp/chk"; then
+    say "--check on expected.yml exits $c"
+  fi
   "$bin" "${args[@]}" --check <"$dir/input.yml" >"$tmp/chk" 2>&1
   c=$?
   if cmp -s "$dir/input.yml" "$dir/expected.yml"; then

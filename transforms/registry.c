@@ -19,6 +19,7 @@ extern const struct hc_transform hc_t_healthcheck_start_period;
 extern const struct hc_transform hc_t_stop_grace_period;
 extern const struct hc_transform hc_t_resource_limits;
 extern const struct hc_transform hc_t_read_only;
+extern const struct hc_transform hc_t_secrets;
 extern const struct hc_transform hc_t_extension_anchors;
 extern const struct hc_transform hc_t_extension_blocks;
 extern const struct hc_transform hc_t_bind_localhost;
@@ -35,6 +36,7 @@ const struct hc_transform *const hc_transforms[] = {
 	&hc_t_stop_grace_period,
 	&hc_t_bind_localhost,
 	&hc_t_read_only,
+	&hc_t_secrets,
 	&hc_t_drop_version,
 	&hc_t_extension_anchors,
 	&hc_t_extension_blocks,

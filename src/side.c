@@ -1,0 +1,331 @@
+/*
+ * side.c: secret files, .env and .gitignore. See side.h.
+ */
+#define _XOPEN_SOURCE 700
+#include "side.h"
+#include "io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *hc_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return hc_xstrdup(".");
+	if (slash == path)
+		return hc_xstrdup("/");
+	return hc_xstrndup(path, (size_t)(slash - path));
+}
+
+static char *join(const char *dir, const char *name)
+{
+	struct hc_buf b = HC_BUF_INIT;
+	if (name[0] == '/') {
+		hc_buf_adds(&b, name);
+	} else {
+		hc_buf_adds(&b, dir);
+		if (strcmp(dir, "/"))
+			hc_buf_addc(&b, '/');
+		while (!strncmp(name, "./", 2))
+			name += 2;
+		hc_buf_adds(&b, name);
+	}
+	size_t len;
+	return hc_buf_detach(&b, &len);
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Creates path (which must not exist) with data: a temporary file in the
+ * same folder, mode set, fsynced, then linked into place. */
+static int write_new(const char *path, const char *data, size_t len, mode_t mode, int uid,
+                     bool *chowned, struct hc_buf *err, const char *what)
+{
+	char *dir = hc_dirname(path);
+	struct hc_buf tmp = HC_BUF_INIT;
+	hc_buf_addf(&tmp, "%s/.hardcompose-XXXXXX", dir);
+	int fd = mkstemp(tmp.data), e = 0;
+	const char *step = "create a temporary file";
+	*chowned = false;
+	if (fd < 0) {
+		e = errno;
+		goto out;
+	}
+	step = "write";
+	if (write_all(fd, data, len) < 0)
+		goto fail;
+	step = "set the mode of";
+	if (fchmod(fd, mode) < 0)
+		goto fail;
+	if (uid >= 0 && geteuid() == 0)
+		*chowned = fchown(fd, (uid_t)uid, (gid_t)-1) == 0;
+	step = "fsync";
+	if (fsync(fd) < 0)
+		goto fail;
+	step = "close";
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	step = "link into place";
+	if (link(tmp.data, path) < 0)
+		goto fail;
+	unlink(tmp.data);
+	{
+		int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+		if (dfd >= 0) {
+			fsync(dfd);
+			close(dfd);
+		}
+	}
+	free(dir);
+	hc_buf_release(&tmp);
+	return 0;
+fail:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp.data);
+out:
+	hc_buf_addf(err, "%s: error: cannot %s %s: %s", path, step, what, strerror(e));
+	free(dir);
+	hc_buf_release(&tmp);
+	return -1;
+}
+
+/* mkdir -p with mode for the parts it creates. */
+static int make_dirs(const char *path, mode_t mode)
+{
+	char *p = hc_xstrdup(path);
+	int rc = 0;
+	for (char *s = p + 1; rc == 0; s++) {
+		if (*s != '/' && *s)
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST)
+			rc = -1;
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	return rc;
+}
+
+static bool has_line(const struct hc_buf *t, const char *const *alts)
+{
+	size_t i = 0;
+	while (t->data && i < t->len) {
+		size_t e = i;
+		while (e < t->len && t->data[e] != '\n')
+			e++;
+		size_t s = i, le = e;
+		while (le > s && (t->data[le - 1] == '\r' || t->data[le - 1] == ' '))
+			le--;
+		for (size_t k = 0; alts[k]; k++)
+			if (strlen(alts[k]) == le - s && !memcmp(t->data + s, alts[k], le - s))
+				return true;
+		i = e + 1;
+	}
+	return false;
+}
+
+/* The line end a text uses (CRLF when its first line ends so). */
+static const char *eol_of(const struct hc_buf *t)
+{
+	const char *nl = t->data ? memchr(t->data, '\n', t->len) : NULL;
+	return nl && nl > t->data && nl[-1] == '\r' ? "\r\n" : "\n";
+}
+
+static void env_line(struct hc_buf *b, const struct hc_env_var *v, const char *eol)
+{
+	if (!strchr(v->value, '\''))
+		hc_buf_addf(b, "%s='%s'%s", v->name, v->value, eol);
+	else
+		hc_buf_addf(b, "%s=\"%s\"%s", v->name, v->value, eol);
+}
+
+static int file_exists(const char *path, struct stat *st)
+{
+	if (lstat(path, st) == 0)
+		return 1;
+	return errno == ENOENT ? 0 : -1;
+}
+
+int hc_side_write(const char *compose_path, const struct hc_side *side, struct hc_buf *err,
+                  struct hc_buf *notes)
+{
+	if (!side->nfiles && !side->nenv)
+		return 0;
+	char *dir = hc_dirname(compose_path);
+	char *sdir = join(dir, side->dir ? side->dir : "secrets");
+	char *envp = join(dir, ".env");
+	char *gip = join(dir, ".gitignore");
+	bool *todo = hc_xcalloc(side->nfiles + 1, sizeof(*todo));
+	struct hc_buf env = HC_BUF_INIT, gi = HC_BUF_INIT, tmp = HC_BUF_INIT;
+	int rc = 0;
+	struct stat st;
+
+	/* 1. check: nothing is written when anything conflicts */
+	for (size_t i = 0; i < side->nfiles && rc == 0; i++) {
+		char *p = join(sdir, side->files[i].name);
+		int ex = file_exists(p, &st);
+		if (ex < 0) {
+			hc_buf_addf(err, "%s: error: cannot check the secret file %s: %s",
+			            compose_path, p, strerror(errno));
+			rc = -1;
+		} else if (ex && !S_ISREG(st.st_mode)) {
+			hc_buf_addf(
+			    err,
+			    "%s: error: the secret file %s exists and is not a regular file; "
+			    "nothing written",
+			    compose_path, p);
+			rc = -1;
+		} else if (ex) {
+			tmp.len = 0;
+			if (hc_read_file(p, &tmp, err) < 0) {
+				rc = -1;
+			} else if (tmp.len != side->files[i].len ||
+			           (tmp.len && memcmp(tmp.data, side->files[i].value, tmp.len))) {
+				hc_buf_addf(
+				    err,
+				    "%s: error: the secret file %s exists with other content; "
+				    "not overwritten, nothing written (remove it, or rename the "
+				    "secret)",
+				    compose_path, p);
+				rc = -1;
+			}
+		} else {
+			todo[i] = true;
+		}
+		free(p);
+	}
+	int env_ex = rc == 0 ? file_exists(envp, &st) : 0;
+	if (rc == 0 && env_ex < 0) {
+		hc_buf_addf(err, "%s: error: cannot check %s: %s", compose_path, envp,
+		            strerror(errno));
+		rc = -1;
+	}
+	if (rc == 0 && env_ex && side->nenv && hc_read_file(envp, &env, err) < 0)
+		rc = -1;
+	int gi_ex = rc == 0 ? file_exists(gip, &st) : 0;
+	if (rc == 0 && gi_ex > 0 && hc_read_file(gip, &gi, err) < 0)
+		rc = -1;
+
+	/* 2. secret files */
+	bool any_new = false;
+	for (size_t i = 0; i < side->nfiles && rc == 0; i++)
+		any_new |= todo[i];
+	if (rc == 0 && any_new) {
+		if (file_exists(sdir, &st) == 0) {
+			if (make_dirs(sdir, 0700) < 0) {
+				hc_buf_addf(err, "%s: error: cannot create the folder %s: %s",
+				            compose_path, sdir, strerror(errno));
+				rc = -1;
+			}
+		} else if (stat(sdir, &st) == 0 && (st.st_mode & 077)) {
+			hc_buf_addf(notes,
+			            "%s: note: the secrets folder %s has mode %04o; 0700 keeps "
+			            "other users out\n",
+			            compose_path, sdir, (unsigned)(st.st_mode & 07777));
+		}
+	}
+	for (size_t i = 0; i < side->nfiles && rc == 0; i++) {
+		if (!todo[i])
+			continue;
+		const struct hc_secret_file *f = &side->files[i];
+		char *p = join(sdir, f->name);
+		bool chowned;
+		rc = write_new(p, f->value, f->len, 0600, f->uid, &chowned, err, "the secret file");
+		if (rc == 0 && f->uid >= 0 && !chowned && (uid_t)f->uid != geteuid())
+			hc_buf_addf(
+			    notes,
+			    "%s: note: the image reads %s as uid %d; run: sudo chown %d %s\n",
+			    compose_path, p, f->uid, f->uid, p);
+		free(p);
+	}
+
+	/* 3. .env */
+	if (rc == 0 && side->nenv) {
+		const char *eol = eol_of(&env);
+		struct hc_buf out = HC_BUF_INIT;
+		hc_buf_add(&out, env.data ? env.data : "", env.len);
+		if (out.len && out.data[out.len - 1] != '\n')
+			hc_buf_adds(&out, eol);
+		char *base = strrchr(compose_path, '/');
+		hc_buf_addf(&out, "# moved out of %s by hardcompose%s",
+		            base ? base + 1 : compose_path, eol);
+		for (size_t i = 0; i < side->nenv; i++)
+			env_line(&out, &side->env[i], eol);
+		bool chowned;
+		rc = env_ex ? hc_write_atomic(envp, out.data, out.len, err)
+		            : write_new(envp, out.data, out.len, 0600, -1, &chowned, err, ".env");
+		hc_buf_release(&out);
+	}
+
+	/* 4. .gitignore, when there is one */
+	if (rc == 0 && gi_ex > 0) {
+		static const char *const sec_alts[] = {"secrets",   "secrets/",  "/secrets",
+		                                       "/secrets/", "secrets/*", "/secrets/*",
+		                                       NULL};
+		static const char *const env_alts[] = {".env", "/.env", "*.env", ".env*", NULL};
+		const char *sname = side->dir ? side->dir : "secrets";
+		while (!strncmp(sname, "./", 2))
+			sname += 2;
+		const char *eol = eol_of(&gi);
+		struct hc_buf add = HC_BUF_INIT;
+		bool default_dir = !strcmp(sname, "secrets") || !strcmp(sname, "secrets/");
+		if (side->nfiles && sname[0] != '/' && strncmp(sname, "../", 3) &&
+		    !(default_dir && has_line(&gi, sec_alts))) {
+			char *alt[3] = {NULL, NULL, NULL};
+			struct hc_buf a = HC_BUF_INIT;
+			hc_buf_addf(&a, "/%s%s", sname, sname[strlen(sname) - 1] == '/' ? "" : "/");
+			alt[0] = a.data;
+			if (!has_line(&gi, (const char *const *)alt))
+				hc_buf_addf(&add, "%s%s", a.data, eol);
+			hc_buf_release(&a);
+		}
+		if (side->nenv && !has_line(&gi, env_alts))
+			hc_buf_addf(&add, "/.env%s", eol);
+		if (add.len) {
+			struct hc_buf out = HC_BUF_INIT;
+			hc_buf_add(&out, gi.data ? gi.data : "", gi.len);
+			if (out.len && out.data[out.len - 1] != '\n')
+				hc_buf_adds(&out, eol);
+			hc_buf_add(&out, add.data, add.len);
+			rc = hc_write_atomic(gip, out.data, out.len, err);
+			hc_buf_release(&out);
+		}
+		hc_buf_release(&add);
+	}
+	free(todo);
+	free(dir);
+	free(sdir);
+	free(envp);
+	free(gip);
+	hc_buf_release(&env);
+	hc_buf_release(&gi);
+	hc_buf_release(&tmp);
+	return rc;
+}

@@ -1,0 +1,1070 @@
+/*
+ * secrets.c: plaintext secrets in `environment:` leave the compose file.
+ *
+ * A variable whose name looks like a secret (PASSWORD, TOKEN, API_KEY, ...)
+ * with a literal value, or a URL with a password in it, is a plaintext
+ * secret. Where the service's image reads that variable from a file (the
+ * profile's `file-secrets:` table), the value goes into a secret file:
+ * `KEY: value` becomes `KEY_FILE: /run/secrets/<name>` in the image's own
+ * spelling, the service lists the secret, and a top-level `secrets:` stanza
+ * points at `./secrets/<name>`. Where it does not (or the image is not
+ * known), the value moves to the `.env` file beside the compose file and
+ * the compose file keeps `${NAME:?is not set}`.
+ *
+ * One value, one name: the same password in two services is one secret.
+ * Names are the first variable's name, lowercased; a name taken by another
+ * value gets the service's name in front, then a number.
+ *
+ * The transform only rewrites when the caller will write the files
+ * (ctx->side_effects, i.e. --write); otherwise it reports, so no output ever
+ * points at a file that does not exist. Values never appear in findings;
+ * their ranges are handed back to be masked wherever output shows input.
+ */
+#include "transform.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct secrets_opts {
+	struct hc_strlist patterns;
+	struct hc_strlist ignore;
+	struct hc_strlist exceptions;
+	char *dir;
+	bool urls;
+};
+
+static const struct hc_option secrets_options[] = {
+    {"patterns", HC_OPT_LIST, offsetof(struct secrets_opts, patterns),
+     "PASSWORD,PASSWD,PASS,SECRET,TOKEN,API_KEY,APIKEY,PRIVATE_KEY,ACCESS_KEY,SECRET_KEY,"
+     "CREDENTIAL,CREDENTIALS,AUTH_KEY,ENCRYPTION_KEY,MASTER_KEY,SIGNING_KEY,SALT,ERLANG_COOKIE",
+     "words of variable names that hold secrets (whole words of the name, split at _ . - and "
+     "case changes)"},
+    {"ignore", HC_OPT_LIST, offsetof(struct secrets_opts, ignore),
+     "FILE,PATH,DIR,ALLOW,RANDOM,EMPTY,ENABLE,ENABLED,DISABLE,DISABLED,REQUIRE,REQUIRED,LENGTH,"
+     "MIN,MAX,TTL,EXPIRY,EXPIRE,EXPIRES,EXPIRATION,TIMEOUT,LIFETIME,ALGORITHM,TYPE,METHOD,"
+     "POLICY,HOST,PORT,URL,URI,ENDPOINT,NAME,ID,HEADER,FORMAT,MODE,ROTATION,RESET",
+     "words that make a variable not a secret (PASSWORD_FILE, TOKEN_TTL, ALLOW_EMPTY_PASSWORD)"},
+    {"exceptions", HC_OPT_LIST, offsetof(struct secrets_opts, exceptions), "",
+     "variables left alone: NAME, or SERVICE.NAME"},
+    {"dir", HC_OPT_STR, offsetof(struct secrets_opts, dir), "secrets",
+     "folder of the secret files, relative to the compose file"},
+    {"urls", HC_OPT_BOOL, offsetof(struct secrets_opts, urls), "true",
+     "also move passwords written in URLs (postgres://user:pass@db/app)"},
+};
+
+enum route { R_FILE, R_ENV };
+
+struct cand {
+	const char *svc;
+	struct hc_node *skey, *svalue, *env, *envkey;
+	bool list;
+	size_t idx;            /* pair index (map) or item index (list) */
+	struct hc_node *knode; /* map: the key; list: NULL */
+	struct hc_node *vnode; /* map: the value; list: the item */
+	char *var;             /* variable name */
+	char *prefix;          /* list: "KEY=" as written; map: "" */
+	char *cstr;            /* the value as Compose reads it (before interpolation) */
+	size_t ss, se;         /* the secret's bytes in cstr */
+	bool url;              /* a password inside a URL */
+	bool failed;           /* its service could not be rewritten */
+	const struct hc_file_secrets *fs;
+	enum route route;
+	char *secret;      /* the value the container sees ($$ -> $) */
+	size_t group;      /* index of its value group */
+	const char *image; /* NULL: built here */
+	size_t image_len;
+};
+
+struct group {
+	char *secret;
+	char *name;
+	bool file, env;
+};
+
+struct state {
+	struct hc_run *r;
+	const struct secrets_opts *o;
+	struct cand *c;
+	size_t nc, capc;
+	struct group *g;
+	size_t ng;
+	struct hc_node *root, *tsec, *tseckey; /* top-level secrets */
+	struct hc_strlist envnames, envvals;   /* the existing .env */
+};
+
+/* ---- names and values ---------------------------------------------------- */
+
+/* Upper-cased words of a variable name: split at non-alphanumerics and at a
+ * lower-to-upper change (dbPassword -> DB PASSWORD). */
+static void words(const char *s, struct hc_strlist *out)
+{
+	char w[128];
+	size_t n = 0;
+	for (const char *p = s;; p++) {
+		bool alnum = *p && isalnum((unsigned char)*p);
+		bool split =
+		    !alnum || (n && islower((unsigned char)p[-1]) && isupper((unsigned char)*p));
+		if (split && n) {
+			hc_strlist_push(out, w, n);
+			n = 0;
+		}
+		if (!*p)
+			break;
+		if (alnum && n < sizeof(w) - 1)
+			w[n++] = (char)toupper((unsigned char)*p);
+	}
+}
+
+static bool ends_with(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+	return a >= b && !strcmp(s + a - b, suf);
+}
+
+static bool is_secret_name(const struct secrets_opts *o, const char *var)
+{
+	struct hc_strlist kw = {0};
+	words(var, &kw);
+	bool hit = false;
+	for (size_t i = 0; i < kw.n && !hit; i++)
+		hit = hc_strlist_has(&o->ignore, kw.v[i]);
+	if (hit) {
+		hc_strlist_release(&kw);
+		return false;
+	}
+	for (size_t p = 0; p < o->patterns.n && !hit; p++) {
+		struct hc_strlist pw = {0};
+		words(o->patterns.v[p], &pw);
+		for (size_t i = 0; pw.n && i + pw.n <= kw.n && !hit; i++) {
+			size_t k = 0;
+			while (k < pw.n && !strcmp(kw.v[i + k], pw.v[k]))
+				k++;
+			hit = k == pw.n;
+		}
+		/* DBPASSWORD, ROOTPASSWORD: a long word at the end of a word */
+		for (size_t i = 0; pw.n == 1 && strlen(pw.v[0]) >= 6 && i < kw.n && !hit; i++)
+			hit = ends_with(kw.v[i], pw.v[0]);
+		hc_strlist_release(&pw);
+	}
+	hc_strlist_release(&kw);
+	return hit;
+}
+
+/* Does Compose interpolate anything in s? ($$ is a literal $.) */
+static bool interpolates(const char *s, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (s[i] != '$')
+			continue;
+		if (s[i + 1] == '$') {
+			i++;
+			continue;
+		}
+		if (s[i + 1] == '{' || s[i + 1] == '_' || isalpha((unsigned char)s[i + 1]))
+			return true;
+	}
+	return false;
+}
+
+static char *runtime(const char *s, size_t n)
+{
+	struct hc_buf b = HC_BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		hc_buf_addc(&b, s[i]);
+		if (s[i] == '$' && i + 1 < n && s[i + 1] == '$')
+			i++;
+	}
+	size_t len;
+	return hc_buf_detach(&b, &len);
+}
+
+static bool boolish(const char *s)
+{
+	static const char *const w[] = {"true", "false", "yes", "no", "on", "off", "y", "n", NULL};
+	for (size_t i = 0; w[i]; i++)
+		if (!strcasecmp(s, w[i]))
+			return true;
+	return false;
+}
+
+/* A literal value worth moving. */
+static bool literal(const char *s, size_t n)
+{
+	if (!n || interpolates(s, n) || !strncmp(s, "/run/secrets/", 13))
+		return false;
+	char tmp[8];
+	if (n < sizeof(tmp)) {
+		memcpy(tmp, s, n);
+		tmp[n] = '\0';
+		if (boolish(tmp))
+			return false;
+	}
+	return true;
+}
+
+/* The password of a URL in s: scheme://user:PASS@host... */
+static bool url_password(const char *s, size_t n, size_t *ps, size_t *pe)
+{
+	const char *sep = NULL;
+	for (size_t i = 0; i + 2 < n; i++)
+		if (s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/') {
+			sep = s + i + 3;
+			break;
+		}
+	if (!sep)
+		return false;
+	const char *end = s + n, *auth_end = sep;
+	while (auth_end < end && *auth_end != '/' && *auth_end != '?' && *auth_end != '#')
+		auth_end++;
+	const char *at = NULL;
+	for (const char *p = sep; p < auth_end; p++)
+		if (*p == '@')
+			at = p;
+	if (!at)
+		return false;
+	const char *colon = memchr(sep, ':', (size_t)(at - sep));
+	if (!colon || colon + 1 >= at)
+		return false;
+	*ps = (size_t)(colon + 1 - s);
+	*pe = (size_t)(at - s);
+	return literal(s + *ps, *pe - *ps);
+}
+
+/* Lowercase [a-z0-9_], no doubled or edge underscores, not starting with a digit. */
+static char *sanitize(const char *s)
+{
+	struct hc_buf b = HC_BUF_INIT;
+	for (const char *p = s; *p; p++) {
+		char c = isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '_';
+		if (c == '_' && (!b.len || b.data[b.len - 1] == '_'))
+			continue;
+		hc_buf_addc(&b, c);
+	}
+	while (b.len && b.data[b.len - 1] == '_')
+		b.data[--b.len] = '\0';
+	if (!b.len)
+		hc_buf_adds(&b, "secret");
+	if (isdigit((unsigned char)b.data[0])) {
+		struct hc_buf t = HC_BUF_INIT;
+		hc_buf_adds(&t, "s_");
+		hc_buf_adds(&t, b.data);
+		hc_buf_release(&b);
+		b = t;
+	}
+	size_t len;
+	return hc_buf_detach(&b, &len);
+}
+
+static char *upper(const char *s)
+{
+	char *u = hc_xstrdup(s);
+	for (char *p = u; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	return u;
+}
+
+/* ---- the existing .env ------------------------------------------------- */
+
+static void parse_dotenv(struct state *st, const char *t, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		size_t e = i;
+		while (e < n && t[e] != '\n')
+			e++;
+		size_t s = i, le = e;
+		if (le > s && t[le - 1] == '\r')
+			le--;
+		while (s < le && (t[s] == ' ' || t[s] == '\t'))
+			s++;
+		if (le - s > 7 && !strncmp(t + s, "export ", 7))
+			s += 7;
+		const char *eq = memchr(t + s, '=', le - s);
+		if (eq && t[s] != '#') {
+			size_t ke = (size_t)(eq - t);
+			while (ke > s && (t[ke - 1] == ' ' || t[ke - 1] == '\t'))
+				ke--;
+			size_t vs = (size_t)(eq - t) + 1, ve = le;
+			while (vs < ve && (t[vs] == ' ' || t[vs] == '\t'))
+				vs++;
+			struct hc_buf v = HC_BUF_INIT;
+			if (vs < ve && (t[vs] == '\'' || t[vs] == '"')) {
+				char q = t[vs];
+				for (size_t k = vs + 1; k < ve && t[k] != q; k++) {
+					if (q == '"' && t[k] == '\\' && k + 1 < ve)
+						k++;
+					hc_buf_addc(&v, t[k]);
+				}
+			} else {
+				size_t k = vs;
+				while (k < ve && !(t[k] == '#' && k > vs && t[k - 1] == ' '))
+					k++;
+				while (k > vs && (t[k - 1] == ' ' || t[k - 1] == '\t'))
+					k--;
+				hc_buf_add(&v, t + vs, k - vs);
+			}
+			hc_strlist_push(&st->envnames, t + s, ke - s);
+			hc_strlist_push(&st->envvals, v.data ? v.data : "", v.len);
+			hc_buf_release(&v);
+		}
+		i = e + 1;
+	}
+}
+
+/* -1: NAME is not in .env; 1: it holds `value`; 0: something else. */
+static int dotenv_has(const struct state *st, const char *name, const char *value)
+{
+	int found = -1;
+	for (size_t i = 0; i < st->envnames.n; i++)
+		if (!strcmp(st->envnames.v[i], name))
+			found = !strcmp(st->envvals.v[i], value);
+	return found;
+}
+
+/* ---- collecting -------------------------------------------------------- */
+
+static bool excepted(const struct secrets_opts *o, const char *svc, const char *var)
+{
+	for (size_t i = 0; i < o->exceptions.n; i++) {
+		const char *e = o->exceptions.v[i], *dot = strchr(e, '.');
+		if (!dot ? !strcmp(e, var)
+		         : (!strncmp(e, svc, (size_t)(dot - e)) && !svc[dot - e] &&
+		            !strcmp(dot + 1, var)))
+			return true;
+	}
+	return false;
+}
+
+static void push_cand(struct state *st, const struct cand *c)
+{
+	if (st->nc == st->capc) {
+		st->capc = st->capc ? st->capc * 2 : 16;
+		st->c = hc_xrealloc(st->c, st->capc * sizeof(*st->c));
+	}
+	st->c[st->nc++] = *c;
+}
+
+/* Is `var<suffix>` (or var itself for form file) already set here? */
+static bool env_has_var(struct hc_node *env, const char *var)
+{
+	size_t n = strlen(var);
+	if (env->type == HC_MAP) {
+		for (size_t i = 0; i + 1 < env->nkids; i += 2)
+			if (env->kids[i]->type == HC_SCALAR && !strcmp(env->kids[i]->text, var))
+				return true;
+		return false;
+	}
+	for (size_t i = 0; i < env->nkids; i++) {
+		struct hc_node *it = env->kids[i];
+		if (it->type == HC_SCALAR && it->len >= n && !strncmp(it->text, var, n) &&
+		    (it->len == n || it->text[n] == '='))
+			return true;
+	}
+	return false;
+}
+
+static void consider(struct state *st, struct cand *c, const char *val, size_t vlen,
+                     struct hc_node *env)
+{
+	const struct secrets_opts *o = st->o;
+	struct hc_run *r = st->r;
+	if (excepted(o, c->svc, c->var))
+		return;
+	bool whole = is_secret_name(o, c->var) && literal(val, vlen);
+	size_t ps = 0, pe = vlen;
+	if (!whole && !(o->urls && url_password(val, vlen, &ps, &pe)))
+		return;
+	if (c->vnode->style == HC_LITERAL || c->vnode->style == HC_FOLDED) {
+		hc_report(r, c->vnode->start, HC_NOTE,
+		          "service \"%s\": %s is a plaintext secret in a block scalar; move it by "
+		          "hand",
+		          c->svc, c->var);
+		hc_side_mask(r, c->vnode->start, c->vnode->end);
+		return;
+	}
+	c->url = !whole;
+	c->cstr = hc_xstrndup(val, vlen);
+	c->ss = ps;
+	c->se = pe;
+	c->secret = runtime(val + ps, pe - ps);
+	c->route = c->fs && hc_file_secrets_reads(c->fs, c->var) ? R_FILE : R_ENV;
+	if (c->route == R_FILE) {
+		struct hc_buf fv = HC_BUF_INIT;
+		hc_buf_adds(&fv, c->var);
+		if (c->fs->form != HC_FORM_FILE)
+			hc_buf_adds(&fv, c->fs->suffix);
+		bool both = c->fs->form != HC_FORM_FILE && env_has_var(env, fv.data);
+		hc_buf_release(&fv);
+		if (both) {
+			hc_report(
+			    r, c->vnode->start, HC_WARNING,
+			    "service \"%s\": %s is a plaintext secret and %s%s is set as well; "
+			    "remove one of them",
+			    c->svc, c->var, c->var, c->fs->suffix);
+			hc_side_mask(r, c->vnode->start, c->vnode->end);
+			free(c->cstr);
+			free(c->secret);
+			return;
+		}
+	}
+	if (c->route == R_ENV && (strpbrk(c->secret, "\n\r") ||
+	                          (strchr(c->secret, '\'') && strpbrk(c->secret, "\"\\$")))) {
+		hc_report(r, c->vnode->start, HC_WARNING,
+		          "service \"%s\": %s is a plaintext secret that cannot be written to .env "
+		          "as it is (quotes and $ or a line break); move it by hand",
+		          c->svc, c->var);
+		hc_side_mask(r, c->vnode->start, c->vnode->end);
+		free(c->cstr);
+		free(c->secret);
+		return;
+	}
+	if (c->url) {
+		/* the whole URL is the file's content when the image reads a file */
+		if (c->route == R_FILE) {
+			free(c->secret);
+			c->secret = runtime(val, vlen);
+			c->ss = 0;
+			c->se = vlen;
+		}
+	}
+	c->var = hc_xstrdup(c->var);
+	c->prefix = hc_xstrdup(c->prefix ? c->prefix : "");
+	push_cand(st, c);
+}
+
+static void collect_service(struct state *st, const char *svc, struct hc_node *skey,
+                            struct hc_node *svalue)
+{
+	struct hc_service s = {.name = svc, .key = skey, .value = svalue};
+	struct hc_node *envkey = NULL;
+	struct hc_node *env = hc_own_value(&s, "environment", &envkey);
+	if (!env || hc_is_null(env) || (env->type != HC_MAP && env->type != HC_SEQ) || env->bare)
+		return;
+	struct hc_node *img = hc_deref(hc_map_lookup(svalue, "image", NULL));
+	const char *image = img && img->type == HC_SCALAR && img->len ? img->text : NULL;
+	const struct hc_file_secrets *fs =
+	    image ? hc_file_secrets(st->r->classes, image, img->len) : NULL;
+	struct cand base = {.svc = svc,
+	                    .skey = skey,
+	                    .svalue = svalue,
+	                    .env = env,
+	                    .envkey = envkey,
+	                    .fs = fs,
+	                    .image = image,
+	                    .image_len = image ? img->len : 0};
+	if (env->type == HC_MAP) {
+		for (size_t i = 0; i + 1 < env->nkids; i += 2) {
+			struct hc_node *k = env->kids[i], *v = env->kids[i + 1];
+			if (k->type != HC_SCALAR || v->type != HC_SCALAR || hc_is_null(v) ||
+			    !strcmp(k->text, "<<") || v->tag)
+				continue;
+			struct cand c = base;
+			c.list = false;
+			c.idx = i / 2;
+			c.knode = k;
+			c.vnode = v;
+			c.var = (char *)k->text;
+			c.prefix = NULL;
+			consider(st, &c, v->text, v->len, env);
+		}
+	} else {
+		for (size_t i = 0; i < env->nkids; i++) {
+			struct hc_node *it = env->kids[i];
+			if (it->type != HC_SCALAR || it->tag)
+				continue;
+			const char *eq = memchr(it->text, '=', it->len);
+			if (!eq)
+				continue;
+			size_t kl = (size_t)(eq - it->text);
+			char *var = hc_xstrndup(it->text, kl);
+			char *prefix = hc_xstrndup(it->text, kl + 1);
+			struct cand c = base;
+			c.list = true;
+			c.idx = i;
+			c.knode = NULL;
+			c.vnode = it;
+			c.var = var;
+			c.prefix = prefix;
+			consider(st, &c, eq + 1, it->len - kl - 1, env);
+			free(var);
+			free(prefix);
+		}
+	}
+}
+
+/* ---- naming -------------------------------------------------------------- */
+
+/* Where the top-level stanza `name` points, when it is `file: X`. */
+static const char *stanza_file(const struct state *st, const char *name, bool *present)
+{
+	*present = false;
+	struct hc_node *m = hc_deref(st->tsec);
+	if (!m || m->type != HC_MAP)
+		return NULL;
+	struct hc_node *e = hc_map_get(m, name, NULL);
+	if (!e)
+		return NULL;
+	*present = true;
+	struct hc_node *f = hc_deref(hc_map_get(hc_deref(e), "file", NULL));
+	return f && f->type == HC_SCALAR ? f->text : NULL;
+}
+
+static void file_path(struct hc_buf *b, const struct secrets_opts *o, const char *name)
+{
+	if (o->dir[0] != '/' && strncmp(o->dir, "./", 2) && strncmp(o->dir, "../", 3))
+		hc_buf_adds(b, "./");
+	hc_buf_adds(b, o->dir);
+	if (o->dir[0] && o->dir[strlen(o->dir) - 1] != '/')
+		hc_buf_addc(b, '/');
+	hc_buf_adds(b, name);
+}
+
+static bool name_free(const struct state *st, size_t gi, const char *name)
+{
+	const struct group *g = &st->g[gi];
+	for (size_t i = 0; i < gi; i++)
+		if (!strcmp(st->g[i].name, name))
+			return false;
+	if (g->file) {
+		bool present;
+		const char *f = stanza_file(st, name, &present);
+		if (present) {
+			struct hc_buf want = HC_BUF_INIT;
+			file_path(&want, st->o, name);
+			bool same = f && (!strcmp(f, want.data) || !strcmp(f, want.data + 2));
+			hc_buf_release(&want);
+			if (!same)
+				return false;
+		}
+	}
+	if (g->env) {
+		char *u = upper(name);
+		int has = dotenv_has(st, u, g->secret);
+		free(u);
+		if (has == 0)
+			return false;
+	}
+	return true;
+}
+
+static void name_groups(struct state *st)
+{
+	for (size_t i = 0; i < st->nc; i++) {
+		struct cand *c = &st->c[i];
+		size_t gi = 0;
+		while (gi < st->ng && strcmp(st->g[gi].secret, c->secret))
+			gi++;
+		if (gi == st->ng) {
+			st->g = hc_xrealloc(st->g, (st->ng + 1) * sizeof(*st->g));
+			st->g[st->ng++] = (struct group){.secret = c->secret};
+		}
+		c->group = gi;
+		if (c->route == R_FILE)
+			st->g[gi].file = true;
+		else
+			st->g[gi].env = true;
+	}
+	for (size_t gi = 0; gi < st->ng; gi++) {
+		const struct cand *first = NULL;
+		for (size_t i = 0; i < st->nc && !first; i++)
+			if (st->c[i].group == gi)
+				first = &st->c[i];
+		struct hc_buf b = HC_BUF_INIT;
+		hc_buf_adds(&b, first->var);
+		if (first->url && first->route == R_ENV) {
+			/* DATABASE_URL -> database_password */
+			static const char *const sufs[] = {"_URL", "_URI", "_DSN", "_url",
+			                                   "_uri", "_dsn", NULL};
+			for (size_t k = 0; sufs[k]; k++)
+				if (ends_with(b.data, sufs[k])) {
+					b.len -= 4;
+					b.data[b.len] = '\0';
+					break;
+				}
+			hc_buf_adds(&b, "_password");
+		}
+		char *base = sanitize(b.data);
+		hc_buf_release(&b);
+		char *name = hc_xstrdup(base);
+		if (!name_free(st, gi, name)) {
+			free(name);
+			char *svc = sanitize(first->svc);
+			struct hc_buf t = HC_BUF_INIT;
+			hc_buf_addf(&t, "%s_%s", svc, base);
+			free(svc);
+			name = hc_buf_detach(&t, &(size_t){0});
+			for (int k = 2; !name_free(st, gi, name); k++) {
+				free(name);
+				struct hc_buf u = HC_BUF_INIT;
+				hc_buf_addf(&u, "%s_%d", base, k);
+				name = hc_buf_detach(&u, &(size_t){0});
+			}
+		}
+		free(base);
+		st->g[gi].name = name;
+	}
+}
+
+/* ---- rewriting --------------------------------------------------------- */
+
+static bool plain_ok(const char *s, bool flow)
+{
+	if (hc_needs_quotes(s))
+		return false;
+	if (flow && strpbrk(s, ",[]{}"))
+		return false;
+	return true;
+}
+
+/* s written as a scalar in the style of node n. */
+static void render_like(struct hc_buf *b, const struct hc_node *n, const char *s, bool flow)
+{
+	if (n->style == HC_SINGLE) {
+		hc_buf_addc(b, '\'');
+		for (const char *p = s; *p; p++) {
+			if (*p == '\'')
+				hc_buf_addc(b, '\'');
+			hc_buf_addc(b, *p);
+		}
+		hc_buf_addc(b, '\'');
+		return;
+	}
+	if (n->style == HC_PLAIN && plain_ok(s, flow)) {
+		hc_buf_adds(b, s);
+		return;
+	}
+	hc_buf_addc(b, '"');
+	for (const char *p = s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			hc_buf_addc(b, '\\');
+		hc_buf_addc(b, *p);
+	}
+	hc_buf_addc(b, '"');
+}
+
+static void replace_node(struct hc_run *r, const struct hc_node *n, const char *s, bool flow)
+{
+	struct hc_buf b = HC_BUF_INIT;
+	render_like(&b, n, s, flow);
+	hc_edits_add(&r->edits, n->start, n->end, b.data, b.len);
+	hc_buf_release(&b);
+}
+
+/* Deletes a block sequence item that has its line to itself. */
+static int delete_item(struct hc_run *r, const struct hc_node *seq, const struct hc_node *it)
+{
+	const struct hc_doc *d = r->doc;
+	if (seq->flow)
+		return -1;
+	size_t ls = hc_line_start(d->text, it->start), p = ls;
+	while (p < it->start && d->text[p] == ' ')
+		p++;
+	if (p >= it->start || d->text[p] != '-')
+		return -1;
+	for (p++; p < it->start; p++)
+		if (d->text[p] != ' ')
+			return -1;
+	size_t e = it->end;
+	while (e < d->len && d->text[e] != '\n')
+		e++;
+	if (e >= d->len)
+		return -1;
+	for (size_t q = it->end; q < e; q++)
+		if (d->text[q] == '#')
+			break;
+		else if (d->text[q] != ' ' && d->text[q] != '\r')
+			return -1;
+	hc_edits_add(&r->edits, ls, e + 1, "", 0);
+	return 0;
+}
+
+static void path_seg(struct hc_buf *b, const char *seg)
+{
+	hc_buf_addc(b, '/');
+	for (const char *p = seg; *p; p++) {
+		if (*p == '~')
+			hc_buf_adds(b, "~0");
+		else if (*p == '/')
+			hc_buf_adds(b, "~1");
+		else
+			hc_buf_addc(b, *p);
+	}
+}
+
+static void declare(struct hc_run *r, const char *svc, const char *key, enum hc_change kind)
+{
+	struct hc_buf p = HC_BUF_INIT;
+	hc_buf_adds(&p, "/services");
+	path_seg(&p, svc);
+	path_seg(&p, key);
+	hc_declare(r, p.data, kind);
+	hc_buf_release(&p);
+}
+
+/* Does the service's `secrets:` already list `name`? */
+static bool lists_secret(struct hc_node *list, const char *name)
+{
+	list = hc_deref(list);
+	if (!list || list->type != HC_SEQ)
+		return false;
+	for (size_t i = 0; i < list->nkids; i++) {
+		struct hc_node *it = hc_deref(list->kids[i]);
+		if (hc_scalar_is(it, name))
+			return true;
+		if (it && it->type == HC_MAP &&
+		    hc_scalar_is(hc_deref(hc_map_get(it, "source", NULL)), name))
+			return true;
+	}
+	return false;
+}
+
+/* Adds the secrets the service now reads to its `secrets:` list. */
+static int add_service_secrets(struct state *st, size_t first, size_t end)
+{
+	struct hc_run *r = st->r;
+	const struct cand *c0 = &st->c[first];
+	struct hc_node *list = hc_map_lookup(c0->svalue, "secrets", NULL);
+	bool explicit = false;
+	hc_map_lookup(c0->svalue, "secrets", &explicit);
+	struct hc_val *items = hc_val_seq();
+	size_t n = 0;
+	for (size_t i = first; i < end; i++) {
+		const struct cand *c = &st->c[i];
+		if (c->route != R_FILE || c->svalue != c0->svalue)
+			continue;
+		const char *name = st->g[c->group].name;
+		bool dup = lists_secret(list, name);
+		for (size_t k = 0; k < items->n && !dup; k++)
+			dup = items->kids[k]->type == HC_VAL_SCALAR
+			          ? !strcmp(items->kids[k]->text, name)
+			          : !strcmp(items->kids[k]->kids[0]->text, name);
+		if (dup)
+			continue;
+		if (c->fs->form == HC_FORM_FILE) {
+			struct hc_val *m = hc_val_map();
+			hc_val_put(m, "source", hc_val_str(name));
+			hc_val_put(m, "target", hc_val_str(c->var));
+			hc_val_push(items, m);
+		} else {
+			hc_val_push(items, hc_val_str(name));
+		}
+		n++;
+	}
+	int rc = 0;
+	if (!n) {
+		hc_val_free(items);
+		return 0;
+	}
+	if (explicit) {
+		struct hc_node *owner = NULL;
+		hc_map_get(c0->svalue, "secrets", &owner);
+		for (size_t k = 0; k < items->n && rc == 0; k++)
+			rc = hc_seq_append(r, owner, hc_deref(list), items->kids[k]);
+	} else if (list) {
+		rc = -1; /* inherited through a merge: left to the user */
+	} else {
+		rc = hc_add_pair(r, c0->skey, c0->svalue, "secrets", items);
+	}
+	hc_val_free(items);
+	if (rc == 0)
+		declare(r, c0->svc, "secrets", HC_CHANGE_EXTEND);
+	return rc;
+}
+
+/* Do volumes, networks or configs come before services at the top level? */
+static bool resources_first(const struct hc_node *root, const struct hc_node *skey)
+{
+	for (size_t i = 0; i + 1 < root->nkids && root->kids[i] != skey; i += 2)
+		if (hc_scalar_is(root->kids[i], "volumes") ||
+		    hc_scalar_is(root->kids[i], "networks") ||
+		    hc_scalar_is(root->kids[i], "configs"))
+			return true;
+	return false;
+}
+
+/* The top-level stanza for every file secret it lacks. */
+static int add_stanza(struct state *st)
+{
+	struct hc_run *r = st->r;
+	struct hc_val *m = hc_val_map();
+	for (size_t gi = 0; gi < st->ng; gi++) {
+		const struct group *g = &st->g[gi];
+		bool present;
+		stanza_file(st, g->name, &present);
+		if (!g->file || present)
+			continue;
+		struct hc_buf p = HC_BUF_INIT;
+		file_path(&p, st->o, g->name);
+		struct hc_val *e = hc_val_map();
+		hc_val_put(e, "file", hc_val_str(p.data));
+		hc_val_put(m, g->name, e);
+		hc_buf_release(&p);
+	}
+	int rc = 0;
+	if (!m->n) {
+		hc_val_free(m);
+		return 0;
+	}
+	struct hc_node *skey = NULL;
+	hc_map_get(st->root, "services", &skey);
+	if (st->tseckey) {
+		for (size_t k = 0; k < m->n && rc == 0; k++)
+			rc = hc_add_pair(r, st->tseckey, st->tsec, m->keys[k], m->kids[k]);
+	} else if (skey && resources_first(st->root, skey) && !st->root->flow) {
+		/* the file keeps volumes and networks above services: so secrets */
+		const struct hc_doc *d = r->doc;
+		size_t at = hc_before_services(d, skey);
+		struct hc_buf b = HC_BUF_INIT;
+		hc_buf_adds(&b, "secrets:");
+		hc_buf_adds(&b, d->style.eol);
+		hc_render_children(&b, &d->style, m, hc_col(d->text, skey->start));
+		if (at >= 2 && d->text[at - 1] == '\n' &&
+		    (d->text[at - 2] == '\n' ||
+		     (at >= 3 && d->text[at - 2] == '\r' && d->text[at - 3] == '\n')))
+			hc_buf_adds(&b, d->style.eol);
+		hc_edits_add_lines(&r->edits, at, b.data, b.len, 0);
+		hc_buf_release(&b);
+	} else {
+		rc = hc_add_pair(r, NULL, st->root, "secrets", m);
+	}
+	hc_val_free(m);
+	if (rc == 0)
+		hc_declare(r, "/secrets", HC_CHANGE_EXTEND);
+	return rc;
+}
+
+/* Proposes the edits of one candidate. 0, or -1 when its shape is not one
+ * this transform edits. */
+static int rewrite(struct state *st, const struct cand *c)
+{
+	struct hc_run *r = st->r;
+	const char *name = st->g[c->group].name;
+	bool flow = c->env->flow;
+	struct hc_buf val = HC_BUF_INIT, var = HC_BUF_INIT;
+	int rc = 0;
+	if (c->route == R_FILE && c->fs->form == HC_FORM_FILE) {
+		/* the variable goes; the file /run/secrets/VAR replaces it */
+		size_t left = c->env->type == HC_MAP ? c->env->nkids / 2 : c->env->nkids;
+		if (left <= 1)
+			rc = -1;
+		else if (c->list)
+			rc = delete_item(r, c->env, c->vnode);
+		else
+			rc = hc_delete_pair(r, c->env, c->idx);
+		return rc;
+	}
+	if (c->route == R_FILE) {
+		hc_buf_adds(&var, c->var);
+		hc_buf_adds(&var, c->fs->suffix);
+		if (c->fs->form == HC_FORM_PATH)
+			hc_buf_adds(&val, "/run/secrets/");
+		hc_buf_adds(&val, name);
+	} else {
+		hc_buf_adds(&var, c->var);
+		char *u = upper(name);
+		hc_buf_add(&val, c->cstr, c->ss);
+		hc_buf_addf(&val, "${%s:?is not set}", u);
+		hc_buf_adds(&val, c->cstr + c->se);
+		free(u);
+	}
+	if (c->list) {
+		struct hc_buf item = HC_BUF_INIT;
+		hc_buf_adds(&item, c->route == R_FILE ? var.data : c->prefix);
+		if (c->route == R_FILE)
+			hc_buf_addc(&item, '=');
+		hc_buf_adds(&item, val.data);
+		replace_node(r, c->vnode, item.data, flow);
+		hc_buf_release(&item);
+	} else {
+		if (c->route == R_FILE)
+			replace_node(r, c->knode, var.data, flow);
+		replace_node(r, c->vnode, val.data, flow);
+	}
+	hc_buf_release(&val);
+	hc_buf_release(&var);
+	return rc;
+}
+
+static void report(struct state *st, const struct cand *c, bool done)
+{
+	struct hc_run *r = st->r;
+	const char *name = st->g[c->group].name;
+	const char *what = c->url ? "holds a password in a URL" : "is a plaintext secret";
+	const char *verb = done ? "moved" : "--write moves it";
+	struct hc_buf where = HC_BUF_INIT;
+	if (c->route == R_FILE) {
+		file_path(&where, st->o, name);
+		if (c->fs->form == HC_FORM_FILE)
+			hc_report(r, c->vnode->start, HC_WARNING,
+			          "service \"%s\": %s %s; %s to the secret file %s, mounted as "
+			          "/run/secrets/%s",
+			          c->svc, c->var, what, verb, where.data, c->var);
+		else
+			hc_report(r, c->vnode->start, HC_WARNING,
+			          "service \"%s\": %s %s; %s to the secret file %s (%s%s)", c->svc,
+			          c->var, what, verb, where.data, c->var, c->fs->suffix);
+		if (c->fs->uid >= 0)
+			hc_report(
+			    r, c->vnode->start, HC_NOTE,
+			    "service \"%s\": the image reads %s as uid %d: %s must be readable "
+			    "by that uid (hardcompose -w run as root gives it to that uid; "
+			    "otherwise: chown %d %s)",
+			    c->svc, where.data, c->fs->uid, where.data, c->fs->uid, where.data);
+	} else {
+		char *u = upper(name);
+		char img[120];
+		if (c->image)
+			snprintf(img, sizeof(img), "image '%.*s'",
+			         (int)(c->image_len > 80 ? 80 : c->image_len), c->image);
+		else
+			snprintf(img, sizeof(img), "its image (built here)");
+		if (c->fs && c->fs->form == HC_FORM_NONE)
+			hc_report(
+			    r, c->vnode->start, HC_WARNING,
+			    "service \"%s\": %s %s and %s cannot take it from a file (%s); %s "
+			    "to .env as ${%s}",
+			    c->svc, c->var, what, img, c->fs->why ? c->fs->why : "no _FILE support",
+			    verb, u);
+		else
+			hc_report(
+			    r, c->vnode->start, HC_WARNING,
+			    "service \"%s\": %s %s and %s is not known to read it from a file; %s "
+			    "to .env as ${%s}",
+			    c->svc, c->var, what, img, verb, u);
+		free(u);
+	}
+	hc_buf_release(&where);
+}
+
+static void secrets_document(struct hc_run *r, struct hc_node *root, const void *opts)
+{
+	struct state st = {.r = r, .o = opts, .root = root};
+	struct hc_node *services = hc_deref(hc_map_get(root, "services", NULL));
+	if (!services || services->type != HC_MAP)
+		return;
+	st.tsec = hc_map_get(root, "secrets", &st.tseckey);
+	if (r->ctx->dotenv)
+		parse_dotenv(&st, r->ctx->dotenv, r->ctx->dotenv_len);
+	for (size_t i = 0; i + 1 < services->nkids; i += 2) {
+		struct hc_node *k = services->kids[i], *v = services->kids[i + 1];
+		if (v->type == HC_ALIAS || v->type != HC_MAP || hc_strlist_has(r->exclude, k->text))
+			continue;
+		collect_service(&st, k->text, k, v);
+	}
+	name_groups(&st);
+	bool write = r->ctx->side_effects;
+	size_t mark0 = r->edits.n, files0 = r->side->nfiles, env0 = r->side->nenv;
+	bool stanza_ok = true;
+	if (write && st.tsec && !(hc_deref(st.tsec)->type == HC_MAP || hc_is_null(st.tsec)))
+		stanza_ok = false;
+	/* one service at a time: rewrite its entries, then list its secrets */
+	for (size_t i = 0; i < st.nc;) {
+		size_t j = i;
+		while (j < st.nc && st.c[j].svalue == st.c[i].svalue)
+			j++;
+		size_t mark = r->edits.n;
+		int rc = 0;
+		bool any_file = false;
+		for (size_t k = i; k < j && rc == 0 && write; k++) {
+			rc = stanza_ok || st.c[k].route == R_ENV ? rewrite(&st, &st.c[k]) : -1;
+			any_file |= st.c[k].route == R_FILE;
+		}
+		if (write && rc == 0 && any_file)
+			rc = add_service_secrets(&st, i, j);
+		if (rc < 0) {
+			/* leave the whole service as it was */
+			while (r->edits.n > mark) {
+				r->edits.n--;
+				free(r->edits.v[r->edits.n].text);
+			}
+			hc_report(
+			    r, st.c[i].vnode->start, HC_WARNING,
+			    "service \"%s\": plaintext secrets in a shape hardcompose does not "
+			    "rewrite; move them by hand",
+			    st.c[i].svc);
+			for (size_t k = i; k < j; k++) {
+				hc_side_mask(r, st.c[k].vnode->start, st.c[k].vnode->end);
+				st.c[k].failed = true;
+			}
+			r->changes++;
+			i = j;
+			continue;
+		}
+		for (size_t k = i; k < j; k++) {
+			const struct cand *c = &st.c[k];
+			report(&st, c, write);
+			hc_side_mask(r, c->vnode->start, c->vnode->end);
+			r->changes++;
+			if (!write)
+				continue;
+			declare(r, c->svc, "environment", HC_CHANGE_ANY);
+			const struct group *g = &st.g[c->group];
+			if (c->route == R_FILE) {
+				hc_side_file(r, g->name, g->secret, strlen(g->secret), c->fs->uid);
+			} else {
+				char *u = upper(g->name);
+				if (dotenv_has(&st, u, g->secret) != 1)
+					hc_side_env(r, u, g->secret);
+				free(u);
+			}
+		}
+		i = j;
+	}
+	if (write) {
+		/* groups whose every user failed need no stanza */
+		for (size_t gi = 0; gi < st.ng; gi++) {
+			bool used = false;
+			for (size_t k = 0; k < st.nc; k++)
+				used |= st.c[k].group == gi && st.c[k].route == R_FILE &&
+				        !st.c[k].failed;
+			st.g[gi].file = used;
+		}
+		if (add_stanza(&st) < 0) {
+			/* services would name secrets nobody defines: take it all back */
+			while (r->edits.n > mark0) {
+				r->edits.n--;
+				free(r->edits.v[r->edits.n].text);
+			}
+			for (size_t i = files0; i < r->side->nfiles; i++) {
+				free(r->side->files[i].name);
+				free(r->side->files[i].value);
+			}
+			r->side->nfiles = files0;
+			for (size_t i = env0; i < r->side->nenv; i++) {
+				free(r->side->env[i].name);
+				free(r->side->env[i].value);
+			}
+			r->side->nenv = env0;
+			hc_report(r, root->start, HC_WARNING,
+			          "the top-level secrets: has a shape hardcompose does not extend; "
+			          "plaintext secrets left in place");
+		}
+	}
+	if (write && !r->side->dir)
+		r->side->dir = hc_xstrdup(st.o->dir);
+	for (size_t i = 0; i < st.nc; i++) {
+		free(st.c[i].var);
+		free(st.c[i].prefix);
+		free(st.c[i].cstr);
+		free(st.c[i].secret);
+	}
+	free(st.c);
+	for (size_t i = 0; i < st.ng; i++)
+		free(st.g[i].name);
+	free(st.g);
+	hc_strlist_release(&st.envnames);
+	hc_strlist_release(&st.envvals);
+}
+
+const struct hc_transform hc_t_secrets = {
+    .id = "secrets",
+    .summary = "move plaintext secrets in environment: to secret files (*_FILE) or to .env",
+    .options = secrets_options,
+    .nopts = sizeof(secrets_options) / sizeof(secrets_options[0]),
+    .opts_size = sizeof(struct secrets_opts),
+    .document = secrets_document,
+};
