@@ -2,11 +2,16 @@
  * main.c: parse the command line, run, exit with a documented code.
  */
 #include "cli.h"
+#include "preflight.h"
+
+#include <string.h>
 
 int main(int argc, char **argv)
 {
 	struct hc_cli cli;
 	int code;
+	if (argc > 1 && !strcmp(argv[1], "preflight"))
+		return hc_preflight_main(argc - 1, argv + 1);
 	if (hc_cli_parse(&cli, argc, argv, &code) < 0) {
 		hc_cli_release(&cli);
 		return code;

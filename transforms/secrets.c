@@ -21,6 +21,7 @@
  * their ranges are handed back to be masked wherever output shows input.
  */
 #include "transform.h"
+#include "../src/dotenv.h"
 
 #include <ctype.h>
 #include <stddef.h>
@@ -271,48 +272,7 @@ static char *upper(const char *s)
 
 static void parse_dotenv(struct state *st, const char *t, size_t n)
 {
-	size_t i = 0;
-	while (i < n) {
-		size_t e = i;
-		while (e < n && t[e] != '\n')
-			e++;
-		size_t s = i, le = e;
-		if (le > s && t[le - 1] == '\r')
-			le--;
-		while (s < le && (t[s] == ' ' || t[s] == '\t'))
-			s++;
-		if (le - s > 7 && !strncmp(t + s, "export ", 7))
-			s += 7;
-		const char *eq = memchr(t + s, '=', le - s);
-		if (eq && t[s] != '#') {
-			size_t ke = (size_t)(eq - t);
-			while (ke > s && (t[ke - 1] == ' ' || t[ke - 1] == '\t'))
-				ke--;
-			size_t vs = (size_t)(eq - t) + 1, ve = le;
-			while (vs < ve && (t[vs] == ' ' || t[vs] == '\t'))
-				vs++;
-			struct hc_buf v = HC_BUF_INIT;
-			if (vs < ve && (t[vs] == '\'' || t[vs] == '"')) {
-				char q = t[vs];
-				for (size_t k = vs + 1; k < ve && t[k] != q; k++) {
-					if (q == '"' && t[k] == '\\' && k + 1 < ve)
-						k++;
-					hc_buf_addc(&v, t[k]);
-				}
-			} else {
-				size_t k = vs;
-				while (k < ve && !(t[k] == '#' && k > vs && t[k - 1] == ' '))
-					k++;
-				while (k > vs && (t[k - 1] == ' ' || t[k - 1] == '\t'))
-					k--;
-				hc_buf_add(&v, t + vs, k - vs);
-			}
-			hc_strlist_push(&st->envnames, t + s, ke - s);
-			hc_strlist_push(&st->envvals, v.data ? v.data : "", v.len);
-			hc_buf_release(&v);
-		}
-		i = e + 1;
-	}
+	hc_dotenv_parse(t, n, &st->envnames, &st->envvals);
 }
 
 /* -1: NAME is not in .env; 1: it holds `value`; 0: something else. */
