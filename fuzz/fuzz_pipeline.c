@@ -5,6 +5,7 @@
  *   - an accepted input yields output that is accepted again and unchanged
  *     by a second run (re-parses, idempotent);
  *   - a rejected input yields an error message and no output.
+ * Runs as --write does (side effects on), so the secrets transform rewrites.
  * Build: cmake -DHC_FUZZ=ON with clang (see fuzz/README.md).
  */
 #include "engine.h"
@@ -29,8 +30,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hc_buf_release(&err);
 		ready = 1;
 	}
+	static const struct hc_ctx ctx = {.side_effects = true};
 	struct hc_result a;
-	hc_process(&cfg, "fuzz", (const char *)data, size, &a);
+	hc_process_ex(&cfg, &ctx, "fuzz", (const char *)data, size, &a);
 	if (a.code != HC_EXIT_OK) {
 		if (a.err.len == 0)
 			abort(); /* a refusal must say why */
@@ -38,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	struct hc_result b;
-	hc_process(&cfg, "fuzz", a.out.data, a.out.len, &b);
+	hc_process_ex(&cfg, &ctx, "fuzz", a.out.data, a.out.len, &b);
 	if (b.code != HC_EXIT_OK)
 		abort(); /* our own output must be accepted */
 	if (b.out.len != a.out.len || memcmp(b.out.data, a.out.data, a.out.len))

@@ -19,14 +19,17 @@
 
 static const char usage_text[] =
     "usage: hardcompose [OPTIONS] [FILE...]\n"
+    "       hardcompose preflight [FILE...]   (see hardcompose preflight --help)\n"
     "\n"
     "Rewrites Docker Compose files into hardened ones, changing nothing else.\n"
     "With no FILE, or FILE '-', reads stdin and writes the result to stdout.\n"
     "With one FILE and no -w, writes the result to stdout.\n"
     "\n"
     "Options:\n"
-    "  -w, --write            rewrite each FILE in place (atomically; untouched if unchanged)\n"
+    "  -w, --write            rewrite each FILE in place (atomically; untouched if unchanged);\n"
+    "                         also writes the secret files and .env lines of `secrets`\n"
     "  -c, --check            write nothing; list pending changes; exit 1 if any\n"
+    "                         (plaintext secrets count: only --write moves them)\n"
     "  -d, --diff             write nothing; print a unified diff of the changes\n"
     "  -p, --profile NAME|PATH  profile to use (default: baseline; built in: baseline, production, "
     "none)\n"
@@ -39,10 +42,11 @@ static const char usage_text[] =
     "\n"
     "Exit codes:\n"
     "  0  success (with --check: nothing to change)\n"
-    "  1  --check: at least one file would change\n"
+    "  1  --check: at least one file would change; preflight: something is missing\n"
     "  2  usage error (unknown option, transform, option name or profile)\n"
     "  3  invalid input: not YAML, or not a compose file\n"
-    "  4  I/O error: a file could not be read or written\n"
+    "  4  I/O error: a file could not be read or written, or a secret file exists with "
+    "other content\n"
     "  5  refused: the result would change meaning beyond the declared keys\n";
 
 static const struct option longopts[] = {
