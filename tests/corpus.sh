@@ -93,5 +93,36 @@ for p in "${profiles[@]}"; do
   echo "corpus $p: $n files, $ok processed ($changed changed), $reparse re-parse, $idem idempotent, $comments keep comments, $nodelete delete no line, $diffok diffs apply"
   for v in $ok $reparse $idem $comments $nodelete $diffok; do [ "$v" -eq "$n" ] || rc=1; done
 done
+# --write with the baseline profile (secrets move out): each file alone in a
+# folder; the result re-parses, a second --write changes nothing, --check
+# finds no secret left to move, and no secret file or .env line is empty
+with=0 wok=0 wagain=0 wclean=0 nfile=0 nenv=0 vfile=0 venv=0
+for f in "${files[@]}"; do
+  b=${f##*/}
+  "$bin" --profile baseline --check <"$f" 2>/dev/null | grep -qE '\[secrets\] .*(plaintext secret|password in a URL).*--write moves' || continue
+  with=$((with+1))
+  w=$tmp/w; rm -rf "$w"; mkdir "$w"; cp "$f" "$w/compose.yaml"
+  if ! (cd "$w" && "$bin" --profile baseline -w compose.yaml) >/dev/null 2>"$tmp/e"; then
+    echo "  write: --write fails on $b: $(head -1 "$tmp/e")"; rc=1; continue
+  fi
+  "$bin" --profile none <"$w/compose.yaml" >/dev/null 2>&1 && wok=$((wok+1)) || { echo "  write: result does not re-parse: $b"; rc=1; }
+  cp "$w/compose.yaml" "$tmp/w1"
+  (cd "$w" && "$bin" --profile baseline -w compose.yaml) >/dev/null 2>&1
+  cmp -s "$w/compose.yaml" "$tmp/w1" && wagain=$((wagain+1)) || { echo "  write: second --write changes $b"; rc=1; }
+  if (cd "$w" && "$bin" --profile baseline --check compose.yaml 2>/dev/null) | grep -q 'moves it'; then
+    echo "  write: secrets left to move after --write: $b"; rc=1
+  else
+    wclean=$((wclean+1))
+  fi
+  if [ -d "$w/secrets" ]; then
+    nfile=$((nfile+1)); vfile=$((vfile+$(find "$w/secrets" -type f | wc -l)))
+    find "$w/secrets" -type f -empty | grep -q . && { echo "  write: empty secret file: $b"; rc=1; }
+  fi
+  if [ -f "$w/.env" ]; then
+    nenv=$((nenv+1)); venv=$((venv+$(grep -cE '^[A-Z0-9_]+=' "$w/.env")))
+  fi
+done
+echo "corpus write: $with files with plaintext secrets, $wok re-parse, $wagain unchanged by a second --write, $wclean clean under --check; $nfile got secret files ($vfile files), $nenv got .env values ($venv values)"
+[ $with -eq $wok ] && [ $with -eq $wagain ] && [ $with -eq $wclean ] || rc=1
 [ $rc -eq 0 ] && echo "corpus: all counts at 100%"
 exit $rc
