@@ -102,6 +102,20 @@ t "check exits 1 on secrets alone" [ $c -eq 1 ]
 "$bin" -p none -e secrets "$tmp/sec.yml" >"$tmp/sec.out" 2>/dev/null
 t "stdout mode does not move secrets" cmp -s "$tmp/sec.yml" "$tmp/sec.out"
 
+# a profile's file-secrets: entry routes an unknown image's variable to a file
+mkdir -p "$tmp/fsp"
+printf 'extends: none\ntransforms:\n  secrets: {}\nfile-secrets:\n  "acme/api": {vars: ["API_*"]}\n' >"$tmp/fsp/p.yml"
+printf 'services:\n  api:\n    image: acme/api:2\n    environment:\n      API_TOKEN: tok-profile-1\n' >"$tmp/fsp/compose.yaml"
+(cd "$tmp/fsp" && "$bin" -p ./p.yml -w compose.yaml) 2>"$tmp/err"; c=$?
+t "file-secrets profile entry: exit 0" [ $c -eq 0 ]
+t "file-secrets profile entry: _FILE" grep -q 'API_TOKEN_FILE: /run/secrets/api_token' "$tmp/fsp/compose.yaml"
+t "file-secrets profile entry: the file" [ "$(cat "$tmp/fsp/secrets/api_token")" = tok-profile-1 ]
+printf 'file-secrets:\n  x: {form: sometimes}\n' >"$tmp/fsp/bad.yml"
+"$bin" -p "$tmp/fsp/bad.yml" <"$tmp/fsp/compose.yaml" >"$tmp/out" 2>"$tmp/err"; c=$?
+t "file-secrets bad form: exit 2" [ $c -eq 2 ]
+t "file-secrets bad form: named" grep -q "form is path, name, file or none" "$tmp/err"
+t "file-secrets bad form: empty stdout" [ ! -s "$tmp/out" ]
+
 # usage errors: exit 2, nothing on stdout
 "$bin" "$tmp/a.yml" "$tmp/b.yml" >"$tmp/out" 2>/dev/null; c=$?
 t "several files without a mode: exit 2" [ $c -eq 2 ]
