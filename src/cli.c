@@ -1,42 +1,60 @@
 /*
- * cli.c: option parsing, the three modes (stdout, --write, --check/--diff)
- * and the report. Exit codes are the enum in engine.h.
+ * cli.c: option parsing, the files a run covers (folders, includes), the
+ * configuration each file runs with (.hardcompose.yml), the modes (stdout,
+ * --write, --check/--diff), parallel processing and the report. Exit codes
+ * are the enum in engine.h.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 #include "diff.h"
 #include "engine.h"
 #include "io.h"
+#include "report.h"
 #include "side.h"
 
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#define HC_VERSION "0.1.0"
+#define HC_VERSION "0.2.0"
 
 static const char usage_text[] =
-    "usage: hardcompose [OPTIONS] [FILE...]\n"
+    "usage: hardcompose [OPTIONS] [FILE|FOLDER...]\n"
     "       hardcompose preflight [FILE...]   (see hardcompose preflight --help)\n"
     "\n"
     "Rewrites Docker Compose files into hardened ones, changing nothing else.\n"
     "With no FILE, or FILE '-', reads stdin and writes the result to stdout.\n"
-    "With one FILE and no -w, writes the result to stdout.\n"
+    "With one FILE and no -w, writes the result to stdout. A FOLDER stands for\n"
+    "the compose files under it; with --write, --check or --diff the files a\n"
+    "file includes or extends are processed too.\n"
     "\n"
     "Options:\n"
     "  -w, --write            rewrite each FILE in place (atomically; untouched if unchanged);\n"
     "                         also writes the secret files and .env lines of `secrets`\n"
-    "  -c, --check            write nothing; list pending changes; exit 1 if any\n"
+    "  -c, --check            write nothing; list pending changes and findings; exit 1 if a\n"
+    "                         file would change or a finding reaches --fail-on\n"
     "                         (plaintext secrets count: only --write moves them)\n"
     "  -d, --diff             write nothing; print a unified diff of the changes\n"
-    "  -p, --profile NAME|PATH  profile to use (default: baseline; built in: baseline, production, "
-    "none)\n"
-    "  -e, --enable ID        run transform ID as well\n"
-    "  -x, --disable ID       do not run transform ID\n"
+    "  -f, --format FORMAT    report of --check: text (default), json or sarif\n"
+    "      --fail-on SEVERITY  findings that fail --check: error (default), warning, note\n"
+    "                         or none\n"
+    "  -p, --profile NAME|PATH  profile to use (default: baseline; built in: baseline,\n"
+    "                         production, strict, none)\n"
+    "  -e, --enable ID        run transform or rule ID as well\n"
+    "  -x, --disable ID       do not run transform or rule ID\n"
     "  -s, --set ID.OPTION=VALUE  set an option of a transform\n"
+    "  -r, --rule ID=SEVERITY  run rule ID at SEVERITY (error, warning, note) or off\n"
+    "      --config PATH      use this configuration file instead of .hardcompose.yml\n"
+    "      --no-config        use no configuration file\n"
+    "      --stdin-filepath PATH  the name of stdin in messages; its folder decides the\n"
+    "                         configuration file\n"
+    "  -j, --jobs N           process N files at once (default: the number of CPUs)\n"
     "  -l, --list-transforms  list the transforms in run order, with their options\n"
+    "      --list-rules       list the findings rules, with their severities\n"
     "  -h, --help             show this help\n"
     "  -V, --version          show the version\n"
     "\n"
@@ -49,15 +67,25 @@ static const char usage_text[] =
     "other content\n"
     "  5  refused: the result would change meaning beyond the declared keys\n";
 
+enum { OPT_FAIL_ON = 256, OPT_CONFIG, OPT_NO_CONFIG, OPT_STDIN_FILEPATH, OPT_LIST_RULES };
+
 static const struct option longopts[] = {
     {"write", no_argument, NULL, 'w'},
     {"check", no_argument, NULL, 'c'},
     {"diff", no_argument, NULL, 'd'},
+    {"format", required_argument, NULL, 'f'},
+    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
     {"profile", required_argument, NULL, 'p'},
     {"enable", required_argument, NULL, 'e'},
     {"disable", required_argument, NULL, 'x'},
     {"set", required_argument, NULL, 's'},
+    {"rule", required_argument, NULL, 'r'},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"no-config", no_argument, NULL, OPT_NO_CONFIG},
+    {"stdin-filepath", required_argument, NULL, OPT_STDIN_FILEPATH},
+    {"jobs", required_argument, NULL, 'j'},
     {"list-transforms", no_argument, NULL, 'l'},
+    {"list-rules", no_argument, NULL, OPT_LIST_RULES},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -75,6 +103,14 @@ static void list_transforms(void)
 	}
 }
 
+static void list_rules(const struct hc_config *c)
+{
+	for (size_t i = 0; i < hc_nrules; i++)
+		printf("%-26s %-7s %s%s\n", hc_rules[i].id,
+		       c->r[i].enabled ? hc_severity_name(c->r[i].sev) : "off", hc_rules[i].summary,
+		       hc_rules[i].covered_by ? " (quiet while its transform runs)" : "");
+}
+
 static int usage_error(const char *msg)
 {
 	fprintf(stderr, "hardcompose: error: %s\n", msg);
@@ -82,20 +118,20 @@ static int usage_error(const char *msg)
 	return HC_EXIT_USAGE;
 }
 
-/* Profile first, then --enable/--disable/--set in the order given. */
 int hc_cli_parse(struct hc_cli *cli, int argc, char **argv, int *code)
 {
 	memset(cli, 0, sizeof(*cli));
-	hc_config_init(&cli->config);
-	const char *profile = "baseline";
-	struct {
-		int op;
-		const char *arg;
-	} *acts = hc_xcalloc((size_t)argc + 1, sizeof(*acts));
-	int nacts = 0, c;
+	cli->profile = "baseline";
+	cli->fail_on = HC_ERROR;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	cli->jobs = ncpu > 0 ? (int)ncpu : 1;
+	cli->acts = hc_xcalloc((size_t)argc + 1, sizeof(*cli->acts));
+	bool list_r = false;
+	int c;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":wcdp:e:x:s:lhV", longopts, NULL)) != -1) {
+	struct hc_buf err = HC_BUF_INIT;
+	while ((c = getopt_long(argc, argv, ":wcdf:p:e:x:s:r:j:lhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'w':
 			cli->write = true;
@@ -106,75 +142,123 @@ int hc_cli_parse(struct hc_cli *cli, int argc, char **argv, int *code)
 		case 'd':
 			cli->diff = true;
 			break;
+		case 'f':
+			if (!strcmp(optarg, "text"))
+				cli->format = HC_FMT_TEXT;
+			else if (!strcmp(optarg, "json"))
+				cli->format = HC_FMT_JSON;
+			else if (!strcmp(optarg, "sarif"))
+				cli->format = HC_FMT_SARIF;
+			else
+				hc_buf_addf(&err, "--format takes text, json or sarif, not '%s'",
+				            optarg);
+			break;
+		case OPT_FAIL_ON:
+			if (!strcmp(optarg, "none"))
+				cli->fail_on = -1;
+			else if ((cli->fail_on = hc_severity_parse(optarg)) < 0)
+				hc_buf_addf(
+				    &err, "--fail-on takes error, warning, note or none, not '%s'",
+				    optarg);
+			break;
 		case 'p':
-			profile = optarg;
+			cli->profile = optarg;
+			cli->profile_given = true;
 			break;
 		case 'e':
 		case 'x':
 		case 's':
-			acts[nacts].op = c;
-			acts[nacts++].arg = optarg;
+		case 'r':
+			cli->acts[cli->nacts].op = c;
+			cli->acts[cli->nacts++].arg = optarg;
 			break;
+		case OPT_CONFIG:
+			cli->config_path = optarg;
+			break;
+		case OPT_NO_CONFIG:
+			cli->no_config = true;
+			break;
+		case OPT_STDIN_FILEPATH:
+			cli->stdin_filepath = optarg;
+			break;
+		case 'j': {
+			char *end;
+			long j = strtol(optarg, &end, 10);
+			if (*end || j < 1 || j > 256)
+				hc_buf_addf(&err, "--jobs takes a number from 1 to 256, not '%s'",
+				            optarg);
+			else
+				cli->jobs = (int)j;
+			break;
+		}
 		case 'l':
 			list_transforms();
 			*code = HC_EXIT_OK;
-			free(acts);
+			hc_buf_release(&err);
 			return -1;
+		case OPT_LIST_RULES:
+			list_r = true;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			*code = HC_EXIT_OK;
-			free(acts);
+			hc_buf_release(&err);
 			return -1;
 		case 'V':
 			printf("hardcompose %s\n", HC_VERSION);
 			*code = HC_EXIT_OK;
-			free(acts);
+			hc_buf_release(&err);
 			return -1;
-		case ':': {
-			char msg[128];
-			snprintf(msg, sizeof(msg), "option '%s' needs a value", argv[optind - 1]);
-			*code = usage_error(msg);
-			free(acts);
-			return -1;
+		case ':':
+			hc_buf_addf(&err, "option '%s' needs a value", argv[optind - 1]);
+			break;
+		default:
+			hc_buf_addf(&err, "unknown option '%s'", argv[optind - 1]);
+			break;
 		}
-		default: {
-			char msg[128];
-			snprintf(msg, sizeof(msg), "unknown option '%s'", argv[optind - 1]);
-			*code = usage_error(msg);
-			free(acts);
-			return -1;
-		}
-		}
+		if (err.len)
+			break;
 	}
 	cli->files = argv + optind;
 	cli->nfiles = argc - optind;
-	struct hc_buf err = HC_BUF_INIT;
-	int rc = hc_config_load_profile(&cli->config, profile, &err);
-	for (int i = 0; rc == 0 && i < nacts; i++) {
-		if (acts[i].op == 's')
-			rc = hc_config_set(&cli->config, acts[i].arg, &err);
+	if (cli->format != HC_FMT_TEXT && !cli->write && !cli->diff)
+		cli->check = true; /* a report is a --check */
+	/* the configuration without a config file: validates ids and the profile */
+	if (!err.len && hc_config_build(&cli->config, NULL, cli->profile, true, cli->acts,
+	                                cli->nacts, &err) < 0)
+		;
+	else if (!err.len && cli->config_path && !cli->no_config) {
+		struct hc_config probe;
+		if (access(cli->config_path, R_OK) != 0)
+			hc_buf_addf(&err, "cannot read the configuration file '%s'",
+			            cli->config_path);
+		else if (hc_config_build(&probe, cli->config_path, cli->profile, cli->profile_given,
+		                         cli->acts, cli->nacts, &err) == 0)
+			hc_config_release(&probe);
 		else
-			rc = hc_config_enable(&cli->config, acts[i].arg, acts[i].op == 'e', &err);
+			hc_config_release(&probe);
 	}
-	free(acts);
-	if (rc == 0 && cli->write && (cli->check || cli->diff)) {
-		hc_buf_adds(&err, "--write cannot be combined with --check or --diff");
-		rc = -1;
+	if (!err.len && list_r) {
+		list_rules(&cli->config);
+		*code = HC_EXIT_OK;
+		hc_buf_release(&err);
+		return -1;
 	}
-	if (rc == 0 && cli->write && cli->nfiles == 0) {
+	if (!err.len && cli->write && (cli->check || cli->diff))
+		hc_buf_adds(&err, "--write cannot be combined with --check, --diff or --format");
+	if (!err.len && cli->write && cli->nfiles == 0)
 		hc_buf_adds(&err, "--write needs at least one FILE");
-		rc = -1;
-	}
-	for (int i = 0; rc == 0 && cli->write && i < cli->nfiles; i++)
-		if (!strcmp(cli->files[i], "-")) {
+	for (int i = 0; !err.len && cli->write && i < cli->nfiles; i++)
+		if (!strcmp(cli->files[i], "-"))
 			hc_buf_adds(&err, "--write cannot rewrite stdin");
-			rc = -1;
-		}
-	if (rc == 0 && !cli->write && !cli->check && !cli->diff && cli->nfiles > 1) {
-		hc_buf_adds(&err, "several FILEs need --write, --check or --diff");
-		rc = -1;
+	if (!err.len && !cli->write && !cli->check && !cli->diff) {
+		struct stat st;
+		if (cli->nfiles > 1)
+			hc_buf_adds(&err, "several FILEs need --write, --check or --diff");
+		else if (cli->nfiles == 1 && stat(cli->files[0], &st) == 0 && S_ISDIR(st.st_mode))
+			hc_buf_adds(&err, "a FOLDER needs --write, --check or --diff");
 	}
-	if (rc < 0) {
+	if (err.len) {
 		*code = usage_error(err.data);
 		hc_buf_release(&err);
 		return -1;
@@ -196,11 +280,12 @@ static int cmp_finding(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static void print_findings(const char *name, const struct hc_buf *in, struct hc_result *res)
+/* Sorts the findings and turns them into records with lines and columns. */
+static void collect(struct hc_outcome *o, const struct hc_buf *in, struct hc_result *res)
 {
 	if (res->findings.n)
 		qsort(res->findings.v, res->findings.n, sizeof(*res->findings.v), cmp_finding);
-	/* positions are sorted: walk the text once */
+	o->recs = hc_xcalloc(res->findings.n + 1, sizeof(*o->recs));
 	int line = 1, col = 1;
 	size_t at = 0;
 	for (size_t i = 0; i < res->findings.n; i++) {
@@ -211,16 +296,14 @@ static void print_findings(const char *name, const struct hc_buf *in, struct hc_
 			else if (((unsigned char)in->data[at] & 0xC0) != 0x80)
 				col++;
 		}
-		printf("%s:%d:%d: %s: [%s] %s\n", name, line, col, sev_name(f->sev), f->rule,
-		       f->msg);
+		struct hc_rec *r = &o->recs[o->nrecs++];
+		r->id = hc_xstrdup(f->rule);
+		r->kind = hc_kind_of(f->rule);
+		r->sev = f->sev;
+		r->line = line;
+		r->col = col;
+		r->msg = hc_xstrdup(f->msg);
 	}
-}
-
-static int write_stdout(const char *p, size_t n)
-{
-	if (n && fwrite(p, 1, n, stdout) != n)
-		return -1;
-	return fflush(stdout) == 0 ? 0 : -1;
 }
 
 /* Copies of the input and the output with every byte of a secret value
@@ -262,21 +345,66 @@ static size_t pending_secrets(const struct hc_result *res)
 	return n;
 }
 
-static int process_one(struct hc_cli *cli, const char *path)
+/* Parses "NAME:LINE:COL: error: MSG" (or "NAME: error: MSG") back. */
+static void set_error(struct hc_outcome *o, const char *name, const char *err)
 {
+	size_t n = strlen(name);
+	const char *p = !strncmp(err, name, n) && err[n] == ':' ? err + n + 1 : err;
+	int line = 0, col = 0, used = 0;
+	if (sscanf(p, "%d:%d: error: %n", &line, &col, &used) == 2 && used > 0) {
+		o->eline = line;
+		o->ecol = col;
+		p += used;
+	} else if (!strncmp(p, " error: ", 8)) {
+		p += 8;
+	}
+	o->emsg = hc_xstrdup(p);
+}
+
+struct job {
+	const struct hc_cli *cli;
+	const struct hc_config *cfg; /* NULL: err says why */
+	const char *cfgerr;
+	struct hc_file *file;
+	struct hc_outcome o;
+};
+
+static void process(struct job *j)
+{
+	const struct hc_cli *cli = j->cli;
+	struct hc_outcome *o = &j->o;
+	const char *path = j->file->path;
 	bool is_stdin = !strcmp(path, "-");
-	const char *name = is_stdin ? "<stdin>" : path;
+	o->path = hc_xstrdup(path);
+	o->name =
+	    is_stdin ? (cli->stdin_filepath ? cli->stdin_filepath : "<stdin>") : j->file->path;
+	if (!j->cfg) {
+		hc_buf_addf(&o->err, "%s\n", j->cfgerr);
+		o->code = HC_EXIT_USAGE;
+		set_error(o, "", j->cfgerr);
+		return;
+	}
+	if (j->file->err) {
+		/* a file that includes itself is left alone */
+		hc_buf_addf(&o->err, "%s:%s\n", o->name, j->file->err);
+		o->code = HC_EXIT_INVALID;
+		set_error(o, "", j->file->err);
+		return;
+	}
 	struct hc_buf in = HC_BUF_INIT, err = HC_BUF_INIT, env = HC_BUF_INIT;
 	if (hc_read_file(path, &in, &err) < 0) {
-		fprintf(stderr, "%s\n", err.data);
+		hc_buf_addf(&o->err, "%s\n", err.data);
+		o->code = HC_EXIT_IO;
+		set_error(o, o->name, err.data);
 		hc_buf_release(&err);
 		hc_buf_release(&in);
-		return HC_EXIT_IO;
+		return;
 	}
 	struct hc_ctx ctx = {.side_effects = cli->write};
-	if (!is_stdin) {
+	const char *where = is_stdin ? cli->stdin_filepath : path;
+	if (where) {
 		/* the .env beside the file: names the secrets transform must not reuse */
-		char *dir = hc_dirname(path);
+		char *dir = hc_dirname(where);
 		struct hc_buf p = HC_BUF_INIT, e2 = HC_BUF_INIT;
 		hc_buf_addf(&p, "%s/.env", dir);
 		if (access(p.data, F_OK) == 0 && hc_read_file(p.data, &env, &e2) == 0) {
@@ -288,72 +416,223 @@ static int process_one(struct hc_cli *cli, const char *path)
 		free(dir);
 	}
 	struct hc_result res;
-	hc_process_ex(&cli->config, &ctx, name, in.data ? in.data : "", in.len, &res);
+	hc_process_ex(j->cfg, &ctx, o->name, in.data ? in.data : "", in.len, &res);
 	int code = res.code;
 	bool changed = code == HC_EXIT_OK &&
 	               (res.out.len != in.len || (in.len && memcmp(res.out.data, in.data, in.len)));
+	o->changed = changed;
+	o->pending = res.changes;
 	size_t left = code == HC_EXIT_OK && !cli->write ? pending_secrets(&res) : 0;
 	if (code != HC_EXIT_OK) {
-		fprintf(stderr, "%s\n", res.err.data);
+		hc_buf_addf(&o->err, "%s\n", res.err.data);
+		set_error(o, o->name, res.err.data);
 	} else if (cli->check || cli->diff) {
-		if (cli->check)
-			print_findings(name, &in, &res);
+		collect(o, &in, &res);
+		if (cli->check && cli->format == HC_FMT_TEXT)
+			for (size_t i = 0; i < o->nrecs; i++)
+				hc_buf_addf(&o->out, "%s:%d:%d: %s: [%s] %s\n", o->name,
+				            o->recs[i].line, o->recs[i].col,
+				            sev_name(o->recs[i].sev), o->recs[i].id,
+				            o->recs[i].msg);
 		if (cli->diff && changed) {
-			struct hc_buf d = HC_BUF_INIT, a = HC_BUF_INIT, b = HC_BUF_INIT;
+			struct hc_buf a = HC_BUF_INIT, b = HC_BUF_INIT;
 			mask_secrets(&res, &in, &a, &b);
-			hc_diff(&d, name, a.data ? a.data : "", a.len, b.data ? b.data : "", b.len,
-			        &res.pieces);
-			if (write_stdout(d.data, d.len) < 0)
-				code = HC_EXIT_IO;
-			hc_buf_release(&d);
+			hc_diff(&o->out, o->name, a.data ? a.data : "", a.len, b.data ? b.data : "",
+			        b.len, &res.pieces);
 			hc_buf_release(&a);
 			hc_buf_release(&b);
 		}
-		if (cli->check && (changed || res.changes))
+		bool fails = false;
+		for (size_t i = 0; i < o->nrecs && cli->fail_on >= 0; i++)
+			fails |= o->recs[i].kind != HC_KIND_TRANSFORM &&
+			         (int)o->recs[i].sev >= cli->fail_on;
+		if (cli->check && (changed || res.changes || fails))
 			code = HC_EXIT_CHANGES;
 	} else if (cli->write) {
 		struct hc_buf notes = HC_BUF_INIT;
 		if (hc_side_write(path, &res.side, &err, &notes) < 0) {
-			fprintf(stderr, "%s\n", err.data);
+			hc_buf_addf(&o->err, "%s\n", err.data);
+			set_error(o, o->name, err.data);
 			code = HC_EXIT_IO;
 		} else if (changed && hc_write_atomic(path, res.out.data, res.out.len, &err) < 0) {
-			fprintf(stderr, "%s\n", err.data);
+			hc_buf_addf(&o->err, "%s\n", err.data);
+			set_error(o, o->name, err.data);
 			code = HC_EXIT_IO;
 		}
 		if (notes.len)
-			fputs(notes.data, stderr);
+			hc_buf_add(&o->err, notes.data, notes.len);
 		hc_buf_release(&notes);
-	} else if (write_stdout(res.out.data, res.out.len) < 0) {
-		fprintf(stderr, "%s: error: cannot write to stdout\n", name);
-		code = HC_EXIT_IO;
+	} else {
+		hc_buf_add(&o->out, res.out.data ? res.out.data : "", res.out.len);
 	}
 	if (left && !cli->check && code == HC_EXIT_OK)
-		fprintf(
-		    stderr,
+		hc_buf_addf(
+		    &o->err,
 		    "%s: note: %zu plaintext secret(s) left in place: hardcompose -w moves them "
 		    "to files (see --check)\n",
-		    name, left);
+		    o->name, left);
+	o->code = code;
 	hc_result_release(&res);
 	hc_buf_release(&err);
 	hc_buf_release(&in);
 	hc_buf_release(&env);
-	return code;
+}
+
+struct pool {
+	struct job *jobs;
+	size_t n, next;
+	pthread_mutex_t lock;
+};
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		size_t i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->n)
+			return NULL;
+		process(&p->jobs[i]);
+	}
+}
+
+/* Configurations by config file path, built once each. */
+struct cfgs {
+	struct {
+		char *path; /* NULL: no config file */
+		struct hc_config cfg;
+		char *err;
+	} * v;
+	size_t n;
+};
+
+static void cfg_for(const struct hc_cli *cli, struct cfgs *cs, const char *file, struct job *j)
+{
+	char *path = NULL;
+	if (cli->config_path && !cli->no_config)
+		path = hc_xstrdup(cli->config_path);
+	else if (!cli->no_config && file) {
+		char *dir = hc_dirname(file);
+		path = hc_config_find(dir);
+		free(dir);
+	}
+	size_t i = 0;
+	while (i < cs->n &&
+	       !(path ? cs->v[i].path && !strcmp(cs->v[i].path, path) : !cs->v[i].path))
+		i++;
+	if (i == cs->n) {
+		cs->v = hc_xrealloc(cs->v, (cs->n + 1) * sizeof(*cs->v));
+		memset(&cs->v[i], 0, sizeof(cs->v[i]));
+		cs->v[i].path = path ? hc_xstrdup(path) : NULL;
+		struct hc_buf err = HC_BUF_INIT;
+		if (hc_config_build(&cs->v[i].cfg, path, cli->profile, cli->profile_given,
+		                    cli->acts, cli->nacts, &err) < 0) {
+			struct hc_buf m = HC_BUF_INIT;
+			hc_buf_addf(&m, "hardcompose: error: %s", err.data);
+			size_t len;
+			cs->v[i].err = hc_buf_detach(&m, &len);
+		}
+		hc_buf_release(&err);
+		cs->n++;
+	}
+	free(path);
+	j->cfg = cs->v[i].err ? NULL : &cs->v[i].cfg;
+	j->cfgerr = cs->v[i].err;
 }
 
 int hc_cli_run(struct hc_cli *cli)
 {
-	if (cli->nfiles == 0)
-		return process_one(cli, "-");
+	struct hc_files files = {0};
+	if (cli->nfiles == 0) {
+		files.v = hc_xcalloc(1, sizeof(*files.v));
+		files.v[0].path = hc_xstrdup("-");
+		files.n = 1;
+	}
 	int worst = HC_EXIT_OK;
 	for (int i = 0; i < cli->nfiles; i++) {
-		int code = process_one(cli, cli->files[i]);
-		if (code > worst)
-			worst = code;
+		struct stat st;
+		if (strcmp(cli->files[i], "-") && stat(cli->files[i], &st) == 0 &&
+		    S_ISDIR(st.st_mode))
+			hc_walk(cli->files[i], &files);
+		else if (!strcmp(cli->files[i], "-")) {
+			files.v = hc_xrealloc(files.v, (files.n + 1) * sizeof(*files.v));
+			files.v[files.n++] = (struct hc_file){hc_xstrdup("-"), NULL, NULL, false};
+		} else {
+			size_t before = files.n;
+			hc_files_add(&files, cli->files[i], false);
+			if (files.n == before && access(cli->files[i], F_OK) != 0) {
+				files.v = hc_xrealloc(files.v, (files.n + 1) * sizeof(*files.v));
+				files.v[files.n++] =
+				    (struct hc_file){hc_xstrdup(cli->files[i]), NULL, NULL, false};
+			}
+		}
 	}
+	if (cli->write || cli->check || cli->diff)
+		hc_follow(&files);
+	struct cfgs cs = {0};
+	struct job *jobs = hc_xcalloc(files.n + 1, sizeof(*jobs));
+	for (size_t i = 0; i < files.n; i++) {
+		jobs[i].cli = cli;
+		jobs[i].file = &files.v[i];
+		const char *where =
+		    strcmp(files.v[i].path, "-") ? files.v[i].path : cli->stdin_filepath;
+		cfg_for(cli, &cs, where, &jobs[i]);
+	}
+	struct pool pool = {.jobs = jobs, .n = files.n};
+	pthread_mutex_init(&pool.lock, NULL);
+	size_t nthreads = (size_t)cli->jobs < files.n ? (size_t)cli->jobs : files.n;
+	if (nthreads <= 1) {
+		worker(&pool);
+	} else {
+		pthread_t *t = hc_xcalloc(nthreads, sizeof(*t));
+		size_t started = 0;
+		for (; started < nthreads; started++)
+			if (pthread_create(&t[started], NULL, worker, &pool) != 0)
+				break;
+		if (!started)
+			worker(&pool);
+		for (size_t i = 0; i < started; i++)
+			pthread_join(t[i], NULL);
+		free(t);
+	}
+	pthread_mutex_destroy(&pool.lock);
+	struct hc_outcome *os = hc_xcalloc(files.n + 1, sizeof(*os));
+	for (size_t i = 0; i < files.n; i++) {
+		struct hc_outcome *o = &jobs[i].o;
+		if (o->out.len && fwrite(o->out.data, 1, o->out.len, stdout) != o->out.len)
+			o->code = HC_EXIT_IO;
+		if (o->err.len)
+			fwrite(o->err.data, 1, o->err.len, stderr);
+		if (o->code > worst)
+			worst = o->code;
+		os[i] = *o;
+	}
+	if (cli->format == HC_FMT_JSON)
+		hc_report_json(stdout, os, files.n, HC_VERSION);
+	else if (cli->format == HC_FMT_SARIF)
+		hc_report_sarif(stdout, os, files.n, HC_VERSION);
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "hardcompose: error: cannot write to stdout\n");
+		if (worst < HC_EXIT_IO)
+			worst = HC_EXIT_IO;
+	}
+	for (size_t i = 0; i < files.n; i++)
+		hc_outcome_release(&os[i]);
+	free(os);
+	free(jobs);
+	for (size_t i = 0; i < cs.n; i++) {
+		free(cs.v[i].path);
+		free(cs.v[i].err);
+		hc_config_release(&cs.v[i].cfg);
+	}
+	free(cs.v);
+	hc_files_release(&files);
 	return worst;
 }
 
 void hc_cli_release(struct hc_cli *cli)
 {
 	hc_config_release(&cli->config);
+	free(cli->acts);
 }

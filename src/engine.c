@@ -2,7 +2,9 @@
  * engine.c: the pipeline. See engine.h.
  */
 #include "engine.h"
+#include "rules.h"
 #include "strset.h"
+#include "suppress.h"
 #include "verify.h"
 
 #include <stdarg.h>
@@ -33,6 +35,13 @@ void hc_findings_release(struct hc_findings *f)
 	}
 	free(f->v);
 	memset(f, 0, sizeof(*f));
+}
+
+bool hc_run_skips(const struct hc_run *r, const char *name, const struct hc_node *key)
+{
+	if (r->exclude && hc_strlist_has(r->exclude, name))
+		return true;
+	return r->sup && hc_supps_hit(r->sup, r->tid, hc_pieces_map_back(r->pieces, key->start));
 }
 
 void hc_declare(struct hc_run *r, const char *path, enum hc_change kind)
@@ -258,7 +267,7 @@ static void run_transform(const struct hc_transform *t, const struct hc_tconf *t
 	struct hc_buf path = HC_BUF_INIT;
 	for (size_t i = 0; i + 1 < services->nkids; i += 2) {
 		struct hc_node *k = services->kids[i], *v = services->kids[i + 1];
-		if (hc_strlist_has(&tc->exclude, k->text))
+		if (hc_run_skips(r, k->text, k))
 			continue;
 		if (v->type == HC_ALIAS) {
 			/* editing it would edit the anchor every user shares */
@@ -271,6 +280,11 @@ static void run_transform(const struct hc_transform *t, const struct hc_tconf *t
 		t->service(r, &s, tc->opts);
 	}
 	hc_buf_release(&path);
+}
+
+static bool skip_cb(void *ctx, const char *id, size_t pos)
+{
+	return hc_supps_hit(ctx, id, pos);
 }
 
 static void note_alias_services(struct hc_result *res, struct hc_node *services)
@@ -322,12 +336,28 @@ void hc_process_ex(const struct hc_config *cfg, const struct hc_ctx *ctx, const 
 	}
 	note_alias_services(res, services);
 
+	/* ignore comments, then the rules, on the input as written */
+	struct hc_supps sup;
+	hc_supps_parse(&orig, &sup, &res->findings);
+	{
+		bool *covered = hc_xcalloc(hc_nrules + 1, sizeof(*covered));
+		for (size_t i = 0; i < hc_nrules; i++) {
+			int ti =
+			    hc_rules[i].covered_by ? hc_transform_find(hc_rules[i].covered_by) : -1;
+			covered[i] = ti >= 0 && cfg->t[ti].enabled;
+		}
+		int si = hc_transform_find("secrets");
+		hc_rules_run(cfg->r, covered, &orig, services, si >= 0 ? cfg->t[si].opts : NULL,
+		             &res->findings, skip_cb, &sup);
+		free(covered);
+	}
+
 	struct hc_strset declared = {0};
 	struct hc_doc cur = orig; /* shallow: orig is released once, at the end */
 	bool cur_is_orig = true;
 	struct hc_buf next = HC_BUF_INIT;
 	for (size_t ti = 0; ti < hc_ntransforms && res->code == HC_EXIT_OK; ti++) {
-		if (!cfg->t[ti].enabled)
+		if (!cfg->t[ti].enabled || hc_supps_file(&sup, hc_transforms[ti]->id))
 			continue;
 		const struct hc_transform *t = hc_transforms[ti];
 		struct hc_run r = {
@@ -340,6 +370,7 @@ void hc_process_ex(const struct hc_config *cfg, const struct hc_ctx *ctx, const 
 		    .ctx = ctx,
 		    .side = &res->side,
 		    .exclude = &cfg->t[ti].exclude,
+		    .sup = &sup,
 		};
 		struct hc_node *svc = NULL;
 		struct hc_result scratch = {0};
@@ -395,6 +426,19 @@ void hc_process_ex(const struct hc_config *cfg, const struct hc_ctx *ctx, const 
 		hc_doc_release(&cur);
 	hc_doc_release(&orig);
 	hc_strset_release(&declared);
+	/* what the comments silence */
+	size_t w = 0;
+	for (size_t i = 0; i < res->findings.n; i++) {
+		struct hc_finding *f = &res->findings.v[i];
+		if (strcmp(f->rule, "suppression") && hc_supps_hit(&sup, f->rule, f->pos)) {
+			free(f->rule);
+			free(f->msg);
+			continue;
+		}
+		res->findings.v[w++] = *f;
+	}
+	res->findings.n = w;
+	hc_supps_release(&sup);
 }
 
 void hc_result_release(struct hc_result *res)

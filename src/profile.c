@@ -102,11 +102,18 @@ void hc_config_init(struct hc_config *c)
 		for (size_t k = 0; k < t->nopts; k++)
 			opt_set(&c->t[i], t, &t->options[k], t->options[k].dflt, NULL);
 	}
+	c->r = hc_xcalloc(hc_nrules, sizeof(*c->r));
+	for (size_t i = 0; i < hc_nrules; i++)
+		c->r[i].sev = hc_rules[i].sev;
 }
 
 void hc_config_release(struct hc_config *c)
 {
 	hc_classes_release(&c->classes);
+	for (size_t i = 0; c->r && i < hc_nrules; i++)
+		list_free(&c->r[i].exclude);
+	free(c->r);
+	c->r = NULL;
 	if (!c->t)
 		return;
 	for (size_t i = 0; i < hc_ntransforms; i++) {
@@ -125,11 +132,44 @@ void hc_config_release(struct hc_config *c)
 	c->t = NULL;
 }
 
+int hc_config_rule(struct hc_config *c, const char *id, const char *value, struct hc_buf *err)
+{
+	int i = hc_rule_find(id);
+	if (i < 0) {
+		hc_buf_addf(err, "unknown rule '%s' (see --list-rules)", id);
+		return -1;
+	}
+	if (!strcmp(value, "off") || !strcmp(value, "false")) {
+		c->r[i].enabled = false;
+		return 0;
+	}
+	if (!strcmp(value, "on") || !strcmp(value, "true")) {
+		c->r[i].enabled = true;
+		return 0;
+	}
+	int sev = hc_severity_parse(value);
+	if (sev < 0) {
+		hc_buf_addf(err, "rule '%s' takes error, warning, note or off, not '%s'", id,
+		            value);
+		return -1;
+	}
+	c->r[i].enabled = true;
+	c->r[i].sev = (enum hc_severity)sev;
+	return 0;
+}
+
 int hc_config_enable(struct hc_config *c, const char *id, bool on, struct hc_buf *err)
 {
+	int r = hc_rule_find(id);
+	if (r >= 0) {
+		c->r[r].enabled = on;
+		return 0;
+	}
 	int i = hc_transform_find(id);
 	if (i < 0) {
-		hc_buf_addf(err, "unknown transform '%s' (see --list-transforms)", id);
+		hc_buf_addf(err,
+		            "unknown transform or rule '%s' (see --list-transforms, --list-rules)",
+		            id);
 		return -1;
 	}
 	c->t[i].enabled = on;
@@ -239,6 +279,53 @@ static int apply_images(struct hc_config *c, struct hc_node *map, const char *wh
 		node_list(&caps, hc_map_get(v, "cap_add", NULL));
 		node_list(&wr, hc_map_get(v, "writable", NULL));
 		hc_image_fact_set(&c->classes, k->text, &caps, &wr);
+	}
+	return 0;
+}
+
+/* `rules: {privileged: error, image-digest: false, ports-all-interfaces: {severity:
+ * note, exclude: [proxy]}}` */
+static int apply_rules(struct hc_config *c, struct hc_node *map, const char *where,
+                       struct hc_buf *err)
+{
+	for (size_t i = 0; i + 1 < map->nkids; i += 2) {
+		struct hc_node *k = map->kids[i], *v = hc_deref(map->kids[i + 1]);
+		int r = hc_rule_find(k->text);
+		if (r < 0) {
+			hc_buf_addf(err, "%s: unknown rule '%s'", where, k->text);
+			return -1;
+		}
+		if (v && v->type == HC_MAP) {
+			c->r[r].enabled = true;
+			struct hc_node *sv = hc_deref(hc_map_get(v, "severity", NULL));
+			if (sv && sv->type == HC_SCALAR) {
+				char *t = scalar_dup(sv);
+				struct hc_buf e2 = HC_BUF_INIT;
+				int rc = hc_config_rule(c, k->text, t, &e2);
+				free(t);
+				if (rc < 0) {
+					hc_buf_addf(err, "%s: %s", where, e2.data);
+					hc_buf_release(&e2);
+					return -1;
+				}
+			}
+			struct hc_node *ex = hc_deref(hc_map_get(v, "exclude", NULL));
+			if (ex) {
+				list_free(&c->r[r].exclude);
+				node_list(&c->r[r].exclude, ex);
+			}
+			continue;
+		}
+		char *t =
+		    v && v->type == HC_SCALAR && !hc_is_null(v) ? scalar_dup(v) : hc_xstrdup("on");
+		struct hc_buf e2 = HC_BUF_INIT;
+		int rc = hc_config_rule(c, k->text, t, &e2);
+		free(t);
+		if (rc < 0) {
+			hc_buf_addf(err, "%s: %s", where, e2.data);
+			hc_buf_release(&e2);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -373,6 +460,13 @@ static int apply_profile(struct hc_config *c, const char *where, const char *tex
 		rc = apply_images(c, img, where, err);
 	else if (img && !hc_is_null(img)) {
 		hc_buf_addf(err, "%s: 'images' is a mapping of image patterns to facts", where);
+		rc = -1;
+	}
+	struct hc_node *rl = root && rc == 0 ? hc_deref(hc_map_get(root, "rules", NULL)) : NULL;
+	if (rl && rl->type == HC_MAP)
+		rc = apply_rules(c, rl, where, err);
+	else if (rl && !hc_is_null(rl)) {
+		hc_buf_addf(err, "%s: 'rules' is a mapping of rule ids to severities", where);
 		rc = -1;
 	}
 	struct hc_node *fs =

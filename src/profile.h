@@ -22,6 +22,7 @@
 #include "../transforms/transform.h"
 #include "buf.h"
 #include "classes.h"
+#include "rules.h"
 
 struct hc_tconf {
 	bool enabled;
@@ -31,6 +32,7 @@ struct hc_tconf {
 
 struct hc_config {
 	struct hc_tconf *t; /* one per registry entry */
+	struct hc_rconf *r; /* one per rules.h entry */
 	struct hc_classes classes;
 };
 
@@ -43,7 +45,10 @@ void hc_config_release(struct hc_config *c);
  * or .yaml). Returns 0, or -1 with a message in err.
  */
 int hc_config_load_profile(struct hc_config *c, const char *name_or_path, struct hc_buf *err);
+/* Enables or disables a transform or a rule by id. */
 int hc_config_enable(struct hc_config *c, const char *id, bool on, struct hc_buf *err);
+/* "ID=SEVERITY" (error, warning, note) or "ID=off" for a rule. */
+int hc_config_rule(struct hc_config *c, const char *id, const char *value, struct hc_buf *err);
 /* "ID.OPTION=VALUE" */
 int hc_config_set(struct hc_config *c, const char *assignment, struct hc_buf *err);
 

@@ -36,6 +36,7 @@ void hc_findings_add(struct hc_findings *f, size_t pos, enum hc_severity sev, co
 void hc_findings_release(struct hc_findings *f);
 
 struct hc_strset; /* hash set of strings, see strset.h */
+struct hc_supps;  /* ignore comments, see suppress.h */
 
 /* What the caller tells a run beyond the text. */
 struct hc_ctx {
@@ -84,6 +85,7 @@ struct hc_run {
 	const struct hc_ctx *ctx;         /* never NULL */
 	struct hc_side *side;             /* what the caller writes besides the text */
 	const struct hc_strlist *exclude; /* services this transform skips */
+	const struct hc_supps *sup;       /* ignore comments of the input */
 };
 
 /* A service as the engine hands it to a transform. */
@@ -100,6 +102,10 @@ struct hc_service {
 void hc_side_file(struct hc_run *r, const char *name, const char *value, size_t len, int uid);
 void hc_side_env(struct hc_run *r, const char *name, const char *value);
 void hc_side_mask(struct hc_run *r, size_t start, size_t end);
+
+/* Does the running transform leave service `name` (key node `key` of the
+ * current text) alone: excluded, or covered by an ignore comment? */
+bool hc_run_skips(const struct hc_run *r, const char *name, const struct hc_node *key);
 
 /* Declares that the meaning at `path` changes, as `kind` says (verify.h). */
 void hc_declare(struct hc_run *r, const char *path, enum hc_change kind);

@@ -22,6 +22,7 @@
  */
 #include "transform.h"
 #include "../src/dotenv.h"
+#include "../src/rules.h"
 
 #include <ctype.h>
 #include <stddef.h>
@@ -266,6 +267,15 @@ static char *upper(const char *s)
 	for (char *p = u; *p; p++)
 		*p = (char)toupper((unsigned char)*p);
 	return u;
+}
+
+bool hc_is_plaintext_secret(const void *opts, const char *var, const char *val, size_t vlen)
+{
+	const struct secrets_opts *o = opts;
+	size_t ps, pe;
+	if (is_secret_name(o, var) && literal(val, vlen))
+		return true;
+	return o->urls && url_password(val, vlen, &ps, &pe);
 }
 
 /* ---- the existing .env ------------------------------------------------- */
@@ -911,7 +921,7 @@ static void secrets_document(struct hc_run *r, struct hc_node *root, const void 
 		parse_dotenv(&st, r->ctx->dotenv, r->ctx->dotenv_len);
 	for (size_t i = 0; i + 1 < services->nkids; i += 2) {
 		struct hc_node *k = services->kids[i], *v = services->kids[i + 1];
-		if (v->type == HC_ALIAS || v->type != HC_MAP || hc_strlist_has(r->exclude, k->text))
+		if (v->type == HC_ALIAS || v->type != HC_MAP || hc_run_skips(r, k->text, k))
 			continue;
 		collect_service(&st, k->text, k, v);
 	}
