@@ -5,6 +5,8 @@
 #   exit           optional: expected exit code (default 0)
 #   expected.yml   expected stdout (must be empty when exit != 0)
 #   expected.err   optional: expected stderr, exactly
+#   report         optional: a report case (rules, --format): stdout is
+#                  compared with expected.out, nothing else is checked
 # With exit 0 it also checks idempotence (expected.yml in, expected.yml out)
 # and --check (1 on the input when it changes, 0 on expected.yml).
 # A missing expected.yml is written from the actual output and the case fails,
@@ -19,6 +21,18 @@ want_exit=0
 fail=0
 say() { echo "FAIL $dir: $*"; fail=1; }
 
+if [ -f "$dir/report" ]; then
+  # a report case: stdout of the run (with --check or --format) is expected.out
+  "$bin" "${args[@]}" <"$dir/input.yml" >"$tmp/out" 2>"$tmp/err"
+  got=$?
+  [ "$got" -eq "$want_exit" ] || say "exit $got, want $want_exit; stderr: $(head -3 "$tmp/err")"
+  if [ ! -f "$dir/expected.out" ]; then
+    cp "$tmp/out" "$dir/expected.out"; say "expected.out was missing: written, review it"
+  elif ! cmp -s "$tmp/out" "$dir/expected.out"; then
+    say "stdout differs from expected.out:"; diff "$dir/expected.out" "$tmp/out" | head -20
+  fi
+  exit $fail
+fi
 "$bin" "${args[@]}" <"$dir/input.yml" >"$tmp/out" 2>"$tmp/err"
 got=$?
 [ "$got" -eq "$want_exit" ] || say "exit $got, want $want_exit; stderr: $(head -3 "$tmp/err")"
