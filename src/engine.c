@@ -412,6 +412,22 @@ void hc_process_ex(const struct hc_config *cfg, const struct hc_ctx *ctx, const 
 	}
 	hc_buf_release(&next);
 
+	/* a service that is an alias of another changes with it */
+	for (size_t i = 0; res->code == HC_EXIT_OK && i + 1 < services->nkids; i += 2) {
+		struct hc_node *v = services->kids[i + 1];
+		for (size_t k = 0; v->type == HC_ALIAS && k + 1 < services->nkids; k += 2) {
+			if (services->kids[k + 1] != v->target)
+				continue;
+			struct hc_buf from = HC_BUF_INIT, to = HC_BUF_INIT;
+			hc_buf_adds(&from, "/services");
+			path_add(&from, services->kids[k]->text, services->kids[k]->len);
+			hc_buf_adds(&to, "/services");
+			path_add(&to, services->kids[i]->text, services->kids[i]->len);
+			hc_declare_copy(&declared, from.data, to.data);
+			hc_buf_release(&from);
+			hc_buf_release(&to);
+		}
+	}
 	if (res->code == HC_EXIT_OK && !cur_is_orig) {
 		char *where = NULL;
 		const struct hc_node *at = NULL;

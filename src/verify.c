@@ -35,6 +35,37 @@ void hc_declare_path(struct hc_strset *declared, const char *path, enum hc_chang
 	hc_buf_release(&b);
 }
 
+void hc_declare_copy(struct hc_strset *declared, const char *from, const char *to)
+{
+	size_t fl = strlen(from);
+	struct hc_strlist add = {0};
+	for (size_t i = 0; i < declared->cap; i++) {
+		/* a slot holds a size_t length, then the bytes */
+		const char *slot = declared->slots ? declared->slots[i] : NULL;
+		if (!slot)
+			continue;
+		size_t len;
+		memcpy(&len, slot, sizeof(len));
+		const char *e = slot + sizeof(len);
+		if (len < 1 + fl || e[0] == '\1' || strncmp(e + 1, from, fl) ||
+		    (len > 1 + fl && e[1 + fl] != '/'))
+			continue;
+		hc_strlist_push(&add, e, len);
+	}
+	for (size_t i = 0; i < add.n; i++) {
+		enum hc_change kind = HC_CHANGE_EXTEND;
+		for (size_t k = 0; k < sizeof(kind_mark); k++)
+			if (kind_mark[k] == add.v[i][0])
+				kind = (enum hc_change)k;
+		struct hc_buf p = HC_BUF_INIT;
+		hc_buf_adds(&p, to);
+		hc_buf_adds(&p, add.v[i] + 1 + fl);
+		hc_declare_path(declared, p.data, kind);
+		hc_buf_release(&p);
+	}
+	hc_strlist_release(&add);
+}
+
 struct pair {
 	const struct hc_node *key, *val;
 };

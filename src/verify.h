@@ -32,4 +32,8 @@ enum hc_change { HC_CHANGE_EXTEND, HC_CHANGE_REMOVE, HC_CHANGE_ANY };
 /* Adds path (with its kind) and its prefixes to a declared-path set. */
 void hc_declare_path(struct hc_strset *declared, const char *path, enum hc_change kind);
 
+/* Declares under `to` every path declared under `from` (a service that is
+ * an alias of another changes with it). */
+void hc_declare_copy(struct hc_strset *declared, const char *from, const char *to);
+
 #endif
