@@ -397,8 +397,12 @@ static int on_event(struct builder *b, struct fy_event *e)
 	for (int i = 0; i < 2; i++) {
 		struct fy_token *pt = i ? tag : anchor;
 		const struct fy_mark *pm = pt ? fy_token_start_mark(pt) : NULL;
-		if (pm && pm->input_pos < n->start && !n->flow)
-			n->start = pm->input_pos;
+		size_t at = pm ? pm->input_pos : 0;
+		/* an anchor token's mark is on its name, past the '&' */
+		if (pm && i == 0 && at > 0 && b->doc->text[at - 1] == '&')
+			at--;
+		if (pm && at < n->start && !n->flow)
+			n->start = at;
 	}
 	if (attach(b, n) < 0)
 		return -1;

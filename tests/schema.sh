@@ -15,6 +15,7 @@ mkdir "$tmp/in" "$tmp/out"
 i=0
 for g in "$src"/golden/*/*/; do
   [ -f "$g/exit" ] && continue
+  [ -f "$g/report" ] && continue
   i=$((i+1)); n=$(printf 'g%04d' $i)
   cp "$g/input.yml" "$tmp/in/$n"; cp "$g/expected.yml" "$tmp/out/$n"
   echo "$n ${g#$src/}" >>"$tmp/names"
