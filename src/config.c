@@ -181,8 +181,14 @@ int hc_config_build(struct hc_config *c, const char *cfgpath, const char *profil
 		     i += 2) {
 			struct hc_node *v = hc_deref(set->kids[i + 1]);
 			struct hc_buf a = HC_BUF_INIT, e = HC_BUF_INIT;
-			hc_buf_addf(&a, "%s=%s", set->kids[i]->text,
-			            v && v->type == HC_SCALAR ? v->text : "");
+			hc_buf_addf(&a, "%s=", set->kids[i]->text);
+			if (v && v->type == HC_SCALAR)
+				hc_buf_adds(&a, v->text);
+			for (size_t k = 0; v && v->type == HC_SEQ && k < v->nkids; k++) {
+				struct hc_node *it = hc_deref(v->kids[k]);
+				if (it && it->type == HC_SCALAR)
+					hc_buf_addf(&a, "%s%s", k ? "," : "", it->text);
+			}
 			if (hc_config_set(c, a.data, &e) < 0) {
 				hc_buf_addf(err, "%s: %s", cfgpath, e.data);
 				rc = -1;

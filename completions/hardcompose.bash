@@ -1,0 +1,40 @@
+# bash completion for hardcompose; installed by `cmake --install` into
+# share/bash-completion/completions/hardcompose.
+_hardcompose() {
+  local cur prev words cword
+  if declare -F _init_completion >/dev/null; then
+    _init_completion || return
+  else
+    cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+  fi
+  local opts="-w --write -c --check -d --diff -f --format --fail-on -p --profile -e --enable
+    -x --disable -s --set -r --rule --config --no-config --stdin-filepath -j --jobs
+    -l --list-transforms --list-rules -h --help -V --version"
+  local ids
+  case $prev in
+    -f|--format) COMPREPLY=($(compgen -W "text json sarif" -- "$cur")); return ;;
+    --fail-on) COMPREPLY=($(compgen -W "error warning note none" -- "$cur")); return ;;
+    -p|--profile)
+      COMPREPLY=($(compgen -W "baseline production strict none" -- "$cur") $(compgen -f -X '!*.y*ml' -- "$cur"))
+      return ;;
+    -e|--enable|-x|--disable)
+      ids=$(hardcompose --list-transforms 2>/dev/null | awk '!/^ /{print $1}'; hardcompose --list-rules 2>/dev/null | awk '{print $1}')
+      COMPREPLY=($(compgen -W "$ids" -- "$cur")); return ;;
+    -r|--rule)
+      ids=$(hardcompose --list-rules 2>/dev/null | awk '{print $1"="}')
+      COMPREPLY=($(compgen -W "$ids" -- "$cur")); compopt -o nospace 2>/dev/null; return ;;
+    -s|--set)
+      ids=$(hardcompose --list-transforms 2>/dev/null | awk '/^    /{sub(/ .*/, "", $1); print $1"="}')
+      COMPREPLY=($(compgen -W "$ids" -- "$cur")); compopt -o nospace 2>/dev/null; return ;;
+    -j|--jobs) COMPREPLY=($(compgen -W "1 2 4 8" -- "$cur")); return ;;
+    --config|--stdin-filepath) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+  esac
+  if [[ $cur == -* ]]; then
+    COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+  elif [[ ${COMP_WORDS[1]} == preflight ]]; then
+    COMPREPLY=($(compgen -f -- "$cur"))
+  else
+    COMPREPLY=($(compgen -W "preflight" -- "$cur") $(compgen -f -- "$cur"))
+  fi
+}
+complete -F _hardcompose hardcompose
