@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hc_buf_release(&err);
 		ready = 1;
 	}
-	static const struct hc_ctx ctx = {.side_effects = true};
+	static const struct hc_ctx ctx = {.side_effects = true, .rules = true};
 	struct hc_result a;
 	hc_process_ex(&cfg, &ctx, "fuzz", (const char *)data, size, &a);
 	if (a.code != HC_EXIT_OK) {

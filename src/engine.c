@@ -339,7 +339,7 @@ void hc_process_ex(const struct hc_config *cfg, const struct hc_ctx *ctx, const 
 	/* ignore comments, then the rules, on the input as written */
 	struct hc_supps sup;
 	hc_supps_parse(&orig, &sup, &res->findings);
-	{
+	if (ctx->rules) {
 		bool *covered = hc_xcalloc(hc_nrules + 1, sizeof(*covered));
 		for (size_t i = 0; i < hc_nrules; i++) {
 			int ti =

@@ -41,6 +41,7 @@ struct hc_supps;  /* ignore comments, see suppress.h */
 /* What the caller tells a run beyond the text. */
 struct hc_ctx {
 	bool side_effects;  /* --write: values may move out to files beside the compose file */
+	bool rules;         /* run the findings rules (--check, --format) */
 	const char *dotenv; /* the .env beside the compose file, or NULL */
 	size_t dotenv_len;
 };

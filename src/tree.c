@@ -14,6 +14,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* libfyaml's wording, made plain where it reads badly. */
+static const char *plain_msg(const char *m)
+{
+	static const char *const fix[][2] = {
+	    {"wrong indendation in sequence while in mapping",
+	     "a list item here is indented less than the mapping it belongs to"},
+	    {"invalid alias detected", "an alias (*) needs an anchor name"},
+	    {"missing comma in flow mapping", "unclosed or malformed flow mapping ({...})"},
+	    {"flow sequence with invalid extra closing bracket", "a ']' without its '['"},
+	};
+	for (size_t i = 0; i < sizeof(fix) / sizeof(fix[0]); i++)
+		if (!strcmp(m, fix[i][0]))
+			return fix[i][1];
+	return m;
+}
+
 static void set_err(struct hc_error *err, int line, int col, const char *msg)
 {
 	err->line = line;
@@ -386,6 +402,11 @@ static int on_event(struct builder *b, struct fy_event *e)
 		n->target = n->text ? anchor_find(&b->anchors, n->text) : NULL;
 		if (!n->target)
 			return fail_at(b, n->start, "undefined alias", n->text ? n->text : "");
+		for (int k = 0; k < b->depth; k++)
+			if (b->stack[k] == n->target)
+				return fail_at(b, n->start,
+				               "alias inside the node it refers to (a cycle)",
+				               n->text);
 		break;
 	default:
 		return 0;
@@ -452,7 +473,7 @@ static int build(struct hc_doc *doc, struct hc_error *err)
 		void *it = NULL;
 		struct fy_diag_error *de = fy_diag_errors_iterate(diag, &it);
 		if (de)
-			set_err(err, de->line, de->column, de->msg);
+			set_err(err, de->line, de->column, plain_msg(de->msg));
 		else
 			set_err(err, 0, 0, "invalid YAML");
 		rc = -1;
@@ -522,6 +543,37 @@ static void detect_style(struct hc_doc *doc)
 	s->seq_indent = vote_max(seq, 17, s->indent);
 }
 
+/* The first `<<` whose value is not a mapping or a list of mappings. */
+static const struct hc_node *bad_merge(const struct hc_node *n, int depth)
+{
+	if (!n || depth > 600 || (n->type != HC_MAP && n->type != HC_SEQ))
+		return NULL;
+	for (size_t i = 0; i < n->nkids; i++) {
+		if (n->type == HC_MAP && i % 2 == 0) {
+			const struct hc_node *k = n->kids[i], *v = n->kids[i + 1];
+			if (k->type == HC_SCALAR && k->style == HC_PLAIN && !k->tag &&
+			    k->len == 2 && !memcmp(k->text, "<<", 2)) {
+				struct hc_node *d = hc_deref((struct hc_node *)v);
+				bool ok = d && d->type == HC_MAP;
+				if (d && d->type == HC_SEQ) {
+					ok = true;
+					for (size_t j = 0; j < d->nkids; j++) {
+						struct hc_node *it = hc_deref(d->kids[j]);
+						ok &= it && it->type == HC_MAP;
+					}
+				}
+				if (!ok)
+					return v;
+			}
+			continue;
+		}
+		const struct hc_node *r = bad_merge(n->kids[i], depth + 1);
+		if (r)
+			return r;
+	}
+	return NULL;
+}
+
 int hc_doc_parse(struct hc_doc *doc, const char *text, size_t len, struct hc_error *err)
 {
 	memset(doc, 0, sizeof(*doc));
@@ -560,6 +612,57 @@ int hc_doc_parse(struct hc_doc *doc, const char *text, size_t len, struct hc_err
 			hc_doc_release(doc);
 			return -1;
 		}
+	/* one kind of line end: lines added in one style would leave the file
+	 * a mix a reader cannot trust either way */
+	const char *first_nl = memchr(text, '\n', len);
+	if (first_nl) {
+		bool crlf = first_nl > text && first_nl[-1] == '\r';
+		for (const char *nl =
+		         memchr(first_nl + 1, '\n', len - (size_t)(first_nl + 1 - text));
+		     nl; nl = memchr(nl + 1, '\n', len - (size_t)(nl + 1 - text)))
+			if ((nl > text && nl[-1] == '\r') != crlf) {
+				int line, col;
+				hc_doc_linecol(doc, (size_t)(nl - text), &line, &col);
+				snprintf(err->msg, sizeof(err->msg),
+				         "mixed line ends: line 1 ends in %s, line %d in %s; "
+				         "convert the "
+				         "file to one (dos2unix or unix2dos)",
+				         crlf ? "CRLF" : "LF", line, crlf ? "LF" : "CRLF");
+				err->line = line;
+				err->col = col;
+				hc_doc_release(doc);
+				return -1;
+			}
+	}
+	/* YAML allows no C0 control character but tab and line ends, nor DEL */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+			int line, col;
+			hc_doc_linecol(doc, i, &line, &col);
+			snprintf(err->msg, sizeof(err->msg),
+			         "control character U+%04X; YAML allows it only escaped in a "
+			         "double-quoted string (\\x%02X)",
+			         c, c);
+			err->line = line;
+			err->col = col;
+			hc_doc_release(doc);
+			return -1;
+		}
+	}
+	/* a byte order mark may only start the file */
+	for (size_t i = 1; i + 2 < len; i++)
+		if ((unsigned char)text[i] == 0xEF && (unsigned char)text[i + 1] == 0xBB &&
+		    (unsigned char)text[i + 2] == 0xBF) {
+			int line, col;
+			hc_doc_linecol(doc, i, &line, &col);
+			set_err(
+			    err, line, col,
+			    "byte order mark (U+FEFF) inside the file; only the first bytes may "
+			    "hold one");
+			hc_doc_release(doc);
+			return -1;
+		}
 	size_t bad = utf8_invalid_at((const unsigned char *)text, len);
 	if (bad < len) {
 		int line, col;
@@ -569,6 +672,14 @@ int hc_doc_parse(struct hc_doc *doc, const char *text, size_t len, struct hc_err
 		return -1;
 	}
 	if (build(doc, err) < 0) {
+		hc_doc_release(doc);
+		return -1;
+	}
+	const struct hc_node *bm = bad_merge(doc->root, 0);
+	if (bm) {
+		int line, col;
+		hc_doc_linecol(doc, bm->start, &line, &col);
+		set_err(err, line, col, "a merge (<<) takes a mapping or a list of mappings");
 		hc_doc_release(doc);
 		return -1;
 	}

@@ -46,6 +46,17 @@ if [ -f "$dir/expected.err" ]; then
   cmp -s "$tmp/err" "$dir/expected.err" || { say "stderr differs:"; diff "$dir/expected.err" "$tmp/err" | head -10; }
 fi
 if [ "$want_exit" -ne 0 ]; then
+  # the same input as a file with --write: same exit, the file untouched
+  cp "$dir/input.yml" "$tmp/f.yml"; touch -d '2001-02-03 04:05:06' "$tmp/f.yml"
+  m0=$(stat -c %Y "$tmp/f.yml")
+  "$bin" "${args[@]}" -w "$tmp/f.yml" >"$tmp/wout" 2>"$tmp/werr"; wc=$?
+  [ "$wc" -eq "$want_exit" ] || say "-w exit $wc, want $want_exit"
+  cmp -s "$tmp/f.yml" "$dir/input.yml" || say "-w changed the file"
+  [ "$(stat -c %Y "$tmp/f.yml")" = "$m0" ] || say "-w changed the file's mtime"
+  [ -s "$tmp/wout" ] && say "-w printed on stdout"
+  grep -qE "^($tmp/f.yml:[0-9]+:[0-9]+: error: |$tmp/f.yml: error: |hardcompose: error: )" "$tmp/werr" || say "-w: no error line: $(head -1 "$tmp/werr")"
+  [ "$(wc -l <"$tmp/werr")" -le 2 ] || say "-w: more than one error: $(head -3 "$tmp/werr")"
+  ls -A "$tmp" | grep -q '^\.f\.yml\.hardcompose' && say "-w left a temporary file"
   [ -s "$tmp/out" ] && say "stdout must be empty on error"
   [ -s "$tmp/err" ] || say "stderr must say what is wrong"
   grep -qE '^(<stdin>:[0-9]+:[0-9]+: error: |<stdin>: error: |hardcompose: error: )' "$tmp/err" || say "stderr has no error line: $(head -1 "$tmp/err")"

@@ -65,6 +65,23 @@ static bool merged_has(struct cand *c, const char *key)
 	return false;
 }
 
+struct hv {
+	XXH64_hash_t h;
+	const char *text;
+	size_t i;
+};
+
+static int hv_cmp(const void *pa, const void *pb)
+{
+	const struct hv *a = pa, *b = pb;
+	if (a->h != b->h)
+		return a->h < b->h ? -1 : 1;
+	int c = strcmp(a->text, b->text);
+	if (c)
+		return c;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
 static void anchors_document(struct hc_run *r, struct hc_node *root, const void *opts)
 {
 	const struct anchors_opts *o = opts;
@@ -116,20 +133,27 @@ static void anchors_document(struct hc_run *r, struct hc_node *root, const void 
 			all = c[i].canon[k] != NULL;
 		if (!all)
 			continue;
+		/* the most common value: sort by (hash, text, position), count the
+		 * runs; ties go to the value seen first, as a reader would pick */
+		struct hv *hv = hc_xcalloc(nc + 1, sizeof(*hv));
+		size_t nh = 0;
+		for (size_t i = 0; i < nc; i++)
+			if (c[i].movable[k])
+				hv[nh++] =
+				    (struct hv){XXH3_64bits(c[i].canon[k], strlen(c[i].canon[k])),
+				                c[i].canon[k], i};
+		qsort(hv, nh, sizeof(*hv), hv_cmp);
 		size_t best = 0, bestn = 0;
-		for (size_t i = 0; i < nc; i++) {
-			if (!c[i].movable[k])
-				continue;
-			XXH64_hash_t h = XXH3_64bits(c[i].canon[k], strlen(c[i].canon[k]));
-			size_t n = 0;
-			for (size_t j = 0; j < nc; j++)
-				if (c[j].movable[k] &&
-				    XXH3_64bits(c[j].canon[k], strlen(c[j].canon[k])) == h &&
-				    !strcmp(c[j].canon[k], c[i].canon[k]))
-					n++;
-			if (n > bestn)
-				bestn = n, best = i;
+		for (size_t a = 0; a < nh;) {
+			size_t b = a + 1;
+			while (b < nh && hv[b].h == hv[a].h && !strcmp(hv[b].text, hv[a].text))
+				b++;
+			/* hv[a] has the smallest position of its run */
+			if (b - a > bestn || (b - a == bestn && hv[a].i < best))
+				bestn = b - a, best = hv[a].i;
+			a = b;
 		}
+		free(hv);
 		if (bestn >= 2) {
 			chosen[k] = c[best].canon[k];
 			nchosen++;
