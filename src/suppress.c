@@ -98,6 +98,9 @@ void hc_supps_parse(const struct hc_doc *d, struct hc_supps *s, struct hc_findin
 			q += 6;
 		else
 			continue;
+		/* `ignore` alone, or `ignore[...]`: not `ignore:` or `ignored` */
+		if (q < end && *q != '[' && *q != ' ' && *q != '\t' && *q != '\r' && *q != '#')
+			continue;
 		struct hc_supp sp = {0};
 		if (q < end && *q == '[') {
 			const char *close = memchr(q, ']', (size_t)(end - q));
@@ -157,7 +160,16 @@ void hc_supps_parse(const struct hc_doc *d, struct hc_supps *s, struct hc_findin
 			sp.start = tl;
 			sp.end = te;
 			size_t s0, e0;
-			if (tl < d->len && target(d, d->root, tl, te + 1, &s0, &e0, 0)) {
+			/* a comment indented deeper than the next line ends the block
+			 * above (new keys of that block go after it): it covers nothing
+			 * below, or adding them would change what it covers */
+			size_t ccol = h - ls, ncol = 0;
+			while (own_line && tl + ncol < d->len && t[tl + ncol] == ' ')
+				ncol++;
+			if (own_line && ccol > ncol) {
+				sp.start = h;
+				sp.end = line_end(d, h);
+			} else if (tl < d->len && target(d, d->root, tl, te + 1, &s0, &e0, 0)) {
 				sp.start = s0 < tl ? s0 : tl;
 				sp.end = e0 > te ? e0 : te;
 			}
