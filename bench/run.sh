@@ -1,44 +1,89 @@
 #!/usr/bin/env bash
-# run.sh [BIN]: whole-process timings of hardcompose next to `fy-tool --dump`
-# (libfyaml-utils: a bare parse + emit, the floor) on the same files in the
-# same run, printed as medians and ratios. Not a test: numbers, no verdicts.
-# Uses hyperfine (Debian package) without a shell (-N); needs fy-tool.
+# run.sh [BIN]: whole-process timings of hardcompose next to its peers on the
+# same files, in one run, as medians and ratios (hyperfine), plus peak
+# memory. Peers: `fy-tool --dump` (libfyaml-utils: a bare parse and emit, the
+# floor), `prettier --check` and `dclint` (npm, installed into bench/.npm on
+# first use). Not a test: numbers, and whether each target of docs/
+# performance.md is met.
+#   files: a 50-line file; the shared corpus (../shared/corpus, 179 files,
+#   one process each for fy-tool, one folder run for the others); generated
+#   files of 500 and 2,000 services; 1,000 files with -j 1 and -j 2.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$(realpath "${1:-$here/../build/hardcompose}")
-for t in fy-tool hyperfine; do
-  command -v $t >/dev/null || { echo "bench: needs $t (apt-get install libfyaml-utils hyperfine)"; exit 2; }
+for t in fy-tool hyperfine npm; do
+  command -v $t >/dev/null || { echo "bench: needs $t (apt-get install libfyaml-utils hyperfine npm)"; exit 2; }
 done
+npmdir=$here/.npm
+if [ ! -x "$npmdir/node_modules/.bin/prettier" ] || [ ! -x "$npmdir/node_modules/.bin/dclint" ]; then
+  npm install --silent --no-audit --no-fund --prefix "$npmdir" prettier@3 dclint@3 >/dev/null 2>&1 ||
+    { echo "bench: npm install of prettier and dclint failed"; exit 2; }
+fi
+prettier=$npmdir/node_modules/.bin/prettier dclint=$npmdir/node_modules/.bin/dclint
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-bash "$here/gen.sh" 1 | head -50 >"$tmp/small50.yml"
-bash "$here/gen.sh" 2000 >"$tmp/big.yml"
+echo "hardcompose $("$bin" --version | cut -d' ' -f2), fy-tool $(fy-tool --version 2>&1 | head -1 | grep -oE '[0-9.]+' | head -1), prettier $("$prettier" --version), dclint $("$dclint" --version), $(nproc) CPUs"
 
-# median seconds of a command, from hyperfine's JSON export
+bash "$here/gen.sh" 1 | head -50 >"$tmp/small50.yml"
+mkdir "$tmp/s500" "$tmp/s2000"
+bash "$here/gen.sh" 500 >"$tmp/s500/compose.yaml"
+bash "$here/gen.sh" 2000 >"$tmp/s2000/compose.yaml"
+
+# median seconds of a command line (run by bash when it has a loop)
 median() {
-  local runs=$1; shift
-  hyperfine -N --style none --warmup 3 --runs "$runs" --export-json "$tmp/h.json" "$*" >/dev/null 2>&1
+  local runs=$1 shell=$2; shift 2
+  local opt=(-N); [ "$shell" = sh ] && opt=(--shell bash)
+  hyperfine "${opt[@]}" --style none --warmup 1 --runs "$runs" --ignore-failure \
+    --export-json "$tmp/h.json" "$*" >/dev/null 2>&1
   sed -n 's/.*"median": *\([0-9.e-]*\).*/\1/p' "$tmp/h.json" | head -1
 }
+row() { # row LABEL HC FY PRETTIER DCLINT
+  awk -v l="$1" -v h="$2" -v y="$3" -v p="$4" -v d="$5" 'BEGIN {
+    printf "%-26s %10.2f ms %10.2f ms %10.1f ms %10.1f ms %7.2fx %7.0fx %7.0fx\n", l, h*1000, y*1000, p*1000, d*1000, h/y, p/h, d/h }'
+}
+printf '%-26s %13s %13s %13s %13s %8s %8s %8s\n' "input" "hardcompose" "fy-tool" "prettier" "dclint" "hc/fy" "pr/hc" "dc/hc"
 
-printf '%-24s %14s %14s %8s\n' "file" "hardcompose" "fy-tool --dump" "ratio"
-for f in small50 big; do
-  file=$tmp/$f.yml
-  runs=$([ $f = big ] && echo 10 || echo 300)
-  h=$(median "$runs" "$bin" "$file")
-  y=$(median "$runs" fy-tool --dump "$file")
-  awk -v f="$f ($(wc -l <"$file") lines)" -v h="$h" -v y="$y" \
-    'BEGIN { printf "%-24s %11.3f ms %11.3f ms %7.2fx\n", f, h * 1000, y * 1000, h / y }'
-done
-# the other profiles re-parse once per transform that changed something
-for p in production strict; do
-  h=$(median 5 "$bin" --profile $p "$tmp/big.yml")
-  y=$(median 5 fy-tool --dump "$tmp/big.yml")
-  awk -v f="big, --profile $p" -v h="$h" -v y="$y" \
-    'BEGIN { printf "%-24s %11.3f ms %11.3f ms %7.2fx\n", f, h * 1000, y * 1000, h / y }'
-done
-if [ -x /usr/bin/time ]; then
-  for c in "$bin" "fy-tool --dump"; do
-    /usr/bin/time -f '%M' $c "$tmp/big.yml" >/dev/null 2>"$tmp/rss"
-    printf 'peak RSS on big, %-16s %8s KB\n' "${c##*/}:" "$(tail -1 "$tmp/rss")"
-  done
+f=$tmp/small50.yml
+h=$(median 300 n "$bin" "$f"); y=$(median 300 n fy-tool --dump "$f")
+p=$(median 10 n "$prettier" --check "$f"); d=$(median 10 n "$dclint" "$f")
+row "50 lines" "$h" "$y" "$p" "$d"; small_h=$h small_p=$p
+
+# the corpus: one folder run (hardcompose, prettier, dclint), fy-tool per file
+if [ -d "$here/../../shared/corpus/files" ]; then
+  c=$tmp/corpus; mkdir "$c"; i=0
+  for x in "$here"/../../shared/corpus/files/*; do i=$((i+1)); mkdir "$c/$i"; cp "$x" "$c/$i/compose.yaml"; done
+  h=$(median 5 n "$bin" --check --no-config -j 1 "$c")
+  y=$(median 5 sh "for x in $c/*/compose.yaml; do fy-tool --dump \$x >/dev/null; done")
+  p=$(median 3 n "$prettier" --check "$c"); d=$(median 3 n "$dclint" -r "$c")
+  row "corpus ($i files), -j 1" "$h" "$y" "$p" "$d"
 fi
+
+for n in 500 2000; do
+  f=$tmp/s$n/compose.yaml
+  h=$(median 5 n "$bin" "$f"); y=$(median 5 n fy-tool --dump "$f")
+  p=$(median 3 n "$prettier" --check "$f"); d=$(median 3 n "$dclint" "$f")
+  row "$n services ($(wc -l <"$f") lines)" "$h" "$y" "$p" "$d"
+  [ $n = 2000 ] && big_h=$h big_y=$y
+done
+for pr in production strict; do
+  h=$(median 3 n "$bin" --profile $pr "$tmp/s2000/compose.yaml")
+  awk -v l="2000 services, $pr" -v h="$h" -v y="$big_y" 'BEGIN { printf "%-26s %10.2f ms %10.2f ms %38s %7.2fx\n", l, h*1000, y*1000, "", h/y }'
+done
+
+# peak memory on 2,000 services
+rss() { /usr/bin/time -f '%M' "$@" >/dev/null 2>"$tmp/rss"; tail -1 "$tmp/rss"; }
+if [ -x /usr/bin/time ]; then
+  mh=$(rss "$bin" "$tmp/s2000/compose.yaml"); my=$(rss fy-tool --dump "$tmp/s2000/compose.yaml")
+  echo "peak RSS, 2000 services: hardcompose $mh KB, fy-tool $my KB ($(awk -v a="$mh" -v b="$my" 'BEGIN{printf "%.2f", a/b}')x)"
+fi
+
+# 1,000 files: -j 1 against -j 2
+m=$tmp/thousand; mkdir "$m"
+for i in $(seq 1 1000); do mkdir "$m/$i"; cp "$tmp/small50.yml" "$m/$i/compose.yaml"; done
+j1=$(median 3 n "$bin" --check --no-config -j 1 "$m"); j2=$(median 3 n "$bin" --check --no-config -j 2 "$m")
+awk -v a="$j1" -v b="$j2" 'BEGIN { printf "1000 files: -j 1 %.0f ms, -j 2 %.0f ms: %.2fx\n", a*1000, b*1000, a/b }'
+
+echo "targets:"
+awk -v h="$small_h" -v p="$small_p" 'BEGIN { printf "  50-line file <= 2 ms: %.2f ms %s; >= 90x faster than prettier: %.0fx %s\n", h*1000, h<=0.002?"met":"NOT met", p/h, p/h>=90?"met":"NOT met" }'
+awk -v h="$big_h" -v y="$big_y" 'BEGIN { printf "  2000 services <= 1.5x fy-tool: %.2fx %s\n", h/y, h/y<=1.5?"met":"NOT met" }'
+[ -n "${mh:-}" ] && awk -v a="$mh" -v b="$my" 'BEGIN { printf "  2000 services <= 2x fy-tool peak memory: %.2fx %s\n", a/b, a/b<=2?"met":"NOT met" }'
+awk -v a="$j1" -v b="$j2" -v c="$(nproc)" 'BEGIN { printf "  1000 files -j 2 >= 1.8x faster than -j 1: %.2fx %s (%d CPUs)\n", a/b, a/b>=1.8?"met":"NOT met", c }'

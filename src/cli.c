@@ -517,6 +517,12 @@ static void cfg_for(const struct hc_cli *cli, struct cfgs *cs, const char *file,
 		path = hc_config_find(dir);
 		free(dir);
 	}
+	if (!path) {
+		/* no configuration file: the command line's own, built at parse time */
+		j->cfg = &cli->config;
+		j->cfgerr = NULL;
+		return;
+	}
 	size_t i = 0;
 	while (i < cs->n &&
 	       !(path ? cs->v[i].path && !strcmp(cs->v[i].path, path) : !cs->v[i].path))

@@ -21,6 +21,7 @@ void hc_edits_add(struct hc_edits *e, size_t start, size_t end, const char *text
 	x->len = len;
 	x->seq = e->n++;
 	x->depth = 0;
+	x->owner = 0;
 }
 
 void hc_edits_add_lines(struct hc_edits *e, size_t at, const char *text, size_t len, size_t depth)

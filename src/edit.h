@@ -20,6 +20,7 @@ struct hc_edit {
 	size_t len;
 	size_t seq;   /* proposal order */
 	size_t depth; /* inserted lines' indentation: deeper goes first */
+	size_t owner; /* 1 + start of the collection it extends; 0: unknown */
 };
 
 struct hc_edits {

@@ -282,6 +282,102 @@ static void run_transform(const struct hc_transform *t, const struct hc_tconf *t
 	hc_buf_release(&path);
 }
 
+/* Does an edit from `mark` on touch an earlier one (same offset, adjacent or
+ * overlapping) that extends a different or unknown collection? Then their
+ * order is not known. Sorted once, searched per edit: n log n. */
+static int by_start(const void *a, const void *b)
+{
+	const struct hc_edit *x = *(const struct hc_edit *const *)a,
+	                     *y = *(const struct hc_edit *const *)b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static bool batch_conflict(const struct hc_edits *e, size_t mark)
+{
+	const struct hc_edit **v = hc_xcalloc(mark + 1, sizeof(*v));
+	size_t maxlen = 0;
+	for (size_t j = 0; j < mark; j++) {
+		v[j] = &e->v[j];
+		if (v[j]->end - v[j]->start > maxlen)
+			maxlen = v[j]->end - v[j]->start;
+	}
+	qsort(v, mark, sizeof(*v), by_start);
+	bool conflict = false;
+	for (size_t i = mark; i < e->n && !conflict; i++) {
+		const struct hc_edit *x = &e->v[i];
+		/* candidates start in [x->start - maxlen, x->end] */
+		size_t lo = 0, hi = mark, from = x->start > maxlen ? x->start - maxlen : 0;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (v[mid]->start < from)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t j = lo; j < mark && v[j]->start <= x->end && !conflict; j++) {
+			const struct hc_edit *y = v[j];
+			bool touch = x->start == y->start || x->start == y->end ||
+			             x->end == y->start || (x->start < y->end && y->start < x->end);
+			conflict = touch && (!x->owner || x->owner != y->owner);
+		}
+	}
+	free(v);
+	return conflict;
+}
+
+/* Takes back what one run proposed and reported. */
+static void undo_run(struct hc_result *res, struct hc_edits *e, size_t mark, size_t f0, size_t sf0,
+                     size_t se0, size_t sm0)
+{
+	while (e->n > mark)
+		free(e->v[--e->n].text);
+	while (res->findings.n > f0) {
+		res->findings.n--;
+		free(res->findings.v[res->findings.n].rule);
+		free(res->findings.v[res->findings.n].msg);
+	}
+	struct hc_side *s = &res->side;
+	while (s->nfiles > sf0) {
+		s->nfiles--;
+		free(s->files[s->nfiles].name);
+		free(s->files[s->nfiles].value);
+	}
+	while (s->nenv > se0) {
+		s->nenv--;
+		free(s->env[s->nenv].name);
+		free(s->env[s->nenv].value);
+	}
+	s->nmask = sm0;
+}
+
+/* Applies a batch of edits to res->out and re-parses it into *cur. */
+static void apply_batch(struct hc_result *res, const char *name, const struct hc_doc *orig,
+                        struct hc_doc *cur, bool *cur_is_orig, struct hc_buf *next,
+                        struct hc_edits *batch, const char *tid)
+{
+	size_t bad;
+	struct hc_error e;
+	if (hc_edits_apply(batch, res->out.data, res->out.len, next, &res->pieces, &bad) < 0) {
+		error_at(res, name, orig, hc_pieces_map_back(&res->pieces, batch->v[bad].start),
+		         HC_EXIT_VERIFY, "transform '%s' proposed overlapping edits; refused", tid);
+		hc_edits_clear(batch);
+		return;
+	}
+	hc_edits_clear(batch);
+	struct hc_buf tmp = res->out;
+	res->out = *next;
+	*next = tmp;
+	if (!*cur_is_orig)
+		hc_doc_release(cur);
+	*cur_is_orig = false;
+	if (hc_doc_parse(cur, res->out.data, res->out.len, &e) < 0) {
+		*cur_is_orig = true; /* nothing left to release */
+		error_at(res, name, NULL, 0, HC_EXIT_VERIFY,
+		         "transform '%s' produced text that does not parse (%d:%d: %s); refused",
+		         tid, e.line, e.col, e.msg);
+	}
+}
+
 static bool skip_cb(void *ctx, const char *id, size_t pos)
 {
 	return hc_supps_hit(ctx, id, pos);
@@ -356,13 +452,35 @@ void hc_process_ex(const struct hc_config *cfg, const struct hc_ctx *ctx, const 
 	struct hc_doc cur = orig; /* shallow: orig is released once, at the end */
 	bool cur_is_orig = true;
 	struct hc_buf next = HC_BUF_INIT;
-	for (size_t ti = 0; ti < hc_ntransforms && res->code == HC_EXIT_OK; ti++) {
-		if (!cfg->t[ti].enabled || hc_supps_file(&sup, hc_transforms[ti]->id))
+	/* Transforms marked `batch` share one edit batch and one re-parse with
+	 * the batchable transforms right before them (they read no key those
+	 * write); any other transform applies its edits and re-parses at once. */
+	struct hc_edits batch = {0};
+	const char *batch_tid = NULL;
+	bool batch_open = false;
+	/* batches only where each service is a non-empty block mapping: two
+	 * transforms filling one empty or flow mapping in one batch would both
+	 * write its first entry */
+	bool can_batch = orig.root->type == HC_MAP && !orig.root->flow && !services->flow;
+	for (size_t i = 0; can_batch && i + 1 < services->nkids; i += 2) {
+		const struct hc_node *v = services->kids[i + 1];
+		can_batch = v->type == HC_ALIAS || (v->type == HC_MAP && !v->flow && v->nkids > 0);
+	}
+	for (size_t ti = 0; ti <= hc_ntransforms && res->code == HC_EXIT_OK; ti++) {
+		const struct hc_transform *t = ti < hc_ntransforms ? hc_transforms[ti] : NULL;
+		if (t && (!cfg->t[ti].enabled || hc_supps_file(&sup, t->id)))
 			continue;
-		const struct hc_transform *t = hc_transforms[ti];
+		if (batch.n && !(t && batch_open && t->batch && can_batch)) {
+			apply_batch(res, name, &orig, &cur, &cur_is_orig, &next, &batch, batch_tid);
+			if (res->code != HC_EXIT_OK)
+				break;
+		}
+		if (!t)
+			break;
 		struct hc_run r = {
 		    .doc = &cur,
 		    .tid = t->id,
+		    .edits = batch,
 		    .declared = &declared,
 		    .findings = &res->findings,
 		    .pieces = &res->pieces,
@@ -376,40 +494,31 @@ void hc_process_ex(const struct hc_config *cfg, const struct hc_ctx *ctx, const 
 		struct hc_result scratch = {0};
 		check_shape(&scratch, name, &cur, &svc);
 		hc_buf_release(&scratch.err);
+		size_t mark = batch.n, f0 = res->findings.n, sf0 = res->side.nfiles,
+		       se0 = res->side.nenv, sm0 = res->side.nmask;
 		if (t->document && cur.root && cur.root->type == HC_MAP)
 			t->document(&r, cur.root, cfg->t[ti].opts);
 		if (svc && t->service)
 			run_transform(t, &cfg->t[ti], &r, svc);
-		res->changes += r.changes;
-		if (r.edits.n == 0) {
-			hc_edits_clear(&r.edits);
+		if (mark && batch_conflict(&r.edits, mark)) {
+			/* it inserts where the batch does, into another collection: the
+			 * order would be a guess. Take it back, apply the batch, run it
+			 * again on the new text. */
+			undo_run(res, &r.edits, mark, f0, sf0, se0, sm0);
+			batch = r.edits;
+			apply_batch(res, name, &orig, &cur, &cur_is_orig, &next, &batch, batch_tid);
+			if (res->code != HC_EXIT_OK)
+				break;
+			batch_open = false;
+			ti--; /* run it again, alone */
 			continue;
 		}
-		size_t bad;
-		if (hc_edits_apply(&r.edits, res->out.data, res->out.len, &next, &res->pieces,
-		                   &bad) < 0) {
-			error_at(res, name, &orig,
-			         hc_pieces_map_back(&res->pieces, r.edits.v[bad].start),
-			         HC_EXIT_VERIFY,
-			         "transform '%s' proposed overlapping edits; refused", t->id);
-			hc_edits_clear(&r.edits);
-			break;
-		}
-		hc_edits_clear(&r.edits);
-		struct hc_buf tmp = res->out;
-		res->out = next;
-		next = tmp;
-		if (!cur_is_orig)
-			hc_doc_release(&cur);
-		cur_is_orig = false;
-		if (hc_doc_parse(&cur, res->out.data, res->out.len, &e) < 0) {
-			cur_is_orig = true; /* nothing left to release */
-			error_at(res, name, NULL, 0, HC_EXIT_VERIFY,
-			         "transform '%s' produced text that does not parse (%d:%d: %s); "
-			         "refused",
-			         t->id, e.line, e.col, e.msg);
-		}
+		res->changes += r.changes;
+		batch = r.edits;
+		batch_tid = t->id;
+		batch_open = t->batch;
 	}
+	hc_edits_clear(&batch);
 	hc_buf_release(&next);
 
 	/* a service that is an alias of another changes with it */

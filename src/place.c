@@ -394,8 +394,8 @@ static bool ends_in_absorbing_scalar(const struct hc_doc *d, const struct hc_nod
 	return true;
 }
 
-int hc_add_pair(struct hc_run *r, struct hc_node *owner_key, struct hc_node *map, const char *key,
-                const struct hc_val *v)
+static int add_pair(struct hc_run *r, struct hc_node *owner_key, struct hc_node *map,
+                    const char *key, const struct hc_val *v)
 {
 	const struct hc_doc *d = r->doc;
 	if (!map)
@@ -449,8 +449,8 @@ int hc_add_pair(struct hc_run *r, struct hc_node *owner_key, struct hc_node *map
 	return 0;
 }
 
-int hc_seq_append(struct hc_run *r, struct hc_node *owner_key, struct hc_node *seq,
-                  const struct hc_val *item)
+static int seq_append(struct hc_run *r, struct hc_node *owner_key, struct hc_node *seq,
+                      const struct hc_val *item)
 {
 	const struct hc_doc *d = r->doc;
 	if (!seq)
@@ -558,4 +558,34 @@ void hc_render_children(struct hc_buf *b, const struct hc_style *st, const struc
                         size_t col)
 {
 	render_children(b, st, v, col);
+}
+
+/* The edits a call added extend `coll`: the engine may batch them with other
+ * transforms' edits to the same collection (see engine.c). */
+static void mark_owner(struct hc_run *r, size_t from, const struct hc_node *coll)
+{
+	if (coll->type != HC_MAP && coll->type != HC_SEQ)
+		return; /* filling a null value: its first entry, not batchable */
+	for (size_t i = from; i < r->edits.n; i++)
+		r->edits.v[i].owner = coll->start + 1;
+}
+
+int hc_add_pair(struct hc_run *r, struct hc_node *owner_key, struct hc_node *map, const char *key,
+                const struct hc_val *v)
+{
+	size_t n0 = r->edits.n;
+	int rc = add_pair(r, owner_key, map, key, v);
+	if (rc == 0 && map && !(map->flow && map->nkids == 0))
+		mark_owner(r, n0, map);
+	return rc;
+}
+
+int hc_seq_append(struct hc_run *r, struct hc_node *owner_key, struct hc_node *seq,
+                  const struct hc_val *item)
+{
+	size_t n0 = r->edits.n;
+	int rc = seq_append(r, owner_key, seq, item);
+	if (rc == 0 && seq && !(seq->flow && seq->nkids == 0))
+		mark_owner(r, n0, seq);
+	return rc;
 }

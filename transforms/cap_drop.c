@@ -83,4 +83,5 @@ const struct hc_transform hc_t_cap_drop = {
     .nopts = sizeof(cap_drop_options) / sizeof(cap_drop_options[0]),
     .opts_size = sizeof(struct cap_drop_opts),
     .service = cap_drop_service,
+    .batch = true,
 };

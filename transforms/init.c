@@ -32,4 +32,5 @@ const struct hc_transform hc_t_init = {
     .id = "init",
     .summary = "run an init process (init: true) so signals reach the app and zombies are reaped",
     .service = init_service,
+    .batch = true,
 };

@@ -81,4 +81,5 @@ const struct hc_transform hc_t_no_new_privileges = {
     .nopts = sizeof(nnp_options) / sizeof(nnp_options[0]),
     .opts_size = sizeof(struct nnp_opts),
     .service = nnp_service,
+    .batch = true,
 };

@@ -1037,4 +1037,5 @@ const struct hc_transform hc_t_secrets = {
     .nopts = sizeof(secrets_options) / sizeof(secrets_options[0]),
     .opts_size = sizeof(struct secrets_opts),
     .document = secrets_document,
+    .batch = true,
 };

@@ -42,6 +42,10 @@ struct hc_transform {
 	void (*service)(struct hc_run *r, const struct hc_service *s, const void *opts);
 	/* Optional: proposes edits at the top level (root is a mapping). */
 	void (*document)(struct hc_run *r, struct hc_node *root, const void *opts);
+	/* It reads no key that the transforms marked `batch` before it write: it
+	 * may share their edit batch and re-parse (one parse instead of several;
+	 * tests/corpus.sh checks outputs do not change). */
+	bool batch;
 };
 
 /* The registry: its order is the run order. */
