@@ -505,6 +505,10 @@ struct cfgs {
 		char *err;
 	} * v;
 	size_t n;
+	struct cfgdir {
+		char *dir, *found;
+	} * dirs; /* folder -> its configuration file */
+	size_t ndirs;
 };
 
 static void cfg_for(const struct hc_cli *cli, struct cfgs *cs, const char *file, struct job *j)
@@ -513,9 +517,20 @@ static void cfg_for(const struct hc_cli *cli, struct cfgs *cs, const char *file,
 	if (cli->config_path && !cli->no_config)
 		path = hc_xstrdup(cli->config_path);
 	else if (!cli->no_config && file) {
+		/* one search per folder */
 		char *dir = hc_dirname(file);
-		path = hc_config_find(dir);
-		free(dir);
+		size_t k = 0;
+		while (k < cs->ndirs && strcmp(cs->dirs[k].dir, dir))
+			k++;
+		if (k == cs->ndirs) {
+			cs->dirs = hc_xrealloc(cs->dirs, (cs->ndirs + 1) * sizeof(*cs->dirs));
+			cs->dirs[k].dir = dir;
+			cs->dirs[k].found = hc_config_find(dir);
+			cs->ndirs++;
+		} else {
+			free(dir);
+		}
+		path = cs->dirs[k].found ? hc_xstrdup(cs->dirs[k].found) : NULL;
 	}
 	if (!path) {
 		/* no configuration file: the command line's own, built at parse time */
@@ -633,6 +648,11 @@ int hc_cli_run(struct hc_cli *cli)
 		hc_config_release(&cs.v[i].cfg);
 	}
 	free(cs.v);
+	for (size_t i = 0; i < cs.ndirs; i++) {
+		free(cs.dirs[i].dir);
+		free(cs.dirs[i].found);
+	}
+	free(cs.dirs);
 	hc_files_release(&files);
 	return worst;
 }
