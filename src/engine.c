@@ -283,8 +283,9 @@ static void run_transform(const struct hc_transform *t, const struct hc_tconf *t
 }
 
 /* Does an edit from `mark` on touch an earlier one (same offset, adjacent or
- * overlapping) that extends a different or unknown collection? Then their
- * order is not known. Sorted once, searched per edit: n log n. */
+ * overlapping) that extends a different collection, or is any edit of the
+ * batch of unknown place? Then their order is not known. Sorted once,
+ * searched per edit: n log n. */
 static int by_start(const void *a, const void *b)
 {
 	const struct hc_edit *x = *(const struct hc_edit *const *)a,
@@ -294,6 +295,11 @@ static int by_start(const void *a, const void *b)
 
 static bool batch_conflict(const struct hc_edits *e, size_t mark)
 {
+	/* an edit of unknown place (filling a null value, rewriting a scalar)
+	 * may be positioned by lines the other transform adds: never batched */
+	for (size_t i = 0; i < e->n; i++)
+		if (!e->v[i].owner)
+			return true;
 	const struct hc_edit **v = hc_xcalloc(mark + 1, sizeof(*v));
 	size_t maxlen = 0;
 	for (size_t j = 0; j < mark; j++) {
