@@ -90,6 +90,12 @@ int hc_write_atomic(const char *path, const char *data, size_t len, struct hc_bu
 		free(real);
 		return -1;
 	}
+	if (access(real, W_OK) < 0) {
+		/* a rename would replace it anyway: respect the permission */
+		hc_buf_addf(err, "%s: error: not writable: %s", path, strerror(errno));
+		free(real);
+		return -1;
+	}
 	const char *slash = strrchr(real, '/');
 	size_t dirlen = slash ? (size_t)(slash - real) : 0;
 	struct hc_buf tmp = HC_BUF_INIT;
