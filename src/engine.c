@@ -246,9 +246,9 @@ static int check_shape(struct hc_result *res, const char *name, const struct hc_
 	}
 	for (size_t i = 0; i + 1 < sd->nkids; i += 2) {
 		struct hc_node *k = sd->kids[i], *v = hc_deref(sd->kids[i + 1]);
-		if (k->type != HC_SCALAR) {
-			error_at(res, name, doc, k->start, HC_EXIT_INVALID,
-			         "a service name must be a string");
+		if (k->type != HC_SCALAR || k->empty || !k->len) {
+			error_at(res, name, doc, k->empty ? sd->kids[i + 1]->start : k->start,
+			         HC_EXIT_INVALID, "a service name must be a non-empty string");
 			return -1;
 		}
 		if (v && v->type != HC_MAP && !hc_is_null(v)) {
