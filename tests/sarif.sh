@@ -7,7 +7,7 @@ set -u
 bin=$1 src=$2 mods=${3:-}
 mt=$mods/.bin/sarif-multitool
 [ -x "$mt" ] || { echo "sarif: $mt not installed: skipped"; exit 77; }
-command -v python3 >/dev/null || { echo "sarif: python3 needed to read the log: skipped"; exit 77; }
+command -v node >/dev/null || { echo "sarif: node needed to read the log: skipped"; exit 77; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail=0
 mkdir "$tmp/g"
@@ -21,15 +21,17 @@ done
 c=$?
 [ $c -le 3 ] || { echo "FAIL: --format sarif exits $c"; fail=1; }
 "$mt" validate "$tmp/report.sarif" -o "$tmp/log.sarif" >"$tmp/mt.out" 2>&1 || { echo "FAIL: multitool: $(tail -3 "$tmp/mt.out")"; fail=1; }
-python3 - "$tmp/log.sarif" "$tmp/report.sarif" <<'PY' || fail=1
-import json, sys
-log = json.load(open(sys.argv[1]))
-rep = json.load(open(sys.argv[2]))
-errs = [r for run in log["runs"] for r in run.get("results", []) if r.get("level", "warning") == "error"]
-for r in errs[:10]:
-    print("FAIL: SARIF error", r["ruleId"], r["message"].get("id"), r["message"].get("arguments"))
-n = len(rep["runs"][0]["results"])
-print(f"sarif: {n} results over {len(set(x['locations'][0]['physicalLocation']['artifactLocation']['uri'] for x in rep['runs'][0]['results']))} files; validation: {len(errs)} errors, {sum(1 for run in log['runs'] for r in run.get('results', [])) - len(errs)} warnings or notes")
-sys.exit(1 if errs or n == 0 else 0)
-PY
+node - "$tmp/log.sarif" "$tmp/report.sarif" <<'JS' || fail=1
+const fs = require("fs");
+const log = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+const rep = JSON.parse(fs.readFileSync(process.argv[3], "utf8"));
+const all = log.runs.flatMap((r) => r.results || []);
+const errs = all.filter((r) => (r.level || "warning") === "error");
+for (const r of errs.slice(0, 10))
+  console.log("FAIL: SARIF error", r.ruleId, r.message.id, JSON.stringify(r.message.arguments));
+const res = rep.runs[0].results;
+const files = new Set(res.map((x) => x.locations[0].physicalLocation.artifactLocation.uri));
+console.log(`sarif: ${res.length} results over ${files.size} files; validation: ${errs.length} errors, ${all.length - errs.length} warnings or notes`);
+process.exit(errs.length || res.length === 0 ? 1 : 0);
+JS
 exit $fail
