@@ -62,7 +62,7 @@ int hc_read_file(const char *path, struct hc_buf *buf, struct hc_buf *err)
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
+int hc_write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
 		ssize_t w = write(fd, p, n);
@@ -109,7 +109,7 @@ int hc_write_atomic(const char *path, const char *data, size_t len, struct hc_bu
 		goto fail_nofile;
 	}
 	step = "write the temporary file";
-	if (write_all(fd, data, len) < 0)
+	if (hc_write_all(fd, data, len) < 0)
 		goto fail;
 	step = "give the temporary file the original mode";
 	if (fchmod(fd, st.st_mode & 07777) < 0)

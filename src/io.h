@@ -19,4 +19,7 @@ int hc_read_file(const char *path, struct hc_buf *buf, struct hc_buf *err);
  */
 int hc_write_atomic(const char *path, const char *data, size_t len, struct hc_buf *err);
 
+/* Writes all n bytes to fd (retrying short writes and EINTR). 0 or -1. */
+int hc_write_all(int fd, const char *p, size_t n);
+
 #endif

@@ -295,29 +295,18 @@ static int apply_rules(struct hc_config *c, struct hc_node *map, const char *whe
 			hc_buf_addf(err, "%s: unknown rule '%s'", where, k->text);
 			return -1;
 		}
+		struct hc_node *sv =
+		    v && v->type == HC_MAP ? hc_deref(hc_map_get(v, "severity", NULL)) : v;
 		if (v && v->type == HC_MAP) {
-			c->r[r].enabled = true;
-			struct hc_node *sv = hc_deref(hc_map_get(v, "severity", NULL));
-			if (sv && sv->type == HC_SCALAR) {
-				char *t = scalar_dup(sv);
-				struct hc_buf e2 = HC_BUF_INIT;
-				int rc = hc_config_rule(c, k->text, t, &e2);
-				free(t);
-				if (rc < 0) {
-					hc_buf_addf(err, "%s: %s", where, e2.data);
-					hc_buf_release(&e2);
-					return -1;
-				}
-			}
 			struct hc_node *ex = hc_deref(hc_map_get(v, "exclude", NULL));
 			if (ex) {
 				list_free(&c->r[r].exclude);
 				node_list(&c->r[r].exclude, ex);
 			}
-			continue;
 		}
-		char *t =
-		    v && v->type == HC_SCALAR && !hc_is_null(v) ? scalar_dup(v) : hc_xstrdup("on");
+		/* `id: severity`, `id: {severity: ..., exclude: [...]}`, `id:` (on) */
+		char *t = sv && sv->type == HC_SCALAR && !hc_is_null(sv) ? scalar_dup(sv)
+		                                                         : hc_xstrdup("on");
 		struct hc_buf e2 = HC_BUF_INIT;
 		int rc = hc_config_rule(c, k->text, t, &e2);
 		free(t);

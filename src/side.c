@@ -40,21 +40,6 @@ static char *join(const char *dir, const char *name)
 	return hc_buf_detach(&b, &len);
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Creates path (which must not exist) with data: a temporary file in the
  * same folder, mode set, fsynced, then linked into place. */
 static int write_new(const char *path, const char *data, size_t len, mode_t mode, int uid,
@@ -71,7 +56,7 @@ static int write_new(const char *path, const char *data, size_t len, mode_t mode
 		goto out;
 	}
 	step = "write";
-	if (write_all(fd, data, len) < 0)
+	if (hc_write_all(fd, data, len) < 0)
 		goto fail;
 	step = "set the mode of";
 	if (fchmod(fd, mode) < 0)
