@@ -77,6 +77,54 @@ int hc_write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+int hc_write_temp(struct hc_buf *tmpl, const char *data, size_t len, mode_t mode, int uid, int gid,
+                  bool *chowned, const char **step)
+{
+	if (chowned)
+		*chowned = false;
+	*step = "create a temporary file beside it";
+	int fd = mkstemp(tmpl->data);
+	if (fd < 0)
+		return -1;
+	*step = "write the temporary file";
+	if (hc_write_all(fd, data, len) < 0)
+		goto fail;
+	*step = "give the temporary file its mode";
+	if (fchmod(fd, mode) < 0)
+		goto fail;
+	if (uid >= 0 || gid >= 0) {
+		/* not allowed for other owners: keep ours */
+		bool ok = fchown(fd, (uid_t)uid, (gid_t)gid) == 0;
+		if (chowned)
+			*chowned = ok;
+	}
+	*step = "fsync the temporary file";
+	if (fsync(fd) < 0)
+		goto fail;
+	*step = "close the temporary file";
+	int rc = close(fd);
+	fd = -1;
+	if (rc < 0)
+		goto fail;
+	return 0;
+fail:;
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmpl->data);
+	errno = e;
+	return -1;
+}
+
+void hc_fsync_dir(const char *dir)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+}
+
 int hc_write_atomic(const char *path, const char *data, size_t len, struct hc_buf *err)
 {
 	char *real = realpath(path, NULL);
@@ -101,54 +149,26 @@ int hc_write_atomic(const char *path, const char *data, size_t len, struct hc_bu
 	struct hc_buf tmp = HC_BUF_INIT;
 	hc_buf_add(&tmp, real, dirlen);
 	hc_buf_addf(&tmp, "/.%s.hardcompose-XXXXXX", slash ? slash + 1 : real);
-	int fd = mkstemp(tmp.data);
-	const char *step = "create a temporary file beside it";
-	int e = 0;
-	if (fd < 0) {
-		e = errno;
-		goto fail_nofile;
-	}
-	step = "write the temporary file";
-	if (hc_write_all(fd, data, len) < 0)
-		goto fail;
-	step = "give the temporary file the original mode";
-	if (fchmod(fd, st.st_mode & 07777) < 0)
-		goto fail;
-	if (fchown(fd, st.st_uid, st.st_gid) < 0) {
-		/* not allowed for other owners: keep ours */
-	}
-	step = "fsync the temporary file";
-	if (fsync(fd) < 0)
-		goto fail;
-	step = "close the temporary file";
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	step = "rename the temporary file over it";
-	if (rename(tmp.data, real) < 0)
-		goto fail;
-	{
-		char *dir = hc_xstrndup(real, dirlen ? dirlen : 1);
-		int dfd = open(dir, O_RDONLY | O_DIRECTORY);
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
+	const char *step;
+	int rc = hc_write_temp(&tmp, data, len, st.st_mode & 07777, (int)st.st_uid, (int)st.st_gid,
+	                       NULL, &step);
+	if (rc == 0) {
+		step = "rename the temporary file over it";
+		rc = rename(tmp.data, real);
+		if (rc < 0) {
+			int e = errno;
+			unlink(tmp.data);
+			errno = e;
 		}
+	}
+	if (rc < 0) {
+		hc_buf_addf(err, "%s: error: cannot %s: %s", path, step, strerror(errno));
+	} else {
+		char *dir = hc_xstrndup(real, dirlen ? dirlen : 1);
+		hc_fsync_dir(dir);
 		free(dir);
 	}
 	hc_buf_release(&tmp);
 	free(real);
-	return 0;
-fail:
-	e = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp.data);
-fail_nofile:
-	hc_buf_addf(err, "%s: error: cannot %s: %s", path, step, strerror(e));
-	hc_buf_release(&tmp);
-	free(real);
-	return -1;
+	return rc;
 }

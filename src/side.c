@@ -48,54 +48,24 @@ static int write_new(const char *path, const char *data, size_t len, mode_t mode
 	char *dir = hc_dirname(path);
 	struct hc_buf tmp = HC_BUF_INIT;
 	hc_buf_addf(&tmp, "%s/.hardcompose-XXXXXX", dir);
-	int fd = mkstemp(tmp.data), e = 0;
-	const char *step = "create a temporary file";
-	*chowned = false;
-	if (fd < 0) {
-		e = errno;
-		goto out;
+	const char *step;
+	int rc =
+	    hc_write_temp(&tmp, data, len, mode, geteuid() == 0 ? uid : -1, -1, chowned, &step);
+	if (rc == 0) {
+		step = "link into place";
+		rc = link(tmp.data, path);
+		int e = errno;
+		unlink(tmp.data);
+		errno = e;
 	}
-	step = "write";
-	if (hc_write_all(fd, data, len) < 0)
-		goto fail;
-	step = "set the mode of";
-	if (fchmod(fd, mode) < 0)
-		goto fail;
-	if (uid >= 0 && geteuid() == 0)
-		*chowned = fchown(fd, (uid_t)uid, (gid_t)-1) == 0;
-	step = "fsync";
-	if (fsync(fd) < 0)
-		goto fail;
-	step = "close";
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	step = "link into place";
-	if (link(tmp.data, path) < 0)
-		goto fail;
-	unlink(tmp.data);
-	{
-		int dfd = open(dir, O_RDONLY | O_DIRECTORY);
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
-	}
+	if (rc < 0)
+		hc_buf_addf(err, "%s: error: cannot %s (%s): %s", path, step, what,
+		            strerror(errno));
+	else
+		hc_fsync_dir(dir);
 	free(dir);
 	hc_buf_release(&tmp);
-	return 0;
-fail:
-	e = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp.data);
-out:
-	hc_buf_addf(err, "%s: error: cannot %s %s: %s", path, step, what, strerror(e));
-	free(dir);
-	hc_buf_release(&tmp);
-	return -1;
+	return rc;
 }
 
 /* mkdir -p with mode for the parts it creates. */
