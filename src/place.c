@@ -394,6 +394,21 @@ static bool ends_in_absorbing_scalar(const struct hc_doc *d, const struct hc_nod
 	return true;
 }
 
+/* Does a key of the block mapping use the explicit `? key` form? Its column
+ * is not the mapping's, and the lines of such pairs are not the user's usual
+ * shape: such mappings are not extended. */
+static bool has_explicit_key(const struct hc_doc *d, const struct hc_node *map)
+{
+	for (size_t i = 0; i < map->nkids; i += 2) {
+		size_t p = map->kids[i]->start;
+		while (p > 0 && (d->text[p - 1] == ' ' || d->text[p - 1] == '\t'))
+			p--;
+		if (p > 0 && d->text[p - 1] == '?')
+			return true;
+	}
+	return false;
+}
+
 static int add_pair(struct hc_run *r, struct hc_node *owner_key, struct hc_node *map,
                     const char *key, const struct hc_val *v)
 {
@@ -432,6 +447,7 @@ static int add_pair(struct hc_run *r, struct hc_node *owner_key, struct hc_node 
 		return 0;
 	}
 	if (map->nkids == 0 || map->kids[0]->empty || map->kids[0]->type != HC_SCALAR ||
+	    has_explicit_key(d, map) ||
 	    ends_in_absorbing_scalar(d, map, hc_col(d->text, map->kids[0]->start))) {
 		hc_buf_release(&b);
 		return -1;
