@@ -400,7 +400,9 @@ static void process(struct job *j)
 		hc_buf_release(&in);
 		return;
 	}
-	struct hc_ctx ctx = {.side_effects = cli->write, .rules = cli->check};
+	struct hc_ctx ctx = {.side_effects = cli->write,
+	                     .rules = cli->check,
+	                     .no_batch = getenv("HARDCOMPOSE_NO_BATCH") != NULL};
 	const char *where = is_stdin ? cli->stdin_filepath : path;
 	if (where) {
 		/* the .env beside the file: names the secrets transform must not reuse */

@@ -467,7 +467,8 @@ void hc_process_ex(const struct hc_config *cfg, const struct hc_ctx *ctx, const 
 	/* batches only where each service is a non-empty block mapping: two
 	 * transforms filling one empty or flow mapping in one batch would both
 	 * write its first entry */
-	bool can_batch = orig.root->type == HC_MAP && !orig.root->flow && !services->flow;
+	bool can_batch =
+	    !ctx->no_batch && orig.root->type == HC_MAP && !orig.root->flow && !services->flow;
 	for (size_t i = 0; can_batch && i + 1 < services->nkids; i += 2) {
 		const struct hc_node *v = services->kids[i + 1];
 		can_batch = v->type == HC_ALIAS || (v->type == HC_MAP && !v->flow && v->nkids > 0);

@@ -42,6 +42,7 @@ struct hc_supps;  /* ignore comments, see suppress.h */
 struct hc_ctx {
 	bool side_effects;  /* --write: values may move out to files beside the compose file */
 	bool rules;         /* run the findings rules (--check, --format) */
+	bool no_batch;      /* one re-parse per transform (HARDCOMPOSE_NO_BATCH, tests) */
 	const char *dotenv; /* the .env beside the compose file, or NULL */
 	size_t dotenv_len;
 };
