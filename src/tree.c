@@ -27,6 +27,9 @@ static const char *plain_msg(const char *m)
 	for (size_t i = 0; i < sizeof(fix) / sizeof(fix[0]); i++)
 		if (!strcmp(m, fix[i][0]))
 			return fix[i][1];
+	/* never quote a character of a value: it may be a secret's */
+	if (!strncmp(m, "invalid escape '", 16))
+		return "invalid escape sequence in a double-quoted string";
 	return m;
 }
 
