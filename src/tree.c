@@ -417,6 +417,29 @@ static int on_event(struct builder *b, struct fy_event *e)
 
 	n->anchor = tok_text(b->doc, anchor);
 	n->tag = tok_text(b->doc, tag);
+	if (n->type == HC_SCALAR && n->empty && (anchor || tag)) {
+		/* `key: &a` is a null written as its anchor (or tag): it spans
+		 * them, possibly on the next line; nothing may go between */
+		size_t lo = (size_t)-1, hi = 0;
+		for (int i = 0; i < 2; i++) {
+			struct fy_token *pt = i ? tag : anchor;
+			const struct fy_mark *sm2 = pt ? fy_token_start_mark(pt) : NULL;
+			const struct fy_mark *em2 = pt ? fy_token_end_mark(pt) : NULL;
+			if (sm2 && sm2->input_pos < lo)
+				lo = sm2->input_pos;
+			if (em2 && em2->input_pos > hi)
+				hi = em2->input_pos;
+		}
+		if (lo != (size_t)-1 && hi >= lo) {
+			if (lo > 0 && b->doc->text[lo - 1] == '&')
+				lo--;
+			n->empty = false;
+			n->start = lo;
+			n->end = hi;
+			if (n->end > b->last_end)
+				b->last_end = n->end;
+		}
+	}
 	/* a node starts at its tag or anchor: `!t key:` is indented where `!` is */
 	for (int i = 0; i < 2; i++) {
 		struct fy_token *pt = i ? tag : anchor;
@@ -717,8 +740,8 @@ bool hc_is_null(const struct hc_node *n)
 		return true;
 	if (n->type != HC_SCALAR || n->style != HC_PLAIN)
 		return false;
-	return n->empty || hc_scalar_is(n, "~") || hc_scalar_is(n, "null") ||
-	       hc_scalar_is(n, "Null") || hc_scalar_is(n, "NULL");
+	return n->empty || (n->len == 0 && !n->tag) || hc_scalar_is(n, "~") ||
+	       hc_scalar_is(n, "null") || hc_scalar_is(n, "Null") || hc_scalar_is(n, "NULL");
 }
 
 struct hc_node *hc_map_get(struct hc_node *map, const char *key, struct hc_node **keyp)
