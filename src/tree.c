@@ -285,12 +285,15 @@ static void scalar_text(struct builder *b, struct fy_token *t, struct hc_node *n
 	size_t len = t ? fy_token_get_text_length(t) : 0;
 	char *s = hc_arena_alloc(&b->doc->arena, len + 1);
 	size_t got = 0;
+	/* chunk by chunk: fy_token_iter_read() of 0.7.12 returns the chunks of
+	 * an escaped or folded scalar out of order ('it''s' reads as "st") */
 	struct fy_token_iter *it = len ? fy_token_iter_create(t) : NULL;
-	while (it && got < len) {
-		ssize_t r = fy_token_iter_read(it, s + got, len - got);
-		if (r <= 0)
-			break;
-		got += (size_t)r;
+	const struct fy_iter_chunk *c = NULL;
+	int cerr = 0;
+	while (it && (c = fy_token_iter_chunk_next(it, c, &cerr)) != NULL) {
+		size_t k = c->len < len - got ? c->len : len - got;
+		memcpy(s + got, c->str, k);
+		got += k;
 	}
 	if (it)
 		fy_token_iter_destroy(it);
