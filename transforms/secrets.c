@@ -704,7 +704,7 @@ static int add_service_secrets(struct state *st, size_t first, size_t end)
 	size_t n = 0;
 	for (size_t i = first; i < end; i++) {
 		const struct cand *c = &st->c[i];
-		if (c->route != R_FILE || c->svalue != c0->svalue)
+		if (c->route != R_FILE || c->failed || c->svalue != c0->svalue)
 			continue;
 		const char *name = st->g[c->group].name;
 		bool dup = lists_secret(list, name);
@@ -931,6 +931,29 @@ static void secrets_document(struct hc_run *r, struct hc_node *root, const void 
 	bool stanza_ok = true;
 	if (write && st.tsec && !(hc_deref(st.tsec)->type == HC_MAP || hc_is_null(st.tsec)))
 		stanza_ok = false;
+	if (write && stanza_ok) {
+		/* can the stanza be written at all? (a dry run, taken back) */
+		size_t n0 = r->edits.n;
+		stanza_ok = add_stanza(&st) == 0;
+		while (r->edits.n > n0) {
+			r->edits.n--;
+			free(r->edits.v[r->edits.n].text);
+		}
+	}
+	/* without a stanza, values that would go to secret files stay where
+	 * they are (said so); values that go to .env still move */
+	for (size_t k = 0; write && !stanza_ok && k < st.nc; k++) {
+		if (st.c[k].route != R_FILE)
+			continue;
+		st.c[k].failed = true;
+		hc_report(
+		    r, st.c[k].vnode->start, HC_WARNING,
+		    "service \"%s\": %s is a plaintext secret, but the top-level secrets: has "
+		    "a shape hardcompose does not extend; move it by hand",
+		    st.c[k].svc, st.c[k].var);
+		hc_side_mask(r, st.c[k].vnode->start, st.c[k].vnode->end);
+		r->changes++;
+	}
 	/* one service at a time: rewrite its entries, then list its secrets */
 	for (size_t i = 0; i < st.nc;) {
 		size_t j = i;
@@ -940,7 +963,9 @@ static void secrets_document(struct hc_run *r, struct hc_node *root, const void 
 		int rc = 0;
 		bool any_file = false;
 		for (size_t k = i; k < j && rc == 0 && write; k++) {
-			rc = stanza_ok || st.c[k].route == R_ENV ? rewrite(&st, &st.c[k]) : -1;
+			if (st.c[k].failed)
+				continue;
+			rc = rewrite(&st, &st.c[k]);
 			any_file |= st.c[k].route == R_FILE;
 		}
 		if (write && rc == 0 && any_file)
@@ -966,6 +991,8 @@ static void secrets_document(struct hc_run *r, struct hc_node *root, const void 
 		}
 		for (size_t k = i; k < j; k++) {
 			const struct cand *c = &st.c[k];
+			if (c->failed)
+				continue;
 			report(&st, c, write);
 			hc_side_mask(r, c->vnode->start, c->vnode->end);
 			r->changes++;
