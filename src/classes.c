@@ -95,18 +95,37 @@ enum hc_class hc_image_class(const struct hc_classes *c, const char *image, size
 	return found;
 }
 
-const struct hc_image_fact *hc_image_fact(const struct hc_classes *c, const char *image, size_t len)
+/* Index of the first of n patterns (pattern(arr, i)) an image reference
+ * matches, or -1. */
+static long first_match(const char *image, size_t len, size_t n,
+                        const char *(*pattern)(const void *arr, size_t i), const void *arr)
 {
 	if (!image || !len)
-		return NULL;
+		return -1;
 	const char *base;
 	char *path = image_path(image, len, &base);
-	const struct hc_image_fact *found = NULL;
-	for (size_t i = 0; i < c->nfacts && !found; i++)
-		if (matches(c->facts[i].pattern, path, base))
-			found = &c->facts[i];
+	long found = -1;
+	for (size_t i = 0; i < n && found < 0; i++)
+		if (matches(pattern(arr, i), path, base))
+			found = (long)i;
 	free(path);
 	return found;
+}
+
+static const char *fact_pattern(const void *arr, size_t i)
+{
+	return ((const struct hc_image_fact *)arr)[i].pattern;
+}
+
+static const char *fsec_pattern(const void *arr, size_t i)
+{
+	return ((const struct hc_file_secrets *)arr)[i].pattern;
+}
+
+const struct hc_image_fact *hc_image_fact(const struct hc_classes *c, const char *image, size_t len)
+{
+	long i = first_match(image, len, c->nfacts, fact_pattern, c->facts);
+	return i < 0 ? NULL : &c->facts[i];
 }
 
 void hc_image_fact_set(struct hc_classes *c, const char *pattern, struct hc_strlist *cap_add,
@@ -133,16 +152,8 @@ void hc_image_fact_set(struct hc_classes *c, const char *pattern, struct hc_strl
 const struct hc_file_secrets *hc_file_secrets(const struct hc_classes *c, const char *image,
                                               size_t len)
 {
-	if (!image || !len)
-		return NULL;
-	const char *base;
-	char *path = image_path(image, len, &base);
-	const struct hc_file_secrets *found = NULL;
-	for (size_t i = 0; i < c->nfsec && !found; i++)
-		if (matches(c->fsec[i].pattern, path, base))
-			found = &c->fsec[i];
-	free(path);
-	return found;
+	long i = first_match(image, len, c->nfsec, fsec_pattern, c->fsec);
+	return i < 0 ? NULL : &c->fsec[i];
 }
 
 void hc_file_secrets_set(struct hc_classes *c, struct hc_file_secrets *f)

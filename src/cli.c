@@ -223,21 +223,11 @@ int hc_cli_parse(struct hc_cli *cli, int argc, char **argv, int *code)
 	cli->nfiles = argc - optind;
 	if (cli->format != HC_FMT_TEXT && !cli->write && !cli->diff)
 		cli->check = true; /* a report is a --check */
-	/* the configuration without a config file: validates ids and the profile */
-	if (!err.len && hc_config_build(&cli->config, NULL, cli->profile, true, cli->acts,
-	                                cli->nacts, &err) < 0)
-		;
-	else if (!err.len && cli->config_path && !cli->no_config) {
-		struct hc_config probe;
-		if (access(cli->config_path, R_OK) != 0)
-			hc_buf_addf(&err, "cannot read the configuration file '%s'",
-			            cli->config_path);
-		else if (hc_config_build(&probe, cli->config_path, cli->profile, cli->profile_given,
-		                         cli->acts, cli->nacts, &err) == 0)
-			hc_config_release(&probe);
-		else
-			hc_config_release(&probe);
-	}
+	/* the configuration without a config file: validates ids and the profile
+	 * now; a configuration file is built (and its errors said) per file */
+	if (!err.len)
+		hc_config_build(&cli->config, NULL, cli->profile, true, cli->acts, cli->nacts,
+		                &err);
 	if (!err.len && list_r) {
 		list_rules(&cli->config);
 		*code = HC_EXIT_OK;
