@@ -4,7 +4,7 @@
  * --write, --check/--diff), parallel processing and the report. Exit codes
  * are the enum in engine.h.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include "cli.h"
 #include "diff.h"
 #include "engine.h"
@@ -12,12 +12,16 @@
 #include "report.h"
 #include "side.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define HC_VERSION "0.2.0"
@@ -351,6 +355,44 @@ static void set_error(struct hc_outcome *o, const char *name, const char *err)
 	o->emsg = hc_xstrdup(p);
 }
 
+/* An exclusive lock on the folder of path (flock on the folder itself, so
+ * no lock file is left behind): two hardcompose runs never write one
+ * folder's .env, secrets/ and .gitignore at once. -1 when it cannot be had
+ * (the run goes on: the checks before each write still hold). */
+static int lock_folder(const char *path)
+{
+	char *dir = hc_dirname(path);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+static void unlock_folder(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* releases the lock */
+}
+
+/* HARDCOMPOSE_TEST_DELAY_MS: a test hook, a pause between reading a file
+ * and writing it (tests/attacks.sh changes the file meanwhile). */
+static void test_delay(void)
+{
+	const char *e = getenv("HARDCOMPOSE_TEST_DELAY_MS");
+	long ms = e ? strtol(e, NULL, 10) : 0;
+	if (ms > 0 && ms < 60000) {
+		struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+}
+
 struct job {
 	const struct hc_cli *cli;
 	const struct hc_config *cfg; /* NULL: err says why */
@@ -382,17 +424,25 @@ static void process(struct job *j)
 		return;
 	}
 	struct hc_buf in = HC_BUF_INIT, err = HC_BUF_INIT, env = HC_BUF_INIT;
-	if (hc_read_file(path, &in, &err) < 0) {
+	struct hc_stamp stamp;
+	/* --write: the folder's side files (.env, secrets/, .gitignore) and the
+	 * file itself belong to this run until it is done */
+	int lockfd = cli->write && !is_stdin ? lock_folder(path) : -1;
+	if (hc_read_file_ex(path, &in, &err, !j->file->followed, &stamp) < 0) {
 		hc_buf_addf(&o->err, "%s\n", err.data);
 		o->code = HC_EXIT_IO;
 		set_error(o, o->name, err.data);
 		hc_buf_release(&err);
 		hc_buf_release(&in);
+		unlock_folder(lockfd);
 		return;
 	}
 	struct hc_ctx ctx = {.side_effects = cli->write,
 	                     .rules = cli->check,
 	                     .no_batch = getenv("HARDCOMPOSE_NO_BATCH") != NULL};
+	char *folder = cli->write && !is_stdin ? hc_dirname(path) : NULL;
+	ctx.folder = folder;
+	ctx.secret_file = hc_side_secret_state;
 	const char *where = is_stdin ? cli->stdin_filepath : path;
 	if (where) {
 		/* the .env beside the file: names the secrets transform must not reuse */
@@ -442,11 +492,19 @@ static void process(struct job *j)
 			code = HC_EXIT_CHANGES;
 	} else if (cli->write) {
 		struct hc_buf notes = HC_BUF_INIT;
-		if (hc_side_write(path, &res.side, &err, &notes) < 0) {
+		test_delay();
+		/* the compose file must be writable and unchanged before anything
+		 * beside it is written */
+		if (changed && hc_write_check(path, &stamp, &err) < 0) {
 			hc_buf_addf(&o->err, "%s\n", err.data);
 			set_error(o, o->name, err.data);
 			code = HC_EXIT_IO;
-		} else if (changed && hc_write_atomic(path, res.out.data, res.out.len, &err) < 0) {
+		} else if (hc_side_write(path, &res.side, &err, &notes) < 0) {
+			hc_buf_addf(&o->err, "%s\n", err.data);
+			set_error(o, o->name, err.data);
+			code = HC_EXIT_IO;
+		} else if (changed && hc_write_atomic_ex(path, res.out.data, res.out.len, &stamp,
+		                                         in.data, in.len, &err) < 0) {
 			hc_buf_addf(&o->err, "%s\n", err.data);
 			set_error(o, o->name, err.data);
 			code = HC_EXIT_IO;
@@ -468,11 +526,24 @@ static void process(struct job *j)
 	hc_buf_release(&err);
 	hc_buf_release(&in);
 	hc_buf_release(&env);
+	free(folder);
+	unlock_folder(lockfd);
 }
 
+/*
+ * The jobs in chains: a worker takes the next chain and runs its jobs in
+ * order. Without --write every job is a chain of its own. With --write the
+ * files of one folder share its .env, secrets/ and .gitignore, so they form
+ * one chain, in file order: the result is the one -j 1 gives, byte for
+ * byte. When the command line sends secret files outside the folders
+ * (secrets.dir absolute or with ..), every job is in one chain.
+ */
 struct pool {
 	struct job *jobs;
-	size_t n, next;
+	size_t n;
+	size_t *order;  /* job indexes, chain after chain */
+	size_t *starts; /* chain k is order[starts[k] .. starts[k + 1]) */
+	size_t nchains, next;
 	pthread_mutex_t lock;
 };
 
@@ -481,12 +552,87 @@ static void *worker(void *arg)
 	struct pool *p = arg;
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
-		size_t i = p->next++;
+		size_t k = p->next++;
 		pthread_mutex_unlock(&p->lock);
-		if (i >= p->n)
+		if (k >= p->nchains)
 			return NULL;
-		process(&p->jobs[i]);
+		for (size_t i = p->starts[k]; i < p->starts[k + 1]; i++)
+			process(&p->jobs[p->order[i]]);
 	}
+}
+
+struct keyed {
+	char *key; /* the folder, resolved */
+	size_t job;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->job > y->job) - (x->job < y->job);
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const size_t *x = a, *y = b;
+	return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+/* Fills p->order and p->starts (see struct pool). */
+static void make_chains(struct pool *p, const struct hc_files *files, bool by_folder, bool one)
+{
+	size_t n = p->n;
+	p->order = hc_xcalloc(n + 1, sizeof(*p->order));
+	p->starts = hc_xcalloc(n + 2, sizeof(*p->starts));
+	if (!by_folder || one) {
+		for (size_t i = 0; i < n; i++) {
+			p->order[i] = i;
+			p->starts[i] = by_folder ? 0 : i;
+		}
+		p->nchains = by_folder ? (n > 0) : n;
+		p->starts[p->nchains] = n;
+		return;
+	}
+	struct keyed *k = hc_xcalloc(n + 1, sizeof(*k));
+	for (size_t i = 0; i < n; i++) {
+		char *dir = hc_dirname(files->v[i].path);
+		char *real = realpath(dir, NULL);
+		k[i].key = real ? real : hc_xstrdup(dir);
+		k[i].job = i;
+		free(dir);
+	}
+	if (n)
+		qsort(k, n, sizeof(*k), cmp_keyed);
+	/* chains in the order of their first job, so the first files start first */
+	size_t *first = hc_xcalloc(n + 1, sizeof(*first)); /* chain start in k */
+	size_t nc = 0;
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || strcmp(k[i].key, k[i - 1].key))
+			first[nc++] = i;
+	/* chains sorted by their first (smallest) job index */
+	size_t(*pairs)[2] = hc_xcalloc(nc + 1, sizeof(*pairs));
+	for (size_t c = 0; c < nc; c++) {
+		pairs[c][0] = k[first[c]].job;
+		pairs[c][1] = c;
+	}
+	if (nc)
+		qsort(pairs, nc, sizeof(*pairs), cmp_pair);
+	size_t at = 0;
+	for (size_t c = 0; c < nc; c++) {
+		size_t ch = pairs[c][1];
+		size_t end = ch + 1 < nc ? first[ch + 1] : n;
+		p->starts[c] = at;
+		for (size_t i = first[ch]; i < end; i++)
+			p->order[at++] = k[i].job;
+	}
+	p->nchains = nc;
+	p->starts[nc] = n;
+	for (size_t i = 0; i < n; i++)
+		free(k[i].key);
+	free(k);
+	free(first);
+	free(pairs);
 }
 
 /* Configurations by config file path, built once each. */
@@ -554,6 +700,13 @@ static void cfg_for(const struct hc_cli *cli, struct cfgs *cs, const char *file,
 	j->cfgerr = cs->v[i].err;
 }
 
+/* Does the command line send secret files outside each file's folder? */
+static bool secrets_leave_folders(const struct hc_cli *cli)
+{
+	const char *d = hc_secrets_dir(&cli->config);
+	return d && hc_path_escapes(d);
+}
+
 int hc_cli_run(struct hc_cli *cli)
 {
 	struct hc_files files = {0};
@@ -593,8 +746,9 @@ int hc_cli_run(struct hc_cli *cli)
 		cfg_for(cli, &cs, where, &jobs[i]);
 	}
 	struct pool pool = {.jobs = jobs, .n = files.n};
+	make_chains(&pool, &files, cli->write, cli->write && secrets_leave_folders(cli));
 	pthread_mutex_init(&pool.lock, NULL);
-	size_t nthreads = (size_t)cli->jobs < files.n ? (size_t)cli->jobs : files.n;
+	size_t nthreads = (size_t)cli->jobs < pool.nchains ? (size_t)cli->jobs : pool.nchains;
 	if (nthreads <= 1) {
 		worker(&pool);
 	} else {
@@ -610,6 +764,8 @@ int hc_cli_run(struct hc_cli *cli)
 		free(t);
 	}
 	pthread_mutex_destroy(&pool.lock);
+	free(pool.order);
+	free(pool.starts);
 	struct hc_outcome *os = hc_xcalloc(files.n + 1, sizeof(*os));
 	for (size_t i = 0; i < files.n; i++) {
 		struct hc_outcome *o = &jobs[i].o;

@@ -45,6 +45,11 @@ struct hc_ctx {
 	bool no_batch;      /* one re-parse per transform (HARDCOMPOSE_NO_BATCH, tests) */
 	const char *dotenv; /* the .env beside the compose file, or NULL */
 	size_t dotenv_len;
+	const char *folder; /* --write: the compose file's folder, or NULL */
+	/* --write: what the secret file `name` in folder/dir holds: -1 none,
+	 * 1 value (len bytes), 0 something else (a name to avoid). May be NULL. */
+	int (*secret_file)(const char *folder, const char *dir, const char *name, const char *value,
+	                   size_t len);
 };
 
 /* Files a run asks the caller to write (only with side_effects). */

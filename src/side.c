@@ -40,6 +40,43 @@ static char *join(const char *dir, const char *name)
 	return hc_buf_detach(&b, &len);
 }
 
+bool hc_path_escapes(const char *p)
+{
+	if (p[0] == '/')
+		return true;
+	for (const char *s = p; *s;) {
+		const char *e = strchr(s, '/');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (n == 2 && s[0] == '.' && s[1] == '.')
+			return true;
+		s += n;
+		while (*s == '/')
+			s++;
+	}
+	return false;
+}
+
+int hc_side_secret_state(const char *folder, const char *dir, const char *name, const char *value,
+                         size_t len)
+{
+	char *sdir = join(folder, dir);
+	char *p = join(sdir, name);
+	struct stat st;
+	int rc = -1;
+	if (lstat(p, &st) == 0) {
+		struct hc_buf t = HC_BUF_INIT, e = HC_BUF_INIT;
+		rc = S_ISREG(st.st_mode) && hc_read_file(p, &t, &e) == 0 && t.len == len &&
+		     (!len || !memcmp(t.data, value, len));
+		hc_buf_release(&t);
+		hc_buf_release(&e);
+	} else if (errno != ENOENT) {
+		rc = 0;
+	}
+	free(p);
+	free(sdir);
+	return rc;
+}
+
 /* Creates path (which must not exist) with data: a temporary file in the
  * same folder, mode set, fsynced, then linked into place. */
 static int write_new(const char *path, const char *data, size_t len, mode_t mode, int uid,

@@ -24,4 +24,15 @@ char *hc_dirname(const char *path);
 int hc_side_write(const char *compose_path, const struct hc_side *side, struct hc_buf *err,
                   struct hc_buf *notes);
 
+/* See hc_ctx.secret_file: -1 no file, 1 it holds value, 0 anything else. */
+int hc_side_secret_state(const char *folder, const char *dir, const char *name, const char *value,
+                         size_t len);
+
+/* Does a relative path leave its folder (absolute, or a ".." part)? */
+bool hc_path_escapes(const char *p);
+
+struct hc_config;
+/* The secrets transform's `dir` option in c (transforms/secrets.c). */
+const char *hc_secrets_dir(const struct hc_config *c);
+
 #endif

@@ -22,7 +22,9 @@
  */
 #include "transform.h"
 #include "../src/dotenv.h"
+#include "../src/profile.h"
 #include "../src/rules.h"
+#include "../src/side.h"
 
 #include <ctype.h>
 #include <stddef.h>
@@ -511,6 +513,10 @@ static bool name_free(const struct state *st, size_t gi, const char *name)
 				return false;
 		}
 	}
+	if (g->file && st->r->ctx->secret_file && st->r->ctx->folder &&
+	    st->r->ctx->secret_file(st->r->ctx->folder, st->o->dir, name, g->secret,
+	                            strlen(g->secret)) == 0)
+		return false; /* a secret file of another value (another compose file's) */
 	if (g->env) {
 		char *u = upper(name);
 		int has = dotenv_has(st, u, g->secret);
@@ -1055,6 +1061,14 @@ static void secrets_document(struct hc_run *r, struct hc_node *root, const void 
 	free(st.g);
 	hc_strlist_release(&st.envnames);
 	hc_strlist_release(&st.envvals);
+}
+
+const char *hc_secrets_dir(const struct hc_config *c)
+{
+	int i = hc_transform_find("secrets");
+	if (i < 0 || !c->t || !c->t[i].opts)
+		return NULL;
+	return ((const struct secrets_opts *)c->t[i].opts)->dir;
 }
 
 const struct hc_transform hc_t_secrets = {
