@@ -72,5 +72,69 @@ wait $p1; c1=$?
 t "two runs at once both exit 0 ($c1 $c2)" [ $c1 -eq 0 ] && [ $c2 -eq 0 ]
 t "two runs at once: one .env block" [ "$(grep -c '^# moved out' "$tmp/twice/.env")" -eq 1 ]
 
+# ---- 2. a hard-linked compose file: refused, both names keep their text ----
+mkdir "$tmp/hl"; mkcompose "$tmp/hl/compose.yaml" 1; ln "$tmp/hl/compose.yaml" "$tmp/hl/other.yaml"
+cp "$tmp/hl/compose.yaml" "$tmp/hl.orig"
+hc -w "$tmp/hl/compose.yaml" >/dev/null 2>"$tmp/hl.err"; c=$?
+t "hard link: exit 4 (got $c)" [ $c -eq 4 ]
+t "hard link: clear error" grep -q "^$tmp/hl/compose.yaml: error: the file has 2 hard links" "$tmp/hl.err"
+t "hard link: still one inode" [ "$(stat -c %h "$tmp/hl/compose.yaml")" -eq 2 ]
+t "hard link: unchanged" cmp -s "$tmp/hl/compose.yaml" "$tmp/hl.orig"
+t "hard link: nothing written beside it" [ ! -e "$tmp/hl/.env" ] && [ ! -e "$tmp/hl/secrets" ]
+
+# ---- 3. the file changes while -w runs: refused, the change kept ----
+mkdir "$tmp/cm"; mkcompose "$tmp/cm/compose.yaml" 1
+HARDCOMPOSE_TEST_DELAY_MS=600 "$bin" --no-config -w "$tmp/cm/compose.yaml" >/dev/null 2>"$tmp/cm.err" &
+p=$!
+sleep 0.2; printf '# edited meanwhile\n' >>"$tmp/cm/compose.yaml"
+wait $p; c=$?
+t "changed during the run: exit 4 (got $c)" [ $c -eq 4 ]
+t "changed during the run: clear error" grep -q "error: the file changed while hardcompose ran" "$tmp/cm.err"
+t "changed during the run: the edit kept" grep -q '^# edited meanwhile' "$tmp/cm/compose.yaml"
+t "changed during the run: the secret still in the file, nothing beside it" \
+  grep -q 'POSTGRES_PASSWORD: pw-1' "$tmp/cm/compose.yaml" && [ ! -e "$tmp/cm/.env" ] && [ ! -e "$tmp/cm/secrets" ]
+# same size, same second: the content is compared too (mtime set back)
+mkdir "$tmp/cm2"; mkcompose "$tmp/cm2/compose.yaml" 1; touch -d '2001-01-01' "$tmp/cm2/compose.yaml"
+HARDCOMPOSE_TEST_DELAY_MS=600 "$bin" --no-config -w "$tmp/cm2/compose.yaml" >/dev/null 2>"$tmp/cm2.err" &
+p=$!
+sleep 0.2; sed -i 's/pw-1/pw-2/' "$tmp/cm2/compose.yaml"; touch -d '2001-01-01' "$tmp/cm2/compose.yaml"
+wait $p; c=$?
+t "same-size change: exit 4 (got $c)" [ $c -eq 4 ]
+t "same-size change: kept" grep -q 'pw-2' "$tmp/cm2/compose.yaml"
+
+# a read-only compose file fails before any side file is written
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+  mkdir "$tmp/ro"; chmod 755 "$tmp"; mkcompose "$tmp/ro/compose.yaml" 1
+  chown -R 65534:65534 "$tmp/ro"; chmod 444 "$tmp/ro/compose.yaml"
+  as_nobody "$bin" --no-config -w "$tmp/ro/compose.yaml" >/dev/null 2>"$tmp/ro.err"; c=$?
+  t "read-only compose file: exit 4 (got $c)" [ $c -eq 4 ]
+  t "read-only compose file: no .env, no secrets/" [ ! -e "$tmp/ro/.env" ] && [ ! -e "$tmp/ro/secrets" ]
+  t "read-only compose file: clear error" grep -q "error: not writable" "$tmp/ro.err"
+fi
+
+# ---- 5. special and huge files named by include:, extends: or preflight ----
+mkdir "$tmp/sp"; mkfifo "$tmp/sp/fifo.yaml"; truncate -s 200M "$tmp/sp/huge.yaml"
+for target in /dev/zero "$tmp/sp/fifo.yaml" "$tmp/sp/huge.yaml"; do
+  printf 'include:\n  - %s\nservices:\n  a:\n    image: x\n' "$target" >"$tmp/sp/compose.yaml"
+  for mode in --check -w; do
+    start=$(date +%s%N)
+    timeout 10 "$bin" --no-config $mode "$tmp/sp/compose.yaml" >/dev/null 2>"$tmp/sp.err"; c=$?
+    ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    t "include $target $mode: refused quickly (exit $c, ${ms} ms)" [ $c -eq 4 ] && [ $ms -lt 3000 ]
+    t "include $target $mode: clear error" grep -qE "$target: error: (not a regular file|larger than)" "$tmp/sp.err"
+  done
+  timeout 10 "$bin" preflight "$tmp/sp/compose.yaml" >/dev/null 2>"$tmp/sp.err"; c=$?
+  t "preflight include $target: refused quickly (exit $c)" [ $c -eq 4 ]
+done
+printf 'services:\n  a:\n    image: x\n    extends: {file: /dev/zero, service: a}\n' >"$tmp/sp/compose.yaml"
+timeout 10 "$bin" --no-config --check "$tmp/sp/compose.yaml" >/dev/null 2>"$tmp/sp.err"; c=$?
+t "extends /dev/zero: refused (exit $c)" [ $c -eq 4 ]
+# a compose file named on the command line may be a FIFO (<(...)), bounded
+timeout 10 "$bin" --no-config --check <(printf 'services:\n  a:\n    image: x:1\n') >/dev/null 2>&1; c=$?
+t "a FIFO named on the command line is read (exit $c)" [ $c -eq 1 ]
+timeout 20 "$bin" --no-config /dev/zero >/dev/null 2>"$tmp/sp.err"; c=$?
+t "/dev/zero on the command line: refused at the size limit (exit $c)" [ $c -eq 4 ] && grep -q "larger than" "$tmp/sp.err"
+
 echo "attacks: $pass passed, $fail failed"
 [ $fail -eq 0 ]
