@@ -1,10 +1,10 @@
 /*
  * classes.c: image reference -> service class.
  *
- * The reference is reduced to its repository path without registry, tag or
- * digest (`docker.io/library/postgres:16@sha256:...` -> `library/postgres`,
- * basename `postgres`), lowercased. A pattern matches the basename or the
- * whole path (`bitnami/postgresql`), with fnmatch wildcards.
+ * One matcher for every table (see hc_image_matches in classes.h):
+ * `docker.io/library/postgres:16@sha256:...` is `postgres`, and
+ * `ghcr.io/linuxserver/syncthing:1` matches the patterns linuxserver/(star) and
+ * ghcr.io/linuxserver/(star) alike.
  */
 #include "classes.h"
 #include "buf.h"
@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const hc_class_names[HC_NCLASSES] = {"app", "database", "cache", "queue", "proxy"};
+const char *const hc_class_names[HC_NCLASSES] = {"app",   "database", "cache", "queue",
+                                                 "proxy", "search",   "jvm"};
 
 void hc_classes_set(struct hc_classes *c, enum hc_class cls, char **pat, size_t n)
 {
@@ -25,15 +26,20 @@ void hc_classes_set(struct hc_classes *c, enum hc_class cls, char **pat, size_t 
 	c->n[cls] = n;
 }
 
+static void fact_release(struct hc_image_fact *f)
+{
+	free(f->pattern);
+	hc_strlist_release(&f->cap_add);
+	hc_strlist_release(&f->writable);
+	free(f->init);
+}
+
 void hc_classes_release(struct hc_classes *c)
 {
 	for (int k = 0; k < HC_NCLASSES; k++)
 		hc_classes_set(c, (enum hc_class)k, NULL, 0);
-	for (size_t i = 0; i < c->nfacts; i++) {
-		free(c->facts[i].pattern);
-		hc_strlist_release(&c->facts[i].cap_add);
-		hc_strlist_release(&c->facts[i].writable);
-	}
+	for (size_t i = 0; i < c->nfacts; i++)
+		fact_release(&c->facts[i]);
 	free(c->facts);
 	c->facts = NULL;
 	c->nfacts = 0;
@@ -48,9 +54,20 @@ void hc_classes_release(struct hc_classes *c)
 	c->nfsec = 0;
 }
 
-/* Lowercased repository path of an image reference, without registry, tag
- * or digest; *base points at its last component. Caller frees. */
-static char *image_path(const char *image, size_t len, const char **base)
+/* A normalized image reference: `full` without tag, digest, Docker Hub
+ * host or `library/`; `path` is full without a registry host; `base` its
+ * last component. One allocation, freed with free(ref->full). */
+struct image_ref {
+	char *full;
+	const char *path, *base;
+};
+
+static bool has_prefix(const char *s, const char *p)
+{
+	return !strncmp(s, p, strlen(p));
+}
+
+static void image_ref(struct image_ref *ref, const char *image, size_t len)
 {
 	char *s = hc_xstrndup(image, len);
 	for (char *p = s; *p; p++)
@@ -62,36 +79,62 @@ static char *image_path(const char *image, size_t len, const char **base)
 	char *colon = strchr(slash ? slash : s, ':'); /* the tag: first ':' after the last '/' */
 	if (colon)
 		*colon = '\0';
-	/* drop a registry host: a first component with '.' or ':', or localhost */
-	char *path = s, *first = strchr(s, '/');
+	static const char *const hub[] = {"docker.io/", "index.docker.io/", "registry-1.docker.io/",
+	                                  "registry.hub.docker.com/"};
+	size_t cut = 0;
+	for (size_t i = 0; i < sizeof(hub) / sizeof(hub[0]); i++)
+		if (has_prefix(s, hub[i]))
+			cut = strlen(hub[i]);
+	if (has_prefix(s + cut, "library/"))
+		cut += 8;
+	memmove(s, s + cut, strlen(s + cut) + 1);
+	/* a registry host: a first component with '.' or ':', or localhost */
+	const char *path = s, *first = strchr(s, '/');
 	if (first && (memchr(s, '.', (size_t)(first - s)) || memchr(s, ':', (size_t)(first - s)) ||
-	              !strncmp(s, "localhost/", 10)))
+	              has_prefix(s, "localhost/")))
 		path = first + 1;
-	memmove(s, path, strlen(path) + 1);
-	const char *b = strrchr(s, '/');
-	*base = b ? b + 1 : s;
-	return s;
+	const char *b = strrchr(path, '/');
+	ref->full = s;
+	ref->path = path;
+	ref->base = b ? b + 1 : path;
 }
 
-static bool matches(const char *pattern, const char *path, const char *base)
+static bool ref_matches(const char *pattern, const struct image_ref *ref)
 {
-	return !fnmatch(pattern, base, FNM_PATHNAME) || !fnmatch(pattern, path, FNM_PATHNAME);
+	struct image_ref p;
+	image_ref(&p, pattern, strlen(pattern));
+	bool m = !fnmatch(p.full, ref->base, FNM_PATHNAME) ||
+	         !fnmatch(p.full, ref->path, FNM_PATHNAME) ||
+	         !fnmatch(p.full, ref->full, FNM_PATHNAME);
+	free(p.full);
+	return m;
+}
+
+bool hc_image_matches(const char *pattern, const char *image, size_t len)
+{
+	if (!image || !len)
+		return false;
+	struct image_ref ref;
+	image_ref(&ref, image, len);
+	bool m = ref_matches(pattern, &ref);
+	free(ref.full);
+	return m;
 }
 
 enum hc_class hc_image_class(const struct hc_classes *c, const char *image, size_t len)
 {
 	if (!image || !len)
 		return HC_CLASS_APP;
-	const char *base;
-	char *path = image_path(image, len, &base);
+	struct image_ref ref;
+	image_ref(&ref, image, len);
 	enum hc_class found = HC_CLASS_APP;
 	for (int k = 1; k < HC_NCLASSES && found == HC_CLASS_APP; k++)
 		for (size_t i = 0; i < c->n[k]; i++)
-			if (matches(c->pat[k][i], path, base)) {
+			if (ref_matches(c->pat[k][i], &ref)) {
 				found = (enum hc_class)k;
 				break;
 			}
-	free(path);
+	free(ref.full);
 	return found;
 }
 
@@ -102,13 +145,13 @@ static long first_match(const char *image, size_t len, size_t n,
 {
 	if (!image || !len)
 		return -1;
-	const char *base;
-	char *path = image_path(image, len, &base);
+	struct image_ref ref;
+	image_ref(&ref, image, len);
 	long found = -1;
 	for (size_t i = 0; i < n && found < 0; i++)
-		if (matches(pattern(arr, i), path, base))
+		if (ref_matches(pattern(arr, i), &ref))
 			found = (long)i;
-	free(path);
+	free(ref.full);
 	return found;
 }
 
@@ -128,25 +171,20 @@ const struct hc_image_fact *hc_image_fact(const struct hc_classes *c, const char
 	return i < 0 ? NULL : &c->facts[i];
 }
 
-void hc_image_fact_set(struct hc_classes *c, const char *pattern, struct hc_strlist *cap_add,
-                       struct hc_strlist *writable)
+void hc_image_fact_set(struct hc_classes *c, struct hc_image_fact *f)
 {
-	struct hc_image_fact *f = NULL;
+	struct hc_image_fact *d = NULL;
 	for (size_t i = 0; i < c->nfacts; i++)
-		if (!strcmp(c->facts[i].pattern, pattern))
-			f = &c->facts[i];
-	if (!f) {
+		if (!strcmp(c->facts[i].pattern, f->pattern))
+			d = &c->facts[i];
+	if (d) {
+		fact_release(d);
+	} else {
 		c->facts = hc_xrealloc(c->facts, (c->nfacts + 1) * sizeof(*c->facts));
-		f = &c->facts[c->nfacts++];
-		memset(f, 0, sizeof(*f));
-		f->pattern = hc_xstrdup(pattern);
+		d = &c->facts[c->nfacts++];
 	}
-	hc_strlist_release(&f->cap_add);
-	hc_strlist_release(&f->writable);
-	f->cap_add = *cap_add;
-	f->writable = *writable;
-	memset(cap_add, 0, sizeof(*cap_add));
-	memset(writable, 0, sizeof(*writable));
+	*d = *f;
+	memset(f, 0, sizeof(*f));
 }
 
 const struct hc_file_secrets *hc_file_secrets(const struct hc_classes *c, const char *image,

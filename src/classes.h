@@ -16,18 +16,24 @@ enum hc_class {
 	HC_CLASS_APP,
 	HC_CLASS_DATABASE,
 	HC_CLASS_CACHE,
-	HC_CLASS_QUEUE,
+	HC_CLASS_QUEUE, /* message brokers */
 	HC_CLASS_PROXY,
+	HC_CLASS_SEARCH,
+	HC_CLASS_JVM,
 	HC_NCLASSES
 };
 
 /* What is known of an image (profiles/defaults.yml `images:`, from
  * ../shared/notes/images.md): capabilities it needs back after cap_drop ALL,
- * and paths it writes. */
+ * paths it writes, and the init its entrypoint brings. A fact the entry does
+ * not state is unknown (has_caps, has_writable false; init NULL), which is
+ * not the same as an empty list. */
 struct hc_image_fact {
 	char *pattern;
 	struct hc_strlist cap_add;
 	struct hc_strlist writable;
+	bool has_caps, has_writable;
+	char *init; /* "s6-overlay", "tini", ...: the entrypoint is an init; NULL: none */
 };
 
 /* How an image reads a secret from a file (profiles/defaults.yml
@@ -68,9 +74,20 @@ void hc_classes_release(struct hc_classes *c);
 /* The facts of an image reference, or NULL when it is not in the table. */
 const struct hc_image_fact *hc_image_fact(const struct hc_classes *c, const char *image,
                                           size_t len);
-/* Adds or replaces (same pattern) a fact; takes the lists' contents. */
-void hc_image_fact_set(struct hc_classes *c, const char *pattern, struct hc_strlist *cap_add,
-                       struct hc_strlist *writable);
+/* Adds or replaces (same pattern) a fact; takes f's contents (pattern too). */
+void hc_image_fact_set(struct hc_classes *c, struct hc_image_fact *f);
+/*
+ * The one image matcher every table uses (classes, images, file-secrets).
+ * A reference is lowercased and loses its tag, its digest, Docker Hub's
+ * names for itself (`docker.io/`, `index.docker.io/`, `registry-1.docker.io/`)
+ * and `library/`: `docker.io/library/postgres:16@sha256:...` is `postgres`.
+ * A pattern (fnmatch, wildcards do not cross '/') matches the last path
+ * component, the path without its registry host (`ghcr.io/linuxserver/x` is
+ * `linuxserver/x`), or the whole normalized name, so the pattern linuxserver/(star) matches
+ * every registry's copy and ghcr.io/acme/(star) only ghcr.io's. Patterns are
+ * normalized the same way.
+ */
+bool hc_image_matches(const char *pattern, const char *image, size_t len);
 
 /* How an image reads secrets from files, or NULL when it is not known. */
 const struct hc_file_secrets *hc_file_secrets(const struct hc_classes *c, const char *image,

@@ -54,6 +54,32 @@ static void *opt_slot(struct hc_tconf *tc, const struct hc_option *o)
 	return (char *)tc->opts + o->offset;
 }
 
+/* String options that take one of a few values: "a|b|c". */
+static const struct {
+	const char *tid, *name, *choices;
+} opt_choices[] = {
+    {"cap-drop", "unknown", "default-minus-risky|all|skip"},
+    {"read-only", "unknown", "skip|tmpfs"},
+};
+
+static const char *choices_of(const struct hc_transform *t, const struct hc_option *o)
+{
+	for (size_t i = 0; i < sizeof(opt_choices) / sizeof(opt_choices[0]); i++)
+		if (!strcmp(opt_choices[i].tid, t->id) && !strcmp(opt_choices[i].name, o->name))
+			return opt_choices[i].choices;
+	return NULL;
+}
+
+/* Whether val is one of "a|b|c". */
+static bool choice_ok(const char *choices, const char *val)
+{
+	size_t n = strlen(val);
+	for (const char *c = choices; c; c = strchr(c, '|'), c = c ? c + 1 : NULL)
+		if (!strncmp(c, val, n) && (c[n] == '|' || c[n] == '\0'))
+			return true;
+	return false;
+}
+
 static int opt_set(struct hc_tconf *tc, const struct hc_transform *t, const struct hc_option *o,
                    const char *val, struct hc_buf *err)
 {
@@ -83,6 +109,19 @@ static int opt_set(struct hc_tconf *tc, const struct hc_transform *t, const stru
 		return 0;
 	}
 	case HC_OPT_STR:
+		if (choices_of(t, o) && !choice_ok(choices_of(t, o), val)) {
+			hc_buf_addf(err, "option '%s.%s' takes ", t->id, o->name);
+			for (const char *c = choices_of(t, o); c;) {
+				const char *e = strchr(c, '|');
+				hc_buf_addf(err, "%.*s%s", (int)(e ? e - c : (long)strlen(c)), c,
+				            !e                   ? ""
+				            : strchr(e + 1, '|') ? ", "
+				                                 : " or ");
+				c = e ? e + 1 : NULL;
+			}
+			hc_buf_addf(err, ", not '%s'", val);
+			return -1;
+		}
 		free(*(char **)slot);
 		*(char **)slot = hc_xstrdup(val);
 		return 0;
@@ -256,29 +295,44 @@ static void node_list(struct hc_strlist *l, struct hc_node *seq)
 	}
 }
 
-/* `images: {postgres: {cap_add: [...], writable: [...]}, ...}` */
+/* `images: {postgres: {cap_add: [...], writable: [...], init: tini}, ...}`:
+ * a fact left out is unknown (not an empty list). */
 static int apply_images(struct hc_config *c, struct hc_node *map, const char *where,
                         struct hc_buf *err)
 {
 	for (size_t i = 0; i + 1 < map->nkids; i += 2) {
 		struct hc_node *k = map->kids[i], *v = hc_deref(map->kids[i + 1]);
 		if (k->type != HC_SCALAR || (v && v->type != HC_MAP && !hc_is_null(v))) {
-			hc_buf_addf(err,
-			            "%s: images: each image takes a mapping (cap_add, writable)",
-			            where);
+			hc_buf_addf(
+			    err, "%s: images: each image takes a mapping (cap_add, writable, init)",
+			    where);
 			return -1;
 		}
-		for (size_t j = 0; v && v->type == HC_MAP && j + 1 < v->nkids; j += 2)
-			if (!hc_scalar_is(v->kids[j], "cap_add") &&
-			    !hc_scalar_is(v->kids[j], "writable")) {
-				hc_buf_addf(err, "%s: images: unknown fact '%s' of '%s'", where,
-				            v->kids[j]->text, k->text);
-				return -1;
+		struct hc_image_fact f = {0};
+		int rc = 0;
+		for (size_t j = 0; rc == 0 && v && v->type == HC_MAP && j + 1 < v->nkids; j += 2) {
+			struct hc_node *fk = v->kids[j], *fv = hc_deref(v->kids[j + 1]);
+			bool seq = fv && fv->type == HC_SEQ;
+			if (hc_scalar_is(fk, "cap_add") && seq) {
+				node_list(&f.cap_add, fv);
+				f.has_caps = true;
+			} else if (hc_scalar_is(fk, "writable") && seq) {
+				node_list(&f.writable, fv);
+				f.has_writable = true;
+			} else if (hc_scalar_is(fk, "init") && fv && fv->type == HC_SCALAR) {
+				if (!hc_is_null(fv) && !hc_scalar_is(fv, "false"))
+					f.init = scalar_dup(fv);
+			} else {
+				hc_buf_addf(err,
+				            "%s: images: unknown or malformed fact '%s' of '%s'",
+				            where, fk->text, k->text);
+				rc = -1;
 			}
-		struct hc_strlist caps = {0}, wr = {0};
-		node_list(&caps, hc_map_get(v, "cap_add", NULL));
-		node_list(&wr, hc_map_get(v, "writable", NULL));
-		hc_image_fact_set(&c->classes, k->text, &caps, &wr);
+		}
+		f.pattern = scalar_dup(k);
+		hc_image_fact_set(&c->classes, &f);
+		if (rc)
+			return -1;
 	}
 	return 0;
 }
@@ -393,9 +447,10 @@ static int apply_classes(struct hc_config *c, struct hc_node *map, const char *w
 			if (hc_scalar_is(k, hc_class_names[j]))
 				cls = j;
 		if (cls < 0) {
-			hc_buf_addf(
-			    err, "%s: unknown service class '%s' (database, cache, queue, proxy)",
-			    where, k->text);
+			hc_buf_addf(err,
+			            "%s: unknown service class '%s' (database, cache, queue, "
+			            "proxy, search, jvm)",
+			            where, k->text);
 			return -1;
 		}
 		if (!v || v->type != HC_SEQ) {

@@ -24,7 +24,7 @@ struct bind_opts {
 static const struct hc_option bind_options[] = {
     {"address", HC_OPT_STR, offsetof(struct bind_opts, address), "127.0.0.1",
      "the host address to bind to"},
-    {"classes", HC_OPT_LIST, offsetof(struct bind_opts, classes), "database,cache,queue",
+    {"classes", HC_OPT_LIST, offsetof(struct bind_opts, classes), "database,cache,queue,search",
      "service classes whose ports are bound"},
 };
 

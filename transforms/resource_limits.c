@@ -10,12 +10,23 @@
  * reservations.memory. An existing `deploy:` block is extended in place; a
  * `deploy` inherited through a merge is left alone (a service-level deploy
  * would hide the inherited one, since merges are shallow) with a note.
+ *
+ * The memory limit is sized from what the service is told to use: a heap
+ * (-Xmx/-Xms in its environment, command or entrypoint; NODE_OPTIONS
+ * --max-old-space-size; redis --maxmemory; MAX_HEAP_SIZE; neo4j's heap
+ * settings) gets heap + max(heap / 2, 256M), rounded up to 64M, never below
+ * the class default; shm_size is added on top (/dev/shm pages are charged
+ * to the container). A heap written with ${VAR} leaves the memory limit off,
+ * with a note. No limit is written below an existing reservation.
  */
-#include "transform.h"
+#include "evidence.h"
 
+#include <ctype.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct limits_opts {
 	struct hc_strlist cls[HC_NCLASSES]; /* KEY=VALUE: cpus, memory, pids, reserve-* */
@@ -31,9 +42,13 @@ static const struct hc_option limits_options[] = {
     {"cache", HC_OPT_LIST, offsetof(struct limits_opts, cls[HC_CLASS_CACHE]),
      "cpus=1.0,memory=512M,pids=256", "limits for caches"},
     {"queue", HC_OPT_LIST, offsetof(struct limits_opts, cls[HC_CLASS_QUEUE]),
-     "cpus=1.0,memory=1G,pids=1024", "limits for queues"},
+     "cpus=1.0,memory=2G,pids=1024", "limits for queues and message brokers (Kafka, RabbitMQ)"},
     {"proxy", HC_OPT_LIST, offsetof(struct limits_opts, cls[HC_CLASS_PROXY]),
      "cpus=0.5,memory=256M,pids=256", "limits for proxies"},
+    {"search", HC_OPT_LIST, offsetof(struct limits_opts, cls[HC_CLASS_SEARCH]),
+     "cpus=2.0,memory=2G,pids=4096", "limits for search engines (Elasticsearch, OpenSearch, Solr)"},
+    {"jvm", HC_OPT_LIST, offsetof(struct limits_opts, cls[HC_CLASS_JVM]),
+     "cpus=2.0,memory=2G,pids=1024", "limits for JVM services (Keycloak, SonarQube, Tomcat, ...)"},
 };
 
 /* Legacy service keys and where they go. */
@@ -85,10 +100,306 @@ static struct hc_val *legacy_value(const struct hc_run *r, const struct hc_node 
 	return out;
 }
 
+#define MIB (1024LL * 1024)
+
+/* What a service's own text says about the memory it will use. */
+struct sizing {
+	int64_t heap;      /* the largest heap found, bytes; 0: none */
+	char heap_src[48]; /* where it was found: a variable, "command", ... */
+	char unknown[48];  /* a heap written with a variable: where; "": none */
+	int64_t shm;       /* shm_size in bytes; 0: none; -1: not known */
+	int64_t reserve;   /* a memory reservation in bytes; 0: none; -1: not known */
+	int64_t legacy;    /* mem_limit in bytes; 0: none; -1: not known */
+};
+
+static void heap_found(struct sizing *z, int64_t v, const char *src, size_t n)
+{
+	if (v > z->heap) {
+		z->heap = v;
+		snprintf(z->heap_src, sizeof(z->heap_src), "%.*s", (int)n, src);
+	}
+}
+
+static void heap_unknown(struct sizing *z, const char *src, size_t n)
+{
+	if (!z->unknown[0])
+		snprintf(z->unknown, sizeof(z->unknown), "%.*s", (int)n, src);
+}
+
+/* A JVM size (-Xmx768m): digits and an optional k, m, g or t; -1 if not. */
+static int64_t jvm_size(const char *v, size_t n)
+{
+	if (!n || !isdigit((unsigned char)v[0]))
+		return -1;
+	if (isalpha((unsigned char)v[n - 1]) && !strchr("kKmMgGtT", v[n - 1]))
+		return -1;
+	return hc_parse_size(v, n);
+}
+
+/*
+ * Scans text (an environment value, a command) for heap settings: -Xmx and
+ * -Xms, --max-old-space-size=MiB (Node), --maxmemory SIZE (redis). A value
+ * that starts with `$` is not known until Compose interpolates it. Returns
+ * whether any setting was seen.
+ */
+static bool scan_heap(struct sizing *z, const char *t, size_t n, const char *src, size_t srcn)
+{
+	bool seen = false;
+	for (size_t i = 0; i < n; i++) {
+		const char *p = t + i;
+		size_t rest = n - i, skip = 0;
+		int kind = 0;
+		if (rest > 4 && (!strncmp(p, "-Xmx", 4) || !strncmp(p, "-Xms", 4)))
+			skip = 4, kind = 1;
+		else if (rest > 21 && !strncmp(p, "--max-old-space-size=", 21))
+			skip = 21, kind = 2;
+		else if (rest > 12 && !strncmp(p, "--maxmemory", 11) &&
+		         (p[11] == ' ' || p[11] == '=')) {
+			skip = 12;
+			while (skip < rest && p[skip] == ' ')
+				skip++;
+			kind = 3;
+		}
+		if (!kind)
+			continue;
+		seen = true;
+		const char *v = p + skip;
+		size_t vn = 0;
+		while (skip + vn < rest && !isspace((unsigned char)v[vn]) && v[vn] != '"' &&
+		       v[vn] != '\'')
+			vn++;
+		int64_t b = -1;
+		if (kind == 1)
+			b = jvm_size(v, vn);
+		else if (kind == 2 && vn && isdigit((unsigned char)v[0])) {
+			int64_t mb = hc_parse_size(v, vn);
+			b = mb > 0 && mb < (INT64_MAX / MIB) ? mb * MIB : -1;
+		} else if (kind == 3)
+			b = hc_parse_size(v, vn);
+		if (b > 0)
+			heap_found(z, b, src, srcn);
+		else /* ${HEAP}, or a value this does not read: not known */
+			heap_unknown(z, src, srcn);
+		i += skip + (vn ? vn - 1 : 0);
+	}
+	return seen;
+}
+
+static bool ends_with(const char *k, size_t n, const char *suffix)
+{
+	size_t m = strlen(suffix);
+	return n >= m && !strncasecmp(k + n - m, suffix, m);
+}
+
+static bool contains(const char *k, size_t n, const char *needle)
+{
+	size_t m = strlen(needle);
+	for (size_t i = 0; i + m <= n; i++)
+		if (!strncasecmp(k + i, needle, m))
+			return true;
+	return false;
+}
+
+/* Variables whose value is a heap size (cassandra's MAX_HEAP_SIZE,
+ * neo4j's NEO4J_server_memory_heap_max__size). */
+static bool size_var(const char *k, size_t n)
+{
+	return (n == 13 && !strncmp(k, "MAX_HEAP_SIZE", 13)) || contains(k, n, "heap_max__size") ||
+	       contains(k, n, "heap_initial__size");
+}
+
+/* Variables that carry heap flags (JAVA_OPTS, ES_JAVA_OPTS, KAFKA_HEAP_OPTS,
+ * NODE_OPTIONS, ...): set from a variable or the host, the heap is unknown. */
+static bool heap_var(const char *k, size_t n)
+{
+	static const char *const sfx[] = {"JAVA_OPTS", "JAVA_OPTIONS",  "HEAP_OPTS",   "JVM_OPTS",
+	                                  "JAVAOPTS",  "CATALINA_OPTS", "NODE_OPTIONS"};
+	for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++)
+		if (ends_with(k, n, sfx[i]))
+			return true;
+	return false;
+}
+
+/* One environment entry; val NULL when the entry has no value (it comes
+ * from the host). */
+static void scan_env_entry(struct sizing *z, const char *k, size_t kn, const char *val, size_t vn)
+{
+	if (size_var(k, kn)) {
+		int64_t b = val ? hc_parse_size(val, vn) : -1;
+		if (b > 0)
+			heap_found(z, b, k, kn);
+		else if (!val || memchr(val, '$', vn))
+			heap_unknown(z, k, kn);
+		return;
+	}
+	if (heap_var(k, kn) && (!val || memchr(val, '$', vn))) {
+		/* ${JAVA_OPTS}, "-Xmx2g ${EXTRA}": the heap is what Compose makes of it */
+		heap_unknown(z, k, kn);
+		return;
+	}
+	if (val)
+		scan_heap(z, val, vn, k, kn);
+}
+
+static void scan_env_map(struct sizing *z, struct hc_node *m, int depth)
+{
+	m = hc_deref(m);
+	if (!m || depth > 8)
+		return;
+	if (m->type == HC_SEQ) {
+		for (size_t i = 0; i < m->nkids; i++) {
+			struct hc_node *it = hc_deref(m->kids[i]);
+			if (!it || it->type != HC_SCALAR)
+				continue;
+			const char *eq = memchr(it->text, '=', it->len);
+			if (eq)
+				scan_env_entry(z, it->text, (size_t)(eq - it->text), eq + 1,
+				               it->len - (size_t)(eq - it->text) - 1);
+			else
+				scan_env_entry(z, it->text, it->len, NULL, 0);
+		}
+		return;
+	}
+	if (m->type != HC_MAP)
+		return;
+	for (size_t i = 0; i + 1 < m->nkids; i += 2) {
+		struct hc_node *k = m->kids[i], *v = hc_deref(m->kids[i + 1]);
+		if (k->type != HC_SCALAR)
+			continue;
+		if (hc_scalar_is(k, "<<") && k->style == HC_PLAIN) {
+			if (v && v->type == HC_SEQ)
+				for (size_t j = 0; j < v->nkids; j++)
+					scan_env_map(z, v->kids[j], depth + 1);
+			else
+				scan_env_map(z, v, depth + 1);
+			continue;
+		}
+		if (!v || (v->type == HC_SCALAR && hc_is_null(v) && v->style == HC_PLAIN))
+			scan_env_entry(z, k->text, k->len, NULL, 0);
+		else if (v->type == HC_SCALAR)
+			scan_env_entry(z, k->text, k->len, v->text, v->len);
+	}
+}
+
+/* command or entrypoint: a string, or a list read as its words joined. */
+static void scan_command(struct sizing *z, struct hc_node *c, const char *name)
+{
+	c = hc_deref(c);
+	if (c && c->type == HC_SCALAR) {
+		scan_heap(z, c->text, c->len, name, strlen(name));
+	} else if (c && c->type == HC_SEQ) {
+		struct hc_buf b = HC_BUF_INIT;
+		for (size_t i = 0; i < c->nkids; i++) {
+			struct hc_node *it = hc_deref(c->kids[i]);
+			if (it && it->type == HC_SCALAR)
+				hc_buf_addf(&b, "%s%.*s", i ? " " : "", (int)it->len, it->text);
+		}
+		if (b.data)
+			scan_heap(z, b.data, b.len, name, strlen(name));
+		hc_buf_release(&b);
+	}
+}
+
+/* A size node: bytes, 0 when absent or null, -1 when not known. */
+static int64_t size_of(struct hc_node *n)
+{
+	n = hc_deref(n);
+	if (!n || (n->type == HC_SCALAR && hc_is_null(n)))
+		return 0;
+	if (n->type != HC_SCALAR)
+		return -1;
+	return hc_parse_size(n->text, n->len);
+}
+
+static void read_sizing(struct sizing *z, const struct hc_service *s, struct hc_node *resources)
+{
+	memset(z, 0, sizeof(*z));
+	scan_env_map(z, hc_map_lookup(s->value, "environment", NULL), 0);
+	scan_command(z, hc_map_lookup(s->value, "command", NULL), "command");
+	scan_command(z, hc_map_lookup(s->value, "entrypoint", NULL), "entrypoint");
+	z->shm = size_of(hc_map_lookup(s->value, "shm_size", NULL));
+	struct hc_node *res = hc_deref(hc_map_lookup(resources, "reservations", NULL));
+	z->reserve = size_of(hc_map_lookup(res, "memory", NULL));
+	if (!z->reserve)
+		z->reserve = size_of(hc_map_get(hc_deref(s->value), "mem_reservation", NULL));
+	z->legacy = size_of(hc_map_get(hc_deref(s->value), "mem_limit", NULL));
+}
+
+/*
+ * The memory limit to write, from the class default and what the service
+ * says (see the top of this file); NULL to leave it off (*why says why).
+ * *why also explains a limit above the default. Caller frees.
+ */
+static char *size_memory(const struct sizing *z, const char *dflt, struct hc_buf *why, bool *off)
+{
+	*off = false;
+	if (z->unknown[0]) {
+		hc_buf_addf(why,
+		            "the heap in %s is set by a variable (or the host's environment) "
+		            "and not known here",
+		            z->unknown);
+		*off = true;
+		return NULL;
+	}
+	if (z->shm < 0 || z->reserve < 0) {
+		hc_buf_addf(why, "its %s is written with a variable",
+		            z->shm < 0 ? "shm_size" : "memory reservation");
+		*off = true;
+		return NULL;
+	}
+	int64_t d = dflt ? hc_parse_size(dflt, strlen(dflt)) : -1;
+	if (d <= 0 && !z->heap && !z->shm && !z->reserve)
+		return dflt && *dflt ? hc_xstrdup(dflt) : NULL;
+	int64_t lim = d > 0 ? d : 0;
+	if (z->heap) {
+		int64_t over = z->heap / 2 > 256 * MIB ? z->heap / 2 : 256 * MIB;
+		int64_t need = (z->heap + over + 64 * MIB - 1) / (64 * MIB) * (64 * MIB);
+		if (need > lim) {
+			lim = need;
+			struct hc_buf h = HC_BUF_INIT;
+			hc_format_size(&h, z->heap);
+			hc_buf_addf(why, "heap %s from %s + max(50%%, 256M)", h.data, z->heap_src);
+			hc_buf_release(&h);
+		}
+	}
+	if (z->shm > 0 && lim) {
+		lim += (z->shm + MIB - 1) / MIB * MIB;
+		hc_buf_addf(why, "%sshm_size added", why->len ? "; " : "");
+	}
+	if (z->reserve > lim) {
+		lim = z->reserve;
+		hc_buf_addf(why, "%sraised to its memory reservation", why->len ? "; " : "");
+	}
+	if (!lim)
+		return NULL;
+	if (!why->len)
+		return hc_xstrdup(dflt);
+	struct hc_buf out = HC_BUF_INIT;
+	hc_format_size(&out, lim);
+	return out.data;
+}
+
+/* A legacy cpus value written as a plain number becomes a string ("1.5"):
+ * the swarm loader wants one; its trailing comment stays. */
+static struct hc_val *legacy_cpus(const struct hc_run *r, const struct hc_node *v, bool block)
+{
+	struct hc_val *raw = legacy_value(r, v, block);
+	if (v->style != HC_PLAIN)
+		return raw;
+	struct hc_buf b = HC_BUF_INIT;
+	hc_buf_addf(&b, "\"%.*s\"%s", (int)v->len, v->text, raw->text + v->len);
+	hc_val_free(raw);
+	struct hc_val *out = hc_val_raw(b.data);
+	hc_buf_release(&b);
+	return out;
+}
+
 /* Builds {limits: {...}, reservations: {...}} from the class defaults,
- * overridden by the service's legacy keys (copied as written). */
+ * overridden by the service's legacy keys (copied as written, cpus as a
+ * string); `memory` is the sized limit (NULL: left off). */
 static struct hc_val *build_resources(const struct hc_run *r, const struct hc_service *s,
-                                      const struct hc_strlist *dflt, bool block)
+                                      const struct hc_strlist *dflt, bool block, const char *memory,
+                                      const char *cpus)
 {
 	struct hc_val *lim = hc_val_map(), *res = hc_val_map();
 	const char *names[] = {"cpus", "memory", "pids"};
@@ -98,11 +409,13 @@ static struct hc_val *build_resources(const struct hc_run *r, const struct hc_se
 			if (!strcmp(legacy[k].section, "limits") &&
 			    !strcmp(legacy[k].name, names[i]))
 				old = hc_map_get(hc_deref(s->value), legacy[k].key, NULL);
+		const char *v = i == 0 ? cpus : i == 1 ? memory : kv(dflt, "pids");
 		if (old && old->type == HC_SCALAR && !hc_is_null(old))
-			hc_val_put(lim, names[i], legacy_value(r, old, block));
-		else if (kv(dflt, names[i])) {
-			hc_val_put(lim, names[i], number_or_string(kv(dflt, names[i]), i == 2));
-		}
+			hc_val_put(lim, names[i],
+			           i == 0 ? legacy_cpus(r, old, block)
+			                  : legacy_value(r, old, block));
+		else if (v)
+			hc_val_put(lim, names[i], number_or_string(v, i == 2));
 	}
 	struct hc_node *mr = hc_map_get(hc_deref(s->value), "mem_reservation", NULL);
 	if (mr && mr->type == HC_SCALAR && !hc_is_null(mr))
@@ -169,9 +482,24 @@ static void limits_service(struct hc_run *r, const struct hc_service *s, const v
 	struct hc_node *host = dd ? dd : hc_deref(s->value);
 	bool block =
 	    host && host->type == HC_MAP && !host->flow && (!resources || !resources->flow);
-	struct hc_val *res = build_resources(r, s, &o->cls[cls], block);
+	struct sizing z;
+	read_sizing(&z, s, resources);
+	struct hc_buf why = HC_BUF_INIT;
+	bool mem_off;
+	char *memory = NULL;
+	mem_off = false;
+	if (!hc_map_get(hc_deref(s->value), "mem_limit", NULL)) /* else it moves as written */
+		memory = size_memory(&z, kv(&o->cls[cls], "memory"), &why, &mem_off);
+	const char *cpus = kv(&o->cls[cls], "cpus");
+	struct hc_node *rcpus = hc_deref(
+	    hc_map_lookup(hc_deref(hc_map_lookup(resources, "reservations", NULL)), "cpus", NULL));
+	if (cpus && rcpus && rcpus->type == HC_SCALAR && atof(rcpus->text) > atof(cpus))
+		cpus = rcpus->text; /* never below the reservation */
+	struct hc_val *res = build_resources(r, s, &o->cls[cls], block, memory, cpus);
 	if (!res->n) {
 		hc_val_free(res);
+		free(memory);
+		hc_buf_release(&why);
 		return;
 	}
 	size_t mark = r->edits.n;
@@ -206,10 +534,39 @@ static void limits_service(struct hc_run *r, const struct hc_service *s, const v
 		          "service \"%s\": cannot add resource limits in this shape; add "
 		          "deploy.resources.limits by hand",
 		          s->name);
+		free(memory);
+		hc_buf_release(&why);
 		return;
 	}
-	hc_service_change(r, s, "deploy", "service \"%s\" (%s): add resource limits", s->name,
-	                  hc_class_names[cls]);
+	if (mem_off)
+		hc_service_change(r, s, "deploy",
+		                  "service \"%s\" (%s): add resource limits without memory: %s",
+		                  s->name, hc_class_names[cls], why.data);
+	else if (memory && why.len && !z.legacy)
+		hc_service_change(r, s, "deploy",
+		                  "service \"%s\" (%s): add resource limits, memory %s (%s)",
+		                  s->name, hc_class_names[cls], memory, why.data);
+	else
+		hc_service_change(r, s, "deploy", "service \"%s\" (%s): add resource limits",
+		                  s->name, hc_class_names[cls]);
+	if (mem_off)
+		hc_report(
+		    r, s->key->start, HC_NOTE,
+		    "service \"%s\": memory limit left off: %s. Set "
+		    "deploy.resources.limits.memory by hand to at least the heap + max(50%% of "
+		    "it, 256M)",
+		    s->name, why.data);
+	if (z.legacy > 0 && z.heap) {
+		int64_t over = z.heap / 2 > 256 * MIB ? z.heap / 2 : 256 * MIB;
+		if (z.legacy < z.heap + over)
+			hc_report(
+			    r, s->key->start, HC_NOTE,
+			    "service \"%s\": mem_limit is below its heap (from %s) + max(50%%, "
+			    "256M); kept as written",
+			    s->name, z.heap_src);
+	}
+	free(memory);
+	hc_buf_release(&why);
 }
 
 const struct hc_transform hc_t_resource_limits = {

@@ -16,8 +16,8 @@ struct sgp_opts {
 static const struct hc_option sgp_options[] = {
     {"value", HC_OPT_STR, offsetof(struct sgp_opts, value), "30s",
      "the grace period to set (a Compose duration)"},
-    {"classes", HC_OPT_LIST, offsetof(struct sgp_opts, classes), "database,queue",
-     "service classes that get it (database, cache, queue, proxy, app)"},
+    {"classes", HC_OPT_LIST, offsetof(struct sgp_opts, classes), "database,queue,search",
+     "service classes that get it (database, cache, queue, proxy, search, jvm, app)"},
 };
 
 static void sgp_service(struct hc_run *r, const struct hc_service *s, const void *opts)

@@ -1,0 +1,179 @@
+/*
+ * evidence.c: what a service's own text says about how it runs (see
+ * evidence.h). Nothing here edits; transforms decide with it.
+ */
+#include "evidence.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct hc_node *hc_service_image(const struct hc_service *s)
+{
+	struct hc_node *img = hc_deref(hc_map_lookup(s->value, "image", NULL));
+	return img && img->type == HC_SCALAR && !hc_is_null(img) ? img : NULL;
+}
+
+const struct hc_image_fact *hc_service_fact(const struct hc_run *r, const struct hc_service *s)
+{
+	struct hc_node *img = hc_service_image(s);
+	return img ? hc_image_fact(r->classes, img->text, img->len) : NULL;
+}
+
+void hc_image_desc(struct hc_buf *b, const struct hc_service *s)
+{
+	struct hc_node *img = hc_service_image(s);
+	if (img)
+		hc_buf_addf(b, "'%.*s'", (int)(img->len > 80 ? 80 : img->len), img->text);
+	else if (hc_map_lookup(s->value, "build", NULL))
+		hc_buf_adds(b, "(built here)");
+	else
+		hc_buf_adds(b, "(no image)");
+}
+
+enum hc_user hc_service_user(const struct hc_service *s)
+{
+	struct hc_node *u = hc_deref(hc_map_lookup(s->value, "user", NULL));
+	if (!u || u->type != HC_SCALAR || hc_is_null(u) || !u->len)
+		return HC_USER_UNSET;
+	if (memchr(u->text, '$', u->len))
+		return HC_USER_VARIABLE;
+	const char *colon = memchr(u->text, ':', u->len);
+	size_t n = colon ? (size_t)(colon - u->text) : u->len;
+	if ((n == 4 && !memcmp(u->text, "root", 4)) || (n == 1 && u->text[0] == '0'))
+		return HC_USER_ROOT;
+	return HC_USER_OTHER;
+}
+
+/* Known init programs by the entrypoint's first word (its last path
+ * component, or the whole word for paths that only mean an init there). */
+static const struct {
+	const char *word; /* a whole path ("/init") or a basename ("tini") */
+	const char *init;
+} inits[] = {
+    {"/init", "s6-overlay"},
+    {"tini", "tini"},
+    {"tini-static", "tini"},
+    {"docker-init", "tini"},
+    {"dumb-init", "dumb-init"},
+    {"catatonit", "catatonit"},
+    {"my_init", "my_init"},
+    {"systemd", "systemd"},
+    {"/sbin/init", "systemd"},
+    {"/usr/sbin/init", "systemd"},
+    {"/lib/systemd/systemd", "systemd"},
+    {"/usr/lib/systemd/systemd", "systemd"},
+};
+
+static const char *init_of(const char *w, size_t n)
+{
+	const char *slash = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (w[i] == '/')
+			slash = w + i;
+	const char *base = slash ? slash + 1 : w;
+	size_t bn = n - (size_t)(base - w);
+	for (size_t i = 0; i < sizeof(inits) / sizeof(inits[0]); i++) {
+		size_t k = strlen(inits[i].word);
+		if (inits[i].word[0] == '/' ? (k == n && !memcmp(w, inits[i].word, n))
+		                            : (k == bn && !memcmp(base, inits[i].word, bn)))
+			return inits[i].init;
+	}
+	return NULL;
+}
+
+const char *hc_entrypoint_init(const struct hc_service *s, bool *has_entrypoint)
+{
+	struct hc_node *e = hc_deref(hc_map_lookup(s->value, "entrypoint", NULL));
+	*has_entrypoint = e && !(e->type == HC_SCALAR && hc_is_null(e) && e->style == HC_PLAIN);
+	if (!*has_entrypoint)
+		return NULL;
+	const char *w = NULL;
+	size_t n = 0;
+	if (e->type == HC_SEQ && e->nkids) {
+		struct hc_node *first = hc_deref(e->kids[0]);
+		if (first && first->type == HC_SCALAR)
+			w = first->text, n = first->len;
+	} else if (e->type == HC_SCALAR) {
+		/* shell form: the first word */
+		size_t st = 0;
+		while (st < e->len && isspace((unsigned char)e->text[st]))
+			st++;
+		w = e->text + st;
+		while (st + n < e->len && !isspace((unsigned char)w[n]))
+			n++;
+	}
+	return w && n ? init_of(w, n) : NULL;
+}
+
+int64_t hc_parse_size(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && s[i] == ' ')
+		i++;
+	while (n > i && s[n - 1] == ' ')
+		n--;
+	int64_t whole = 0, frac = 0, scale = 1;
+	size_t digits = 0;
+	for (; i < n && isdigit((unsigned char)s[i]); i++, digits++) {
+		if (whole > INT64_MAX / 16)
+			return -1;
+		whole = whole * 10 + (s[i] - '0');
+	}
+	if (i < n && s[i] == '.') {
+		for (i++; i < n && isdigit((unsigned char)s[i]); i++)
+			if (scale < 1000000)
+				frac = frac * 10 + (s[i] - '0'), scale *= 10;
+	}
+	if (!digits)
+		return -1;
+	if (i < n && s[i] == ' ')
+		i++;
+	int64_t mult = 1;
+	if (i < n) {
+		switch (tolower((unsigned char)s[i])) {
+		case 'b':
+			mult = 1;
+			break;
+		case 'k':
+			mult = 1024;
+			break;
+		case 'm':
+			mult = 1024 * 1024;
+			break;
+		case 'g':
+			mult = 1024LL * 1024 * 1024;
+			break;
+		case 't':
+			mult = 1024LL * 1024 * 1024 * 1024;
+			break;
+		default:
+			return -1;
+		}
+		if (tolower((unsigned char)s[i]) != 'b') {
+			i++;
+			if (i < n && tolower((unsigned char)s[i]) == 'i')
+				i++;
+			if (i < n && tolower((unsigned char)s[i]) == 'b')
+				i++;
+		} else {
+			i++;
+		}
+	}
+	if (i != n || whole > INT64_MAX / mult / 2)
+		return -1;
+	return whole * mult + frac * mult / scale;
+}
+
+void hc_format_size(struct hc_buf *b, int64_t bytes)
+{
+	static const char units[] = "KMGT";
+	int u = -1;
+	int64_t v = bytes;
+	while (u < 3 && v && v % 1024 == 0)
+		v /= 1024, u++;
+	if (u < 0)
+		hc_buf_addf(b, "%lld", (long long)bytes);
+	else
+		hc_buf_addf(b, "%lld%c", (long long)v, units[u]);
+}
