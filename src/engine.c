@@ -378,9 +378,16 @@ static void apply_batch(struct hc_result *res, const char *name, const struct hc
 	*cur_is_orig = false;
 	if (hc_doc_parse(cur, res->out.data, res->out.len, &e) < 0) {
 		*cur_is_orig = true; /* nothing left to release */
-		error_at(res, name, NULL, 0, HC_EXIT_VERIFY,
-		         "transform '%s' produced text that does not parse (%d:%d: %s); refused",
-		         tid, e.line, e.col, e.msg);
+		/* the error's place in the output, mapped back to the input */
+		size_t at = 0;
+		for (int l = 1; l < e.line && at < res->out.len; at++)
+			l += res->out.data[at] == '\n';
+		for (int c = 1; c < e.col && at < res->out.len && res->out.data[at] != '\n'; at++)
+			c += ((unsigned char)res->out.data[at] & 0xC0) != 0x80;
+		error_at(res, name, orig, hc_pieces_map_back(&res->pieces, at), HC_EXIT_VERIFY,
+		         "transform '%s' produced text that does not parse (%s, at %d:%d of the "
+		         "result); refused",
+		         tid, e.msg, e.line, e.col);
 	}
 }
 

@@ -421,7 +421,7 @@ static void run_file(struct pf *pf, const char *name, int depth, const char *fro
 	struct hc_buf envp = HC_BUF_INIT, envt = HC_BUF_INIT;
 	hc_buf_addf(&envp, "%s/.env", dir);
 	if (access(envp.data, F_OK) == 0 && hc_read_file(envp.data, &envt, &err) == 0)
-		hc_dotenv_parse(envt.data ? envt.data : "", envt.len, &f.envn, &f.envv);
+		hc_dotenv_parse(envt.data ? envt.data : "", envt.len, &f.envn, &f.envv, NULL);
 	struct hc_node *root = doc.root;
 	if (root && root->type == HC_MAP) {
 		check_vars(&f, root, 0);

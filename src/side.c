@@ -3,6 +3,7 @@
  */
 #define _XOPEN_SOURCE 700
 #include "side.h"
+#include "dotenv.h"
 #include "io.h"
 
 #include <errno.h>
@@ -150,14 +151,6 @@ static const char *eol_of(const struct hc_buf *t)
 	return nl && nl > t->data && nl[-1] == '\r' ? "\r\n" : "\n";
 }
 
-static void env_line(struct hc_buf *b, const struct hc_env_var *v, const char *eol)
-{
-	if (!strchr(v->value, '\''))
-		hc_buf_addf(b, "%s='%s'%s", v->name, v->value, eol);
-	else
-		hc_buf_addf(b, "%s=\"%s\"%s", v->name, v->value, eol);
-}
-
 static int file_exists(const char *path, struct stat *st)
 {
 	if (lstat(path, st) == 0)
@@ -269,7 +262,8 @@ int hc_side_write(const char *compose_path, const struct hc_side *side, struct h
 		hc_buf_addf(&out, "# moved out of %s by hardcompose%s",
 		            base ? base + 1 : compose_path, eol);
 		for (size_t i = 0; i < side->nenv; i++)
-			env_line(&out, &side->env[i], eol);
+			hc_dotenv_line(&out, side->env[i].name, side->env[i].value,
+			               strlen(side->env[i].value), eol);
 		bool chowned;
 		rc = env_ex ? hc_write_atomic(envp, out.data, out.len, err)
 		            : write_new(envp, out.data, out.len, 0600, -1, &chowned, err, ".env");

@@ -28,6 +28,7 @@
 
 #include <ctype.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,7 @@ struct state {
 	size_t ng;
 	struct hc_node *root, *tsec, *tseckey; /* top-level secrets */
 	struct hc_strlist envnames, envvals;   /* the existing .env */
+	struct hc_strlist envexp;              /* "1": Compose expands that value */
 };
 
 /* ---- names and values ---------------------------------------------------- */
@@ -284,7 +286,7 @@ bool hc_is_plaintext_secret(const void *opts, const char *var, const char *val, 
 
 static void parse_dotenv(struct state *st, const char *t, size_t n)
 {
-	hc_dotenv_parse(t, n, &st->envnames, &st->envvals);
+	hc_dotenv_parse(t, n, &st->envnames, &st->envvals, &st->envexp);
 }
 
 /* -1: NAME is not in .env; 1: it holds `value`; 0: something else. */
@@ -293,7 +295,7 @@ static int dotenv_has(const struct state *st, const char *name, const char *valu
 	int found = -1;
 	for (size_t i = 0; i < st->envnames.n; i++)
 		if (!strcmp(st->envnames.v[i], name))
-			found = !strcmp(st->envvals.v[i], value);
+			found = !strcmp(st->envvals.v[i], value) && st->envexp.v[i][0] == '0';
 	return found;
 }
 
@@ -339,6 +341,91 @@ static bool env_has_var(struct hc_node *env, const char *var)
 	return false;
 }
 
+static bool re_digits(const char *s, size_t n, const char *set)
+{
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!strchr(set, s[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Would Compose (Go's yaml.v3) read the plain scalar s as a number or a
+ * date, and so hand the container its own rendering (0777 -> 511, 1e3 ->
+ * 1000, 2001-12-14 -> "2001-12-14 00:00:00 +0000 UTC") rather than the
+ * text? A canonical decimal integer (0, 12, -5, at most 18 digits) reads
+ * back as written. Errs towards yes: a yes leaves the value in place.
+ */
+static bool yaml_value_changes(const char *s, size_t n)
+{
+	char b[128];
+	size_t m = 0;
+	if (!n || n >= sizeof(b))
+		return false; /* long values are not numbers */
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != '_')
+			b[m++] = s[i];
+	b[m] = '\0';
+	const char *p = b;
+	bool sign = *p == '+' || *p == '-';
+	if (sign)
+		p++;
+	size_t k = strlen(p);
+	/* a date or a time stamp: yyyy-m-d... */
+	if (n >= 8 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
+	    isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) && s[4] == '-')
+		return true;
+	if (!strcasecmp(p, ".inf") || !strcasecmp(p, ".nan"))
+		return true;
+	bool num = false;
+	if (k > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		num = re_digits(p + 2, k - 2, "0123456789abcdefABCDEF");
+	else if (k > 2 && p[0] == '0' && (p[1] == 'o' || p[1] == 'O'))
+		num = re_digits(p + 2, k - 2, "01234567");
+	else if (k > 2 && p[0] == '0' && (p[1] == 'b' || p[1] == 'B'))
+		num = re_digits(p + 2, k - 2, "01");
+	else {
+		/* [0-9]+(.[0-9]*)?([eE][-+]?[0-9]+)? or .[0-9]+(...) */
+		size_t i = 0, d = 0;
+		while (i < k && isdigit((unsigned char)p[i]))
+			i++, d++;
+		if (i < k && p[i] == '.') {
+			i++;
+			while (i < k && isdigit((unsigned char)p[i]))
+				i++, d++;
+		}
+		if (d && i < k && (p[i] == 'e' || p[i] == 'E')) {
+			size_t e0 = ++i;
+			if (i < k && (p[i] == '+' || p[i] == '-'))
+				i++, e0++;
+			while (i < k && isdigit((unsigned char)p[i]))
+				i++;
+			if (i == e0)
+				d = 0;
+		}
+		num = d && i == k;
+	}
+	if (!num)
+		return false;
+	/* canonical decimal integers read back as written */
+	bool canonical = m == n && (s[0] == '-' || isdigit((unsigned char)s[0])) &&
+	                 re_digits(p, k, "0123456789") && k <= 18 &&
+	                 (p[0] != '0' || (k == 1 && !sign));
+	return !canonical;
+}
+
+/* A secret reported, not moved: masked wherever output shows it. */
+static void leave(struct state *st, const struct cand *c, const char *why, const char *todo)
+{
+	hc_report(st->r, c->vnode->start, HC_WARNING,
+	          "service \"%s\": %s is a plaintext secret %s; %s", c->svc, c->var, why,
+	          todo ? todo : "move it by hand");
+	hc_side_mask(st->r, c->vnode->start, c->vnode->end);
+	st->r->changes++;
+}
+
 static void consider(struct state *st, struct cand *c, const char *val, size_t vlen,
                      struct hc_node *env)
 {
@@ -356,6 +443,27 @@ static void consider(struct state *st, struct cand *c, const char *val, size_t v
 		          "hand",
 		          c->svc, c->var);
 		hc_side_mask(r, c->vnode->start, c->vnode->end);
+		return;
+	}
+	if (c->vnode->anchor) {
+		leave(st, c, "with an anchor (&) that aliases may use elsewhere", NULL);
+		return;
+	}
+	if (c->vnode->tag && strcmp(c->vnode->tag, "!!str") &&
+	    strcmp(c->vnode->tag, "tag:yaml.org,2002:str")) {
+		leave(st, c, "with a YAML tag other than !!str", NULL);
+		return;
+	}
+	if (memchr(val, '\0', vlen)) {
+		leave(st, c, "holding a NUL byte, which no environment variable can hold", NULL);
+		return;
+	}
+	if (!c->list && c->vnode->style == HC_PLAIN && !c->vnode->tag &&
+	    yaml_value_changes(val, vlen)) {
+		leave(st, c,
+		      "written as a YAML number or date: Compose hands the container its own "
+		      "rendering (0777 becomes 511), so moved as written it would change",
+		      "quote it as the container should see it and run again, or move it by hand");
 		return;
 	}
 	c->url = !whole;
@@ -383,17 +491,6 @@ static void consider(struct state *st, struct cand *c, const char *val, size_t v
 			return;
 		}
 	}
-	if (c->route == R_ENV && (strpbrk(c->secret, "\n\r") ||
-	                          (strchr(c->secret, '\'') && strpbrk(c->secret, "\"\\$")))) {
-		hc_report(r, c->vnode->start, HC_WARNING,
-		          "service \"%s\": %s is a plaintext secret that cannot be written to .env "
-		          "as it is (quotes and $ or a line break); move it by hand",
-		          c->svc, c->var);
-		hc_side_mask(r, c->vnode->start, c->vnode->end);
-		free(c->cstr);
-		free(c->secret);
-		return;
-	}
 	if (c->url) {
 		/* the whole URL is the file's content when the image reads a file */
 		if (c->route == R_FILE) {
@@ -408,13 +505,92 @@ static void consider(struct state *st, struct cand *c, const char *val, size_t v
 	push_cand(st, c);
 }
 
+/* A secret a service reads through an alias (`KEY: *pw`): said, not moved. */
+static void alias_secret(struct state *st, const char *svc, const char *var, struct hc_node *alias,
+                         struct hc_node *target)
+{
+	hc_report(st->r, alias->start, HC_WARNING,
+	          "service \"%s\": %s is a plaintext secret given through the alias *%s; move it "
+	          "by hand",
+	          svc, var, alias->text);
+	hc_side_mask(st->r, target->start, target->end);
+	st->r->changes++;
+}
+
+/* Secrets a service gets from an anchor (`environment: *env`, `<<: *env`):
+ * said and masked, not moved (the anchor may serve other services). */
+static void inherited(struct state *st, const char *svc, struct hc_node *n, int depth)
+{
+	struct hc_node *m = hc_deref(n);
+	if (!m || depth > 16)
+		return;
+	if (m->type == HC_SEQ && n->type != HC_ALIAS) {
+		for (size_t i = 0; i < m->nkids; i++)
+			inherited(st, svc, m->kids[i], depth + 1);
+		return;
+	}
+	if (m->type == HC_SEQ) {
+		for (size_t i = 0; i < m->nkids; i++) {
+			struct hc_node *it = hc_deref(m->kids[i]);
+			const char *eq =
+			    it && it->type == HC_SCALAR ? memchr(it->text, '=', it->len) : NULL;
+			if (!eq)
+				continue;
+			char *var = hc_xstrndup(it->text, (size_t)(eq - it->text));
+			if (hc_is_plaintext_secret(st->o, var, eq + 1,
+			                           it->len - (size_t)(eq - it->text) - 1) &&
+			    !excepted(st->o, svc, var)) {
+				hc_report(st->r, it->start, HC_WARNING,
+				          "service \"%s\": %s is a plaintext secret it gets from "
+				          "an anchor; "
+				          "move it by hand",
+				          svc, var);
+				hc_side_mask(st->r, it->start, it->end);
+				st->r->changes++;
+			}
+			free(var);
+		}
+		return;
+	}
+	if (m->type != HC_MAP)
+		return;
+	for (size_t i = 0; i + 1 < m->nkids; i += 2) {
+		struct hc_node *k = m->kids[i], *v = m->kids[i + 1];
+		if (k->type != HC_SCALAR)
+			continue;
+		if (!strcmp(k->text, "<<")) {
+			inherited(st, svc, v, depth + 1);
+			continue;
+		}
+		struct hc_node *t = hc_deref(v);
+		if (t && t->type == HC_SCALAR && !hc_is_null(t) &&
+		    hc_is_plaintext_secret(st->o, k->text, t->text, t->len) &&
+		    !excepted(st->o, svc, k->text)) {
+			hc_report(
+			    st->r, t->start, HC_WARNING,
+			    "service \"%s\": %s is a plaintext secret it gets from an anchor; "
+			    "move it by hand",
+			    svc, k->text);
+			hc_side_mask(st->r, t->start, t->end);
+			st->r->changes++;
+		}
+	}
+}
+
 static void collect_service(struct state *st, const char *svc, struct hc_node *skey,
                             struct hc_node *svalue)
 {
 	struct hc_service s = {.name = svc, .key = skey, .value = svalue};
 	struct hc_node *envkey = NULL;
 	struct hc_node *env = hc_own_value(&s, "environment", &envkey);
-	if (!env || hc_is_null(env) || (env->type != HC_MAP && env->type != HC_SEQ) || env->bare)
+	if (!env) {
+		/* environment: *env, or through a merge of the service */
+		struct hc_node *ie = hc_map_lookup(svalue, "environment", NULL);
+		if (ie)
+			inherited(st, svc, ie, 0);
+		return;
+	}
+	if (hc_is_null(env) || (env->type != HC_MAP && env->type != HC_SEQ) || env->bare)
 		return;
 	struct hc_node *img = hc_deref(hc_map_lookup(svalue, "image", NULL));
 	const char *image = img && img->type == HC_SCALAR && img->len ? img->text : NULL;
@@ -431,8 +607,20 @@ static void collect_service(struct state *st, const char *svc, struct hc_node *s
 	if (env->type == HC_MAP) {
 		for (size_t i = 0; i + 1 < env->nkids; i += 2) {
 			struct hc_node *k = env->kids[i], *v = env->kids[i + 1];
+			if (k->type == HC_SCALAR && v->type == HC_ALIAS && !strcmp(k->text, "<<")) {
+				inherited(st, svc, v, 0);
+				continue;
+			}
+			if (k->type == HC_SCALAR && v->type == HC_ALIAS) {
+				struct hc_node *t = hc_deref(v);
+				if (t && t->type == HC_SCALAR &&
+				    hc_is_plaintext_secret(st->o, k->text, t->text, t->len) &&
+				    !excepted(st->o, svc, k->text))
+					alias_secret(st, svc, k->text, v, t);
+				continue;
+			}
 			if (k->type != HC_SCALAR || v->type != HC_SCALAR || hc_is_null(v) ||
-			    !strcmp(k->text, "<<") || v->tag)
+			    !strcmp(k->text, "<<"))
 				continue;
 			struct cand c = base;
 			c.list = false;
@@ -446,7 +634,22 @@ static void collect_service(struct state *st, const char *svc, struct hc_node *s
 	} else {
 		for (size_t i = 0; i < env->nkids; i++) {
 			struct hc_node *it = env->kids[i];
-			if (it->type != HC_SCALAR || it->tag)
+			if (it->type == HC_ALIAS) {
+				struct hc_node *t = hc_deref(it);
+				const char *eq =
+				    t && t->type == HC_SCALAR ? memchr(t->text, '=', t->len) : NULL;
+				if (eq) {
+					char *var = hc_xstrndup(t->text, (size_t)(eq - t->text));
+					if (hc_is_plaintext_secret(st->o, var, eq + 1,
+					                           t->len - (size_t)(eq - t->text) -
+					                               1) &&
+					    !excepted(st->o, svc, var))
+						alias_secret(st, svc, var, it, t);
+					free(var);
+				}
+				continue;
+			}
+			if (it->type != HC_SCALAR)
 				continue;
 			const char *eq = memchr(it->text, '=', it->len);
 			if (!eq)
@@ -597,9 +800,21 @@ static bool plain_ok(const char *s, bool flow)
 }
 
 /* s written as a scalar in the style of node n. */
+static bool has_control(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return true;
+	return false;
+}
+
+/* s written as a scalar in the style of node n; a line break or another
+ * control character is written escaped in double quotes (a single-quoted
+ * or plain line break would read back as a space). */
 static void render_like(struct hc_buf *b, const struct hc_node *n, const char *s, bool flow)
 {
-	if (n->style == HC_SINGLE) {
+	bool ctl = has_control(s);
+	if (n->style == HC_SINGLE && !ctl) {
 		hc_buf_addc(b, '\'');
 		for (const char *p = s; *p; p++) {
 			if (*p == '\'')
@@ -609,15 +824,24 @@ static void render_like(struct hc_buf *b, const struct hc_node *n, const char *s
 		hc_buf_addc(b, '\'');
 		return;
 	}
-	if (n->style == HC_PLAIN && plain_ok(s, flow)) {
+	if (n->style == HC_PLAIN && !ctl && plain_ok(s, flow)) {
 		hc_buf_adds(b, s);
 		return;
 	}
 	hc_buf_addc(b, '"');
 	for (const char *p = s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			hc_buf_addc(b, '\\');
-		hc_buf_addc(b, *p);
+		unsigned char c = (unsigned char)*p;
+		if (c == '\n')
+			hc_buf_adds(b, "\\n");
+		else if (c == '\r')
+			hc_buf_adds(b, "\\r");
+		else if ((c < 0x20 && c != '\t') || c == 0x7f)
+			hc_buf_addf(b, "\\x%02X", c);
+		else {
+			if (c == '"' || c == '\\')
+				hc_buf_addc(b, '\\');
+			hc_buf_addc(b, *p);
+		}
 	}
 	hc_buf_addc(b, '"');
 }
@@ -625,6 +849,13 @@ static void render_like(struct hc_buf *b, const struct hc_node *n, const char *s
 static void replace_node(struct hc_run *r, const struct hc_node *n, const char *s, bool flow)
 {
 	struct hc_buf b = HC_BUF_INIT;
+	if (n->tag) { /* !!str stays, as written */
+		const char *t = r->doc->text + n->start, *e = t;
+		while (e < r->doc->text + n->end && *e != ' ' && *e != '\t' && *e != '\n')
+			e++;
+		hc_buf_add(&b, t, (size_t)(e - t));
+		hc_buf_addc(&b, ' ');
+	}
 	render_like(&b, n, s, flow);
 	hc_edits_add(&r->edits, n->start, n->end, b.data, b.len);
 	hc_buf_release(&b);
@@ -916,6 +1147,94 @@ static void report(struct state *st, const struct cand *c, bool done)
 	hc_buf_release(&where);
 }
 
+static int cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t) * (void *const *)a, y = (uintptr_t) * (void *const *)b;
+	return (x > y) - (x < y);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct scan {
+	struct state *st;
+	const struct hc_node **own; /* the candidates' nodes, sorted */
+	size_t nown;
+	char **vals; /* secrets worth looking for, sorted; vgroup: their group */
+	size_t nvals;
+	bool substr; /* few secrets: look inside every value too */
+};
+
+static const struct group *scan_hit(const struct scan *sc, const struct hc_node *n)
+{
+	if (sc->substr) {
+		for (size_t g = 0; g < sc->st->ng; g++) {
+			const char *v = sc->st->g[g].secret;
+			size_t vl = strlen(v);
+			if (vl >= 4 && n->len >= vl && strstr(n->text, v))
+				return &sc->st->g[g];
+		}
+		return NULL;
+	}
+	const char *key = n->text;
+	char **hit = bsearch(&key, sc->vals, sc->nvals, sizeof(*sc->vals), cmp_str);
+	if (!hit)
+		return NULL;
+	for (size_t g = 0; g < sc->st->ng; g++)
+		if (sc->st->g[g].secret == *hit)
+			return &sc->st->g[g];
+	return NULL;
+}
+
+static void scan_node(struct scan *sc, const struct hc_node *n, int depth)
+{
+	if (!n || depth > 600 || n->type == HC_ALIAS)
+		return;
+	if (n->type != HC_SCALAR) {
+		for (size_t i = 0; i < n->nkids; i++)
+			scan_node(sc, n->kids[i], depth + 1);
+		return;
+	}
+	if (bsearch(&n, sc->own, sc->nown, sizeof(*sc->own), cmp_ptr))
+		return;
+	const struct group *g = scan_hit(sc, n);
+	if (!g)
+		return;
+	struct hc_run *r = sc->st->r;
+	hc_report(r, n->start, HC_WARNING,
+	          "this value holds the plaintext secret that the secrets transform moves as "
+	          "'%s'; it stays here in clear: replace it by hand",
+	          g->name);
+	hc_side_mask(r, n->start, n->end);
+	r->changes++;
+}
+
+/* Other places that hold a value being moved (a healthcheck's -pVALUE, a
+ * label): reported and masked, never rewritten. With more than 64 values,
+ * only values equal to one are found (the substring search is quadratic). */
+static void other_occurrences(struct state *st, struct hc_node *root)
+{
+	if (!st->nc)
+		return;
+	struct scan sc = {.st = st, .substr = st->ng <= 64};
+	sc.own = hc_xcalloc(st->nc + 1, sizeof(*sc.own));
+	for (size_t i = 0; i < st->nc; i++)
+		sc.own[sc.nown++] = st->c[i].vnode;
+	qsort(sc.own, sc.nown, sizeof(*sc.own), cmp_ptr);
+	sc.vals = hc_xcalloc(st->ng + 1, sizeof(*sc.vals));
+	for (size_t g = 0; g < st->ng; g++)
+		if (strlen(st->g[g].secret) >= 4)
+			sc.vals[sc.nvals++] = st->g[g].secret;
+	if (sc.nvals)
+		qsort(sc.vals, sc.nvals, sizeof(*sc.vals), cmp_str);
+	if (sc.nvals)
+		scan_node(&sc, root, 0);
+	free(sc.own);
+	free(sc.vals);
+}
+
 static void secrets_document(struct hc_run *r, struct hc_node *root, const void *opts)
 {
 	struct state st = {.r = r, .o = opts, .root = root};
@@ -932,6 +1251,7 @@ static void secrets_document(struct hc_run *r, struct hc_node *root, const void 
 		collect_service(&st, k->text, k, v);
 	}
 	name_groups(&st);
+	other_occurrences(&st, root);
 	bool write = r->ctx->side_effects;
 	size_t mark0 = r->edits.n, files0 = r->side->nfiles, env0 = r->side->nenv;
 	bool stanza_ok = true;
@@ -1061,6 +1381,7 @@ static void secrets_document(struct hc_run *r, struct hc_node *root, const void 
 	free(st.g);
 	hc_strlist_release(&st.envnames);
 	hc_strlist_release(&st.envvals);
+	hc_strlist_release(&st.envexp);
 }
 
 const char *hc_secrets_dir(const struct hc_config *c)
