@@ -238,6 +238,11 @@ int hc_cli_parse(struct hc_cli *cli, int argc, char **argv, int *code)
 		hc_buf_release(&err);
 		return -1;
 	}
+	if (!err.len && hc_secrets_dir(&cli->config) && strchr(hc_secrets_dir(&cli->config), '$'))
+		hc_buf_addf(&err,
+		            "secrets.dir '%s' holds a '$', which Compose would interpolate in the "
+		            "secrets: file: paths",
+		            hc_secrets_dir(&cli->config));
 	if (!err.len && cli->write && (cli->check || cli->diff))
 		hc_buf_adds(&err, "--write cannot be combined with --check, --diff or --format");
 	if (!err.len && cli->write && cli->nfiles == 0)
@@ -393,10 +398,36 @@ static void test_delay(void)
 	}
 }
 
+/* s with control characters escaped (\n, \t, \xNN), as JSON and SARIF
+ * escape them: a name holding a line break cannot forge a report line. */
+static void add_escaped(struct hc_buf *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\n')
+			hc_buf_adds(b, "\\n");
+		else if (*p == '\r')
+			hc_buf_adds(b, "\\r");
+		else if (*p == '\t')
+			hc_buf_adds(b, "\\t");
+		else if (*p < 0x20 || *p == 0x7f)
+			hc_buf_addf(b, "\\x%02X", *p);
+		else
+			hc_buf_addc(b, (char)*p);
+	}
+}
+
+/* One line of text output: s escaped, then a line end. */
+static void add_line(struct hc_buf *b, const char *s)
+{
+	add_escaped(b, s);
+	hc_buf_addc(b, '\n');
+}
+
 struct job {
 	const struct hc_cli *cli;
 	const struct hc_config *cfg; /* NULL: err says why */
 	const char *cfgerr;
+	const char *cfgnote; /* a configuration file found, said once per run */
 	struct hc_file *file;
 	struct hc_outcome o;
 };
@@ -411,11 +442,13 @@ static void process(struct job *j)
 	o->name =
 	    is_stdin ? (cli->stdin_filepath ? cli->stdin_filepath : "<stdin>") : j->file->path;
 	if (!j->cfg) {
-		hc_buf_addf(&o->err, "%s\n", j->cfgerr);
+		add_line(&o->err, j->cfgerr);
 		o->code = HC_EXIT_USAGE;
 		set_error(o, "", j->cfgerr);
 		return;
 	}
+	if (j->cfgnote && (cli->write || cli->check || cli->diff))
+		hc_buf_addf(&o->err, "hardcompose: note: configuration from %s\n", j->cfgnote);
 	if (j->file->err) {
 		/* a file that includes itself is left alone */
 		hc_buf_addf(&o->err, "%s:%s\n", o->name, j->file->err);
@@ -429,7 +462,7 @@ static void process(struct job *j)
 	 * file itself belong to this run until it is done */
 	int lockfd = cli->write && !is_stdin ? lock_folder(path) : -1;
 	if (hc_read_file_ex(path, &in, &err, !j->file->followed, &stamp) < 0) {
-		hc_buf_addf(&o->err, "%s\n", err.data);
+		add_line(&o->err, err.data);
 		o->code = HC_EXIT_IO;
 		set_error(o, o->name, err.data);
 		hc_buf_release(&err);
@@ -466,16 +499,18 @@ static void process(struct job *j)
 	o->pending = res.changes;
 	size_t left = code == HC_EXIT_OK && !cli->write ? pending_secrets(&res) : 0;
 	if (code != HC_EXIT_OK) {
-		hc_buf_addf(&o->err, "%s\n", res.err.data);
+		add_line(&o->err, res.err.data);
 		set_error(o, o->name, res.err.data);
 	} else if (cli->check || cli->diff) {
 		collect(o, &in, &res);
 		if (cli->check && cli->format == HC_FMT_TEXT)
-			for (size_t i = 0; i < o->nrecs; i++)
-				hc_buf_addf(&o->out, "%s:%d:%d: %s: [%s] %s\n", o->name,
-				            o->recs[i].line, o->recs[i].col,
-				            sev_name(o->recs[i].sev), o->recs[i].id,
-				            o->recs[i].msg);
+			for (size_t i = 0; i < o->nrecs; i++) {
+				add_escaped(&o->out, o->name);
+				hc_buf_addf(&o->out, ":%d:%d: %s: [%s] ", o->recs[i].line,
+				            o->recs[i].col, sev_name(o->recs[i].sev),
+				            o->recs[i].id);
+				add_line(&o->out, o->recs[i].msg);
+			}
 		if (cli->diff && changed) {
 			struct hc_buf a = HC_BUF_INIT, b = HC_BUF_INIT;
 			mask_secrets(&res, &in, &a, &b);
@@ -496,16 +531,16 @@ static void process(struct job *j)
 		/* the compose file must be writable and unchanged before anything
 		 * beside it is written */
 		if (changed && hc_write_check(path, &stamp, &err) < 0) {
-			hc_buf_addf(&o->err, "%s\n", err.data);
+			add_line(&o->err, err.data);
 			set_error(o, o->name, err.data);
 			code = HC_EXIT_IO;
 		} else if (hc_side_write(path, &res.side, &err, &notes) < 0) {
-			hc_buf_addf(&o->err, "%s\n", err.data);
+			add_line(&o->err, err.data);
 			set_error(o, o->name, err.data);
 			code = HC_EXIT_IO;
 		} else if (changed && hc_write_atomic_ex(path, res.out.data, res.out.len, &stamp,
 		                                         in.data, in.len, &err) < 0) {
-			hc_buf_addf(&o->err, "%s\n", err.data);
+			add_line(&o->err, err.data);
 			set_error(o, o->name, err.data);
 			code = HC_EXIT_IO;
 		}
@@ -641,6 +676,7 @@ struct cfgs {
 		char *path; /* NULL: no config file */
 		struct hc_config cfg;
 		char *err;
+		bool said; /* its note is given to a job */
 	} * v;
 	size_t n;
 	struct cfgdir {
@@ -648,6 +684,29 @@ struct cfgs {
 	} * dirs; /* folder -> its configuration file */
 	size_t ndirs;
 };
+
+/*
+ * A configuration file found in the repository (not named by --config) may
+ * not send files outside the project: a secrets.dir it sets that is
+ * absolute, climbs out with "..", or holds a '$' (Compose would interpolate
+ * it) is refused; the command line may set it.
+ */
+static int repo_settings_ok(const struct hc_cli *cli, const struct hc_config *c, const char *path,
+                            struct hc_buf *err)
+{
+	const char *d = hc_secrets_dir(c), *own = hc_secrets_dir(&cli->config);
+	if (!d || (own && !strcmp(d, own)))
+		return 0;
+	if (hc_path_escapes(d) || strchr(d, '$')) {
+		hc_buf_addf(err,
+		            "%s: secrets.dir '%s' would write secret files outside the project "
+		            "folder; a configuration file found in the repository cannot set that "
+		            "(give --set secrets.dir=... on the command line)",
+		            path, d);
+		return -1;
+	}
+	return 0;
+}
 
 static void cfg_for(const struct hc_cli *cli, struct cfgs *cs, const char *file, struct job *j)
 {
@@ -685,8 +744,11 @@ static void cfg_for(const struct hc_cli *cli, struct cfgs *cs, const char *file,
 		memset(&cs->v[i], 0, sizeof(cs->v[i]));
 		cs->v[i].path = path ? hc_xstrdup(path) : NULL;
 		struct hc_buf err = HC_BUF_INIT;
-		if (hc_config_build(&cs->v[i].cfg, path, cli->profile, cli->profile_given,
-		                    cli->acts, cli->nacts, &err) < 0) {
+		int rc = hc_config_build(&cs->v[i].cfg, path, cli->profile, cli->profile_given,
+		                         cli->acts, cli->nacts, &err);
+		if (rc == 0 && !cli->config_path)
+			rc = repo_settings_ok(cli, &cs->v[i].cfg, path, &err);
+		if (rc < 0) {
 			struct hc_buf m = HC_BUF_INIT;
 			hc_buf_addf(&m, "hardcompose: error: %s", err.data);
 			size_t len;
@@ -698,6 +760,10 @@ static void cfg_for(const struct hc_cli *cli, struct cfgs *cs, const char *file,
 	free(path);
 	j->cfg = cs->v[i].err ? NULL : &cs->v[i].cfg;
 	j->cfgerr = cs->v[i].err;
+	if (!cli->config_path && !cs->v[i].said) {
+		j->cfgnote = cs->v[i].path;
+		cs->v[i].said = true;
+	}
 }
 
 /* Does the command line send secret files outside each file's folder? */

@@ -136,5 +136,43 @@ t "a FIFO named on the command line is read (exit $c)" [ $c -eq 1 ]
 timeout 20 "$bin" --no-config /dev/zero >/dev/null 2>"$tmp/sp.err"; c=$?
 t "/dev/zero on the command line: refused at the size limit (exit $c)" [ $c -eq 4 ] && grep -q "larger than" "$tmp/sp.err"
 
+# ---- 8. a repository's configuration cannot send secret files elsewhere ----
+mkdir -p "$tmp/repo/.git" "$tmp/repo/app" "$tmp/elsewhere"
+mkcompose "$tmp/repo/app/compose.yaml" 1
+for d in "$tmp/elsewhere" ../../elsewhere 'sec$HOME'; do
+  printf 'set: {secrets.dir: "%s"}\n' "$d" >"$tmp/repo/.hardcompose.yml"
+  cp "$tmp/repo/app/compose.yaml" "$tmp/cfg.orig"
+  "$bin" -w "$tmp/repo/app/compose.yaml" >/dev/null 2>"$tmp/cfg.err"; c=$?
+  t "config secrets.dir $d: refused (exit $c)" [ $c -eq 2 ]
+  t "config secrets.dir $d: clear error" grep -q "\.hardcompose\.yml: secrets.dir .* outside the project folder" "$tmp/cfg.err"
+  t "config secrets.dir $d: nothing written" [ -z "$(ls -A "$tmp/elsewhere")" ] && cmp -s "$tmp/repo/app/compose.yaml" "$tmp/cfg.orig" && [ ! -e "$tmp/repo/app/.env" ]
+done
+# the command line may; and a found configuration file is named
+printf 'disable: [init]\n' >"$tmp/repo/.hardcompose.yml"
+"$bin" -s secrets.dir="$tmp/elsewhere" -w "$tmp/repo/app/compose.yaml" >/dev/null 2>"$tmp/cfg.err"; c=$?
+t "command-line secrets.dir outside: allowed (exit $c)" [ $c -eq 0 ] && [ -f "$tmp/elsewhere/postgres_password" ]
+t "the configuration file used is said" grep -qx "hardcompose: note: configuration from $tmp/repo/.hardcompose.yml" "$tmp/cfg.err"
+"$bin" -s 'secrets.dir=s$x' --check "$tmp/repo/app/compose.yaml" >/dev/null 2>"$tmp/cfg.err"; c=$?
+t "secrets.dir with \$: usage error (exit $c)" [ $c -eq 2 ]
+
+# ---- 9. names with line breaks and control characters cannot forge lines ----
+printf 'services:\n  "web\\nx.yaml:1:1: error: forged\\x1b[31m":\n    image: x\n' >"$tmp/inj.yaml"
+hc --check "$tmp/inj.yaml" >"$tmp/inj.out" 2>&1
+t "no forged line in --check text" bash -c "! grep -q '^x.yaml:1:1: error: forged' '$tmp/inj.out'"
+t "the name is escaped" grep -q 'service "web\\nx.yaml:1:1: error: forged\\x1B\[31m"' "$tmp/inj.out"
+t "no escape character in the output" bash -c "! grep -q \$'\\x1b' '$tmp/inj.out'"
+printf 'services:\n  "web\\nx.yaml:1:1: error: forged": 3\n' >"$tmp/inj2.yaml"
+hc --check "$tmp/inj2.yaml" >"$tmp/inj.out" 2>&1
+t "error lines escaped too" [ "$(wc -l <"$tmp/inj.out")" -eq 1 ]
+# an anchored secret is said at its LINE:COL, not refused without a place
+printf 'services:\n  a:\n    image: x\n    environment:\n      DB_PASSWORD: &pw hunter22\n  b:\n    image: y\n    environment:\n      APP_PASSWORD: *pw\n' >"$tmp/an.yaml"
+hc -p none -e secrets --check "$tmp/an.yaml" >"$tmp/an.out" 2>&1; c=$?
+t "anchored secret: reported at 5:20 (exit $c)" grep -q "^$tmp/an.yaml:5:20: warning: \[secrets\] .*DB_PASSWORD.*anchor" "$tmp/an.out"
+t "aliased secret: reported at 9:21" grep -q "^$tmp/an.yaml:9:21: warning: \[secrets\] .*APP_PASSWORD.*alias \*pw" "$tmp/an.out"
+hc -p none -e secrets -w "$tmp/an.yaml" >/dev/null 2>&1; c=$?
+t "anchored secret: -w leaves it (exit $c)" [ $c -eq 0 ] && grep -q '&pw hunter22' "$tmp/an.yaml"
+hc -p none -e secrets --check "$tmp/an.yaml" >/dev/null 2>&1; c=$?
+t "anchored secret: --check still fails after -w (exit $c)" [ $c -eq 1 ]
+
 echo "attacks: $pass passed, $fail failed"
 [ $fail -eq 0 ]
