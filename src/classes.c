@@ -69,6 +69,18 @@ static bool has_prefix(const char *s, const char *p)
 
 static void image_ref(struct image_ref *ref, const char *image, size_t len)
 {
+	/* ${IMAGE:-postgres:16} (or :=, -, =): the file's own default stands for it */
+	if (len > 4 && !strncmp(image, "${", 2) && image[len - 1] == '}' &&
+	    !memchr(image + 2, '{', len - 3)) {
+		const char *d = memchr(image, '-', len);
+		const char *e = memchr(image, '=', len);
+		if (e && (!d || e < d))
+			d = e;
+		if (d && d < image + len - 1) {
+			len = (size_t)(image + len - 1 - (d + 1));
+			image = d + 1;
+		}
+	}
 	char *s = hc_xstrndup(image, len);
 	for (char *p = s; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
