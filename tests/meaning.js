@@ -10,6 +10,15 @@
 //     stay), except `ports` (host addresses may be added), `environment`
 //     (plaintext secrets become *_FILE or ${...}), and the legacy limits
 //     (moved into deploy.resources).
+// Beyond meaning, three safety properties of the hardened services:
+//   - privileges: capabilities added to cap_add are ones the container had
+//     before (Docker's default set, DAC_READ_SEARCH being part of
+//     DAC_OVERRIDE, or the input's own cap_add), never one the input
+//     dropped by name;
+//   - memory: a memory limit is not below the memory reservation (Docker
+//     refuses to create such a container);
+//   - mounts: no path is mounted twice (volumes and tmpfs), unless the
+//     input already did.
 // Prints one line per failure and a summary; exits 1 on any failure.
 "use strict";
 const fs = require("fs");
@@ -86,6 +95,57 @@ function portsOk(a, b, path, errs) {
   });
 }
 
+// Docker's default capabilities (moby oci/caps/defaults.go)
+const DOCKER_DEFAULT_CAPS = new Set(["CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD",
+  "NET_RAW", "SETGID", "SETUID", "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL",
+  "AUDIT_WRITE", "DAC_READ_SEARCH"]);
+const capName = (c) => String(c).toUpperCase().replace(/^CAP_/, "");
+const capList = (l) => (Array.isArray(l) ? l.map(capName) : []);
+
+function privilegesOk(svc, out, p, errs) {
+  const before = new Set(capList(svc.cap_add)), dropped = new Set(capList(svc.cap_drop));
+  if (before.has("ALL")) return;
+  for (const c of capList(out.cap_add)) {
+    if (before.has(c)) continue;
+    if (!DOCKER_DEFAULT_CAPS.has(c)) errs.push(`${p}/cap_add: ${c} was not granted before`);
+    else if (dropped.has(c)) errs.push(`${p}/cap_add: ${c} was dropped by name`);
+  }
+}
+
+// bytes of a Compose size ("512M", "1.5g", 1073741824), or null
+function bytes(v) {
+  if (typeof v === "number") return v;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt])?i?b?\s*$/i.exec(String(v ?? ""));
+  if (!m) return null;
+  return Number(m[1]) * 1024 ** ({ k: 1, m: 2, g: 3, t: 4 }[(m[2] || "").toLowerCase()] || 0);
+}
+
+function memoryOk(out, p, errs) {
+  const r = out.deploy?.resources;
+  const lim = bytes(r?.limits?.memory ?? out.mem_limit);
+  const res = bytes(r?.reservations?.memory ?? out.mem_reservation);
+  if (lim !== null && res !== null && lim < res) errs.push(`${p}: memory limit below its reservation`);
+}
+
+function mountPaths(svc) {
+  const norm = (t) => String(t).replace(/\/\.(?=\/|$)/g, "").replace(/\/+/g, "/").replace(/(.)\/$/, "$1");
+  const paths = [];
+  for (const v of Array.isArray(svc.volumes) ? svc.volumes : []) {
+    if (v && typeof v === "object") { if (v.target) paths.push(norm(v.target)); continue; }
+    const f = String(v).split(/:(?![^{]*})/);
+    paths.push(norm(f.length === 1 || (f.length === 2 && !f[1].startsWith("/")) ? f[0] : f[1]));
+  }
+  const t = svc.tmpfs;
+  for (const x of Array.isArray(t) ? t : t ? [t] : []) paths.push(norm(String(x).split(":")[0]));
+  return paths;
+}
+
+function mountsOk(svc, out, p, errs) {
+  const dups = (l) => new Set(l.filter((x, i) => l.indexOf(x) !== i));
+  const had = dups(mountPaths(svc));
+  for (const d of dups(mountPaths(out))) if (!had.has(d)) errs.push(`${p}: ${d} is mounted twice`);
+}
+
 function compare(a, b) {
   const errs = [];
   const top = (o) => Object.fromEntries(Object.entries(o || {}).filter(([k]) => !k.startsWith("x-")));
@@ -116,6 +176,11 @@ function compare(a, b) {
     }
     for (const k of Object.keys(out))
       if (!(k in svc) && !HARDENING.has(k)) errs.push(`${p}/${k}: added, not a hardening key`);
+    if (out && typeof out === "object") {
+      privilegesOk(svc, out, p, errs);
+      memoryOk(out, p, errs);
+      mountsOk(svc, out, p, errs);
+    }
   }
   return errs;
 }
