@@ -38,7 +38,7 @@ static const struct hc_option anchors_options[] = {
     {"name", HC_OPT_STR, offsetof(struct anchors_opts, name), "hardening",
      "name of the x- block and of its anchor"},
     {"keys", HC_OPT_LIST, offsetof(struct anchors_opts, keys),
-     "init,security_opt,cap_drop,read_only,logging,restart",
+     "init,security_opt,cap_drop,cap_add,read_only,logging,restart",
      "service keys that may move into the block"},
 };
 
