@@ -4,7 +4,7 @@
  * --write, --check/--diff), parallel processing and the report. Exit codes
  * are the enum in engine.h.
  */
-#define _XOPEN_SOURCE 700
+#define _GNU_SOURCE /* memmem */
 #include "cli.h"
 #include "diff.h"
 #include "engine.h"
@@ -305,33 +305,90 @@ static void collect(struct hc_outcome *o, const struct hc_buf *in, struct hc_res
 	}
 }
 
-/* Copies of the input and the output with every byte of a secret value
- * replaced by '*' (same length, so the piece table still applies). */
+static int cmp_range(const void *a, const void *b)
+{
+	const struct hc_range *x = a, *y = b;
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+static void star(struct hc_buf *t, size_t lo, size_t hi)
+{
+	for (size_t k = lo; k < hi && k < t->len; k++)
+		if (t->data[k] != '\n' && t->data[k] != '\r')
+			t->data[k] = '*';
+}
+
+/*
+ * Copies of the input and the output with every byte of a secret value
+ * replaced by '*' (same length, so the piece table still applies): the
+ * masked input ranges, where output bytes come from them, and, for up to
+ * 64 distinct values, every other place the output holds one (a block
+ * that a later transform copied, such as the x-environment that
+ * extension-blocks hoists). Ranges are sorted once: n log n.
+ */
 static void mask_secrets(const struct hc_result *res, const struct hc_buf *in, struct hc_buf *a,
                          struct hc_buf *b)
 {
 	hc_buf_add(a, in->data ? in->data : "", in->len);
 	hc_buf_add(b, res->out.data ? res->out.data : "", res->out.len);
 	const struct hc_side *s = &res->side;
-	for (size_t i = 0; i < s->nmask; i++)
-		for (size_t k = s->mask[i].start; k < s->mask[i].end && k < a->len; k++)
-			if (a->data[k] != '\n' && a->data[k] != '\r')
-				a->data[k] = '*';
-	for (size_t p = 0; s->nmask && p < res->pieces.n; p++) {
+	if (!s->nmask)
+		return;
+	struct hc_range *m = hc_xcalloc(s->nmask, sizeof(*m));
+	memcpy(m, s->mask, s->nmask * sizeof(*m));
+	qsort(m, s->nmask, sizeof(*m), cmp_range);
+	size_t n = 0; /* merged, disjoint, sorted */
+	for (size_t i = 0; i < s->nmask; i++) {
+		if (n && m[i].start <= m[n - 1].end) {
+			if (m[i].end > m[n - 1].end)
+				m[n - 1].end = m[i].end;
+		} else {
+			m[n++] = m[i];
+		}
+	}
+	/* the values themselves, before the input copy is masked */
+	struct hc_strlist vals = {0};
+	for (size_t i = 0; i < n && vals.n <= 64; i++) {
+		size_t lo = m[i].start, hi = m[i].end < in->len ? m[i].end : in->len;
+		if (hi > lo + 1 && (in->data[lo] == '"' || in->data[lo] == '\'') &&
+		    in->data[hi - 1] == in->data[lo])
+			lo++, hi--;
+		if (hi >= lo + 4 && !memchr(in->data + lo, '\n', hi - lo))
+			hc_strlist_push(&vals, in->data + lo, hi - lo);
+	}
+	for (size_t i = 0; i < n; i++)
+		star(a, m[i].start, m[i].end);
+	for (size_t p = 0; p < res->pieces.n; p++) {
 		const struct hc_piece *x = &res->pieces.v[p];
 		if (x->ins)
 			continue;
-		for (size_t i = 0; i < s->nmask; i++) {
-			size_t lo = s->mask[i].start > x->src ? s->mask[i].start : x->src;
-			size_t hi =
-			    s->mask[i].end < x->src + x->len ? s->mask[i].end : x->src + x->len;
-			for (size_t k = lo; k < hi; k++) {
-				size_t o = x->off + (k - x->src);
-				if (o < b->len && b->data[o] != '\n' && b->data[o] != '\r')
-					b->data[o] = '*';
-			}
+		/* the first range that may overlap [src, src + len) */
+		size_t lo = 0, hi = n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (m[mid].end <= x->src)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t i = lo; i < n && m[i].start < x->src + x->len; i++) {
+			size_t s0 = m[i].start > x->src ? m[i].start : x->src;
+			size_t e0 = m[i].end < x->src + x->len ? m[i].end : x->src + x->len;
+			star(b, x->off + (s0 - x->src), x->off + (e0 - x->src));
 		}
 	}
+	for (size_t i = 0; vals.n <= 64 && i < vals.n; i++) {
+		size_t vl = strlen(vals.v[i]);
+		for (const char *p = b->data; p && (size_t)(p - b->data) + vl <= b->len;) {
+			const char *hit = memmem(p, b->len - (size_t)(p - b->data), vals.v[i], vl);
+			if (!hit)
+				break;
+			star(b, (size_t)(hit - b->data), (size_t)(hit - b->data) + vl);
+			p = hit + vl;
+		}
+	}
+	hc_strlist_release(&vals);
+	free(m);
 }
 
 /* Plaintext secrets the run reported but did not move. */
@@ -423,6 +480,13 @@ static void add_line(struct hc_buf *b, const char *s)
 	hc_buf_addc(b, '\n');
 }
 
+/* Is the resolved path p inside the resolved folder root? */
+static bool under(const char *p, const char *root)
+{
+	size_t n = strlen(root);
+	return !strncmp(p, root, n) && (p[n] == '/' || (n == 1 && root[0] == '/'));
+}
+
 struct job {
 	const struct hc_cli *cli;
 	const struct hc_config *cfg; /* NULL: err says why */
@@ -470,7 +534,19 @@ static void process(struct job *j)
 		unlock_folder(lockfd);
 		return;
 	}
-	struct hc_ctx ctx = {.side_effects = cli->write,
+	/* --write leaves alone a file outside its project folder that an
+	 * include or a symlink in a folder led to */
+	if (cli->write && !is_stdin && !j->file->named && j->file->root && j->file->real &&
+	    !under(j->file->real, j->file->root)) {
+		hc_buf_addf(&o->err,
+		            "%s: warning: outside the project folder %s (an include, extends or "
+		            "symlink leads there); not rewritten\n",
+		            o->name, j->file->root);
+		hc_buf_release(&in);
+		unlock_folder(lockfd);
+		return;
+	}
+	struct hc_ctx ctx = {.side_effects = cli->write && !j->file->extended,
 	                     .rules = cli->check,
 	                     .no_batch = getenv("HARDCOMPOSE_NO_BATCH") != NULL};
 	char *folder = cli->write && !is_stdin ? hc_dirname(path) : NULL;
@@ -784,19 +860,30 @@ int hc_cli_run(struct hc_cli *cli)
 	int worst = HC_EXIT_OK;
 	for (int i = 0; i < cli->nfiles; i++) {
 		struct stat st;
+		size_t from = files.n;
 		if (strcmp(cli->files[i], "-") && stat(cli->files[i], &st) == 0 &&
-		    S_ISDIR(st.st_mode))
+		    S_ISDIR(st.st_mode)) {
 			hc_walk(cli->files[i], &files);
-		else if (!strcmp(cli->files[i], "-")) {
+			hc_files_root(&files, from, cli->files[i]);
+		} else if (!strcmp(cli->files[i], "-")) {
 			files.v = hc_xrealloc(files.v, (files.n + 1) * sizeof(*files.v));
-			files.v[files.n++] = (struct hc_file){hc_xstrdup("-"), NULL, NULL, false};
+			files.v[files.n++] = (struct hc_file){hc_xstrdup("-"), NULL,  NULL, false,
+			                                      false,           false, NULL};
 		} else {
 			size_t before = files.n;
 			hc_files_add(&files, cli->files[i], false);
+			hc_files_root(&files, before, NULL);
+			if (files.n > before)
+				files.v[before].named = true;
 			if (files.n == before && access(cli->files[i], F_OK) != 0) {
 				files.v = hc_xrealloc(files.v, (files.n + 1) * sizeof(*files.v));
-				files.v[files.n++] =
-				    (struct hc_file){hc_xstrdup(cli->files[i]), NULL, NULL, false};
+				files.v[files.n++] = (struct hc_file){hc_xstrdup(cli->files[i]),
+				                                      NULL,
+				                                      NULL,
+				                                      false,
+				                                      false,
+				                                      false,
+				                                      NULL};
 			}
 		}
 	}

@@ -8,6 +8,7 @@
 #include "verify.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,16 +79,45 @@ void hc_side_release(struct hc_side *s)
 	}
 	free(s->env);
 	free(s->mask);
+	if (s->fset)
+		hc_strset_release(s->fset);
+	if (s->eset)
+		hc_strset_release(s->eset);
+	free(s->fset);
+	free(s->eset);
 	memset(s, 0, sizeof(*s));
+}
+
+/* Is name among the first n entries (names at stride apart from base)?
+ * Keeps *set covering them: O(1) a call, rebuilt after a take-back. */
+static bool seen_name(struct hc_strset **set, size_t *covered, const char *base, size_t stride,
+                      size_t n, const char *name)
+{
+	if (!*set)
+		*set = hc_xcalloc(1, sizeof(**set));
+	if (*covered > n) {
+		hc_strset_release(*set);
+		memset(*set, 0, sizeof(**set));
+		*covered = 0;
+	}
+	for (; *covered < n; (*covered)++) {
+		const char *nm = *(char *const *)(base + *covered * stride);
+		hc_strset_add(*set, nm, strlen(nm));
+	}
+	return hc_strset_has(*set, name, strlen(name));
 }
 
 void hc_side_file(struct hc_run *r, const char *name, const char *value, size_t len, int uid)
 {
 	struct hc_side *s = r->side;
-	for (size_t i = 0; i < s->nfiles; i++)
-		if (!strcmp(s->files[i].name, name))
-			return;
-	s->files = hc_xrealloc(s->files, (s->nfiles + 1) * sizeof(*s->files));
+	if (seen_name(&s->fset, &s->nfset,
+	              (const char *)s->files + offsetof(struct hc_secret_file, name),
+	              sizeof(*s->files), s->nfiles, name))
+		return;
+	if (s->nfiles == s->capfiles) {
+		s->capfiles = s->capfiles ? s->capfiles * 2 : 16;
+		s->files = hc_xrealloc(s->files, s->capfiles * sizeof(*s->files));
+	}
 	struct hc_secret_file *f = &s->files[s->nfiles++];
 	f->name = hc_xstrdup(name);
 	f->value = hc_xstrndup(value, len);
@@ -98,10 +128,13 @@ void hc_side_file(struct hc_run *r, const char *name, const char *value, size_t 
 void hc_side_env(struct hc_run *r, const char *name, const char *value)
 {
 	struct hc_side *s = r->side;
-	for (size_t i = 0; i < s->nenv; i++)
-		if (!strcmp(s->env[i].name, name))
-			return;
-	s->env = hc_xrealloc(s->env, (s->nenv + 1) * sizeof(*s->env));
+	if (seen_name(&s->eset, &s->neset, (const char *)s->env + offsetof(struct hc_env_var, name),
+	              sizeof(*s->env), s->nenv, name))
+		return;
+	if (s->nenv == s->capenv) {
+		s->capenv = s->capenv ? s->capenv * 2 : 16;
+		s->env = hc_xrealloc(s->env, s->capenv * sizeof(*s->env));
+	}
 	s->env[s->nenv].name = hc_xstrdup(name);
 	s->env[s->nenv++].value = hc_xstrdup(value);
 }
@@ -111,7 +144,10 @@ void hc_side_mask(struct hc_run *r, size_t start, size_t end)
 	if (end <= start)
 		return;
 	struct hc_side *s = r->side;
-	s->mask = hc_xrealloc(s->mask, (s->nmask + 1) * sizeof(*s->mask));
+	if (s->nmask == s->capmask) {
+		s->capmask = s->capmask ? s->capmask * 2 : 16;
+		s->mask = hc_xrealloc(s->mask, s->capmask * sizeof(*s->mask));
+	}
 	size_t a = hc_pieces_map_back(r->pieces, start);
 	size_t b = hc_pieces_map_back(r->pieces, end - 1) + 1;
 	s->mask[s->nmask++] = (struct hc_range){a, b > a ? b : a};

@@ -76,6 +76,10 @@ struct hc_side {
 	size_t nenv;
 	struct hc_range *mask; /* input bytes that hold secret values, to mask in output */
 	size_t nmask;
+	/* names already in files and env, for O(1) deduplication; rebuilt
+	 * when entries were taken back (engine.c) */
+	struct hc_strset *fset, *eset;
+	size_t nfset, neset, capfiles, capenv, capmask;
 };
 
 void hc_side_release(struct hc_side *s);

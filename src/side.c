@@ -158,12 +158,55 @@ static int file_exists(const char *path, struct stat *st)
 	return errno == ENOENT ? 0 : -1;
 }
 
+/* Is path, when it is a symlink, one that stays inside the folder real
+ * (resolved)? A dangling link, or one leading out, is not. */
+static bool link_inside(const char *path, const char *real, char **target)
+{
+	struct stat st;
+	*target = NULL;
+	if (lstat(path, &st) < 0 || !S_ISLNK(st.st_mode))
+		return true;
+	char *t = realpath(path, NULL);
+	size_t n = real ? strlen(real) : 0;
+	bool in = t && real && !strncmp(t, real, n) && (t[n] == '/' || (n == 1 && real[0] == '/'));
+	if (!in)
+		*target = t ? t : hc_xstrdup("nowhere: a dangling link");
+	else
+		free(t);
+	return in;
+}
+
+/* Did hardcompose write this .env (it holds our comment)? */
+static bool env_is_ours(const char *envp)
+{
+	struct hc_buf t = HC_BUF_INIT, e = HC_BUF_INIT;
+	bool ours =
+	    hc_read_file(envp, &t, &e) == 0 && t.data && strstr(t.data, "by hardcompose") != NULL;
+	hc_buf_release(&t);
+	hc_buf_release(&e);
+	return ours;
+}
+
 int hc_side_write(const char *compose_path, const struct hc_side *side, struct hc_buf *err,
                   struct hc_buf *notes)
 {
-	if (!side->nfiles && !side->nenv)
-		return 0;
 	char *dir = hc_dirname(compose_path);
+	/* a .env of ours that a failed run left un-ignored is ignored now */
+	bool env_fixup = false;
+	if (!side->nfiles && !side->nenv) {
+		struct hc_buf p = HC_BUF_INIT, q = HC_BUF_INIT;
+		hc_buf_addf(&p, "%s/.env", dir);
+		hc_buf_addf(&q, "%s/.gitignore", dir);
+		struct stat st0;
+		env_fixup = lstat(q.data, &st0) == 0 && S_ISREG(st0.st_mode) &&
+		            lstat(p.data, &st0) == 0 && S_ISREG(st0.st_mode) && env_is_ours(p.data);
+		hc_buf_release(&p);
+		hc_buf_release(&q);
+		if (!env_fixup) {
+			free(dir);
+			return 0;
+		}
+	}
 	char *sdir = join(dir, side->dir ? side->dir : "secrets");
 	char *envp = join(dir, ".env");
 	char *gip = join(dir, ".gitignore");
@@ -171,6 +214,26 @@ int hc_side_write(const char *compose_path, const struct hc_side *side, struct h
 	struct hc_buf env = HC_BUF_INIT, gi = HC_BUF_INIT, tmp = HC_BUF_INIT;
 	int rc = 0;
 	struct stat st;
+
+	/* 0. .env, .gitignore and the secrets folder stay in the project: a
+	 * symlink leading out of the compose file's folder is refused (a
+	 * secrets.dir given on the command line may point anywhere) */
+	char *realdir = realpath(dir, NULL);
+	const char *const sides[] = {
+	    envp, gip, hc_path_escapes(side->dir ? side->dir : "secrets") ? NULL : sdir};
+	for (size_t i = 0; i < 3 && rc == 0; i++) {
+		char *target;
+		if (sides[i] && !link_inside(sides[i], realdir, &target)) {
+			hc_buf_addf(
+			    err,
+			    "%s: error: %s is a symlink leading out of the project folder (%s); "
+			    "nothing written",
+			    compose_path, sides[i], target);
+			free(target);
+			rc = -1;
+		}
+	}
+	free(realdir);
 
 	/* 1. check: nothing is written when anything conflicts */
 	for (size_t i = 0; i < side->nfiles && rc == 0; i++) {
@@ -265,9 +328,22 @@ int hc_side_write(const char *compose_path, const struct hc_side *side, struct h
 			hc_dotenv_line(&out, side->env[i].name, side->env[i].value,
 			               strlen(side->env[i].value), eol);
 		bool chowned;
+		struct stat est;
+		bool wide = env_ex && stat(envp, &est) == 0 && (est.st_mode & 077);
 		rc = env_ex ? hc_write_atomic(envp, out.data, out.len, err)
 		            : write_new(envp, out.data, out.len, 0600, -1, &chowned, err, ".env");
 		hc_buf_release(&out);
+		if (rc == 0 && wide && est.st_uid == geteuid() && chmod(envp, 0600) == 0)
+			hc_buf_addf(notes,
+			            "%s: note: %s had mode %04o, readable by other users; it holds "
+			            "secrets now: made 0600\n",
+			            compose_path, envp, (unsigned)(est.st_mode & 07777));
+		else if (rc == 0 && wide)
+			hc_buf_addf(
+			    notes,
+			    "%s: warning: %s has mode %04o and is not yours: other users can "
+			    "read the secrets appended to it; run: chmod 600 %s\n",
+			    compose_path, envp, (unsigned)(est.st_mode & 07777), envp);
 	}
 
 	/* 4. .gitignore, when there is one */
@@ -292,7 +368,7 @@ int hc_side_write(const char *compose_path, const struct hc_side *side, struct h
 				hc_buf_addf(&add, "%s%s", a.data, eol);
 			hc_buf_release(&a);
 		}
-		if (side->nenv && !has_line(&gi, env_alts))
+		if ((side->nenv || env_fixup) && !has_line(&gi, env_alts))
 			hc_buf_addf(&add, "/.env%s", eol);
 		if (add.len) {
 			struct hc_buf out = HC_BUF_INIT;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 /* libfyaml's wording, made plain where it reads badly. */
 static const char *plain_msg(const char *m)
@@ -49,7 +50,11 @@ size_t hc_line_start(const char *text, size_t pos)
 
 size_t hc_col(const char *text, size_t pos)
 {
-	return pos - hc_line_start(text, pos);
+	size_t ls = hc_line_start(text, pos);
+	/* a byte order mark takes no column */
+	if (ls == 0 && pos >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+		ls = 3;
+	return pos - ls;
 }
 
 void hc_doc_linecol(const struct hc_doc *doc, size_t pos, int *line, int *col)
@@ -174,30 +179,49 @@ static const char *tok_text(struct hc_doc *doc, struct fy_token *t)
 	return s ? hc_arena_strndup(&doc->arena, s, len) : NULL;
 }
 
-/* Anchors in definition order; later definitions shadow earlier ones. */
+/* Anchors by name (a hash table, so 50,000 aliases cost linear time);
+ * a later definition shadows an earlier one. */
 struct anchors {
-	const char **names;
+	const char **names; /* slots: NULL when empty */
 	struct hc_node **nodes;
-	size_t n, cap;
+	size_t n, cap; /* cap: a power of two, over twice n */
 };
+
+static size_t anchor_slot(const struct anchors *a, const char *name)
+{
+	size_t h = (size_t)XXH3_64bits(name, strlen(name)) & (a->cap - 1);
+	while (a->names[h] && strcmp(a->names[h], name))
+		h = (h + 1) & (a->cap - 1);
+	return h;
+}
 
 static void anchor_add(struct anchors *a, const char *name, struct hc_node *node)
 {
-	if (a->n == a->cap) {
-		a->cap = a->cap ? a->cap * 2 : 16;
-		a->names = hc_xrealloc(a->names, a->cap * sizeof(*a->names));
-		a->nodes = hc_xrealloc(a->nodes, a->cap * sizeof(*a->nodes));
+	if ((a->n + 1) * 2 > a->cap) {
+		struct anchors old = *a;
+		a->cap = a->cap ? a->cap * 2 : 64;
+		a->names = hc_xcalloc(a->cap, sizeof(*a->names));
+		a->nodes = hc_xcalloc(a->cap, sizeof(*a->nodes));
+		a->n = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.names[i])
+				anchor_add(a, old.names[i], old.nodes[i]);
+		free(old.names);
+		free(old.nodes);
 	}
-	a->names[a->n] = name;
-	a->nodes[a->n++] = node;
+	size_t h = anchor_slot(a, name);
+	if (!a->names[h])
+		a->n++;
+	a->names[h] = name;
+	a->nodes[h] = node;
 }
 
 static struct hc_node *anchor_find(struct anchors *a, const char *name)
 {
-	for (size_t i = a->n; i-- > 0;)
-		if (!strcmp(a->names[i], name))
-			return a->nodes[i];
-	return NULL;
+	if (!a->cap)
+		return NULL;
+	size_t h = anchor_slot(a, name);
+	return a->names[h] ? a->nodes[h] : NULL;
 }
 
 static bool same_key(const struct hc_node *a, const struct hc_node *b)

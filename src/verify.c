@@ -9,6 +9,9 @@
 #include "verify.h"
 #include "buf.h"
 
+#include <xxhash.h>
+
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,9 +73,14 @@ struct pair {
 	const struct hc_node *key, *val;
 };
 
+/* A mapping's pairs (merges resolved), with a hash index of the scalar
+ * keys so that finding a key is O(1): no pairwise loops (a 32,000-entry
+ * environment was quadratic). */
 struct pairs {
 	struct pair *v;
 	size_t n, cap;
+	size_t *slots; /* index + 1 into v; 0: empty */
+	size_t nslots; /* a power of two, kept over twice n */
 };
 
 struct ctx {
@@ -93,12 +101,68 @@ static bool key_eq(const struct hc_node *a, const struct hc_node *b)
 	       !memcmp(a->text, b->text, a->len);
 }
 
+static uint64_t key_hash(const struct hc_node *k)
+{
+	return XXH3_64bits(k->text, k->len);
+}
+
+/* The pair whose key equals key, or NULL. */
+static const struct pair *find_pair(const struct pairs *p, const struct hc_node *key)
+{
+	const struct hc_node *k = hc_deref((struct hc_node *)key);
+	if (!k || k->type != HC_SCALAR || !p->nslots)
+		return NULL;
+	for (size_t h = key_hash(k) & (p->nslots - 1);; h = (h + 1) & (p->nslots - 1)) {
+		size_t s = p->slots[h];
+		if (!s)
+			return NULL;
+		if (key_eq(p->v[s - 1].key, k))
+			return &p->v[s - 1];
+	}
+}
+
+static void index_pair(struct pairs *p, size_t i)
+{
+	const struct hc_node *k = hc_deref((struct hc_node *)p->v[i].key);
+	if (!k || k->type != HC_SCALAR)
+		return;
+	for (size_t h = key_hash(k) & (p->nslots - 1);; h = (h + 1) & (p->nslots - 1))
+		if (!p->slots[h]) {
+			p->slots[h] = i + 1;
+			return;
+		}
+}
+
+static void push_pair(struct pairs *p, const struct hc_node *k, const struct hc_node *v)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 16;
+		p->v = hc_xrealloc(p->v, p->cap * sizeof(*p->v));
+	}
+	p->v[p->n].key = k;
+	p->v[p->n++].val = v;
+	if (p->n * 2 >= p->nslots) {
+		free(p->slots);
+		p->nslots = p->nslots ? p->nslots * 2 : 32;
+		while (p->n * 2 >= p->nslots)
+			p->nslots *= 2;
+		p->slots = hc_xcalloc(p->nslots, sizeof(*p->slots));
+		for (size_t i = 0; i < p->n; i++)
+			index_pair(p, i);
+	} else {
+		index_pair(p, p->n - 1);
+	}
+}
+
+static void pairs_release(struct pairs *p)
+{
+	free(p->v);
+	free(p->slots);
+}
+
 static bool has_pair(const struct pairs *p, const struct hc_node *key)
 {
-	for (size_t i = 0; i < p->n; i++)
-		if (key_eq(p->v[i].key, key))
-			return true;
-	return false;
+	return find_pair(p, key) != NULL;
 }
 
 static void collect(struct pairs *p, const struct hc_node *map, bool check_dups, int depth)
@@ -115,12 +179,7 @@ static void collect(struct pairs *p, const struct hc_node *map, bool check_dups,
 		}
 		if (check_dups && has_pair(p, k))
 			continue;
-		if (p->n == p->cap) {
-			p->cap = p->cap ? p->cap * 2 : 16;
-			p->v = hc_xrealloc(p->v, p->cap * sizeof(*p->v));
-		}
-		p->v[p->n].key = k;
-		p->v[p->n++].val = map->kids[i + 1];
+		push_pair(p, k, map->kids[i + 1]);
 	}
 	merge = hc_deref((struct hc_node *)merge);
 	if (!merge)
@@ -230,16 +289,14 @@ static int extends(struct ctx *c, const struct hc_node *a, const struct hc_node 
 		collect(&pb, rb, false, 0);
 		int rc = 0;
 		for (size_t i = 0; i < pa.n && rc == 0; i++) {
-			const struct hc_node *bv = NULL;
-			for (size_t j = 0; j < pb.n && !bv; j++)
-				if (key_eq(pb.v[j].key, pa.v[i].key))
-					bv = pb.v[j].val;
+			const struct pair *f = find_pair(&pb, pa.v[i].key);
+			const struct hc_node *bv = f ? f->val : NULL;
 			/* values may grow too: a mapping inside keeps what it had */
 			if (!bv || !extends_quiet(c, pa.v[i].val, bv, depth + 1))
 				rc = fail(c, pa.v[i].key);
 		}
-		free(pa.v);
-		free(pb.v);
+		pairs_release(&pa);
+		pairs_release(&pb);
 		return rc;
 	}
 	return cmp(c, a, b, depth);
@@ -291,11 +348,8 @@ static int cmp_map(struct ctx *c, const struct hc_node *a, const struct hc_node 
 		if (i < pb.n && key_eq(pb.v[i].key, k)) {
 			bv = pb.v[i].val;
 		} else {
-			for (size_t j = 0; j < pb.n; j++)
-				if (key_eq(pb.v[j].key, k)) {
-					bv = pb.v[j].val;
-					break;
-				}
+			const struct pair *f = find_pair(&pb, k);
+			bv = f ? f->val : NULL;
 		}
 		int kind = declared_here(c);
 		if (kind >= 0)
@@ -325,8 +379,8 @@ static int cmp_map(struct ctx *c, const struct hc_node *a, const struct hc_node 
 		if (c->path.data)
 			c->path.data[base] = '\0';
 	}
-	free(pa.v);
-	free(pb.v);
+	pairs_release(&pa);
+	pairs_release(&pb);
 	return rc;
 }
 

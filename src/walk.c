@@ -35,7 +35,18 @@ void hc_files_add(struct hc_files *l, const char *path, bool followed)
 			return;
 		}
 	l->v = hc_xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
-	l->v[l->n++] = (struct hc_file){hc_xstrdup(path), real, NULL, followed};
+	l->v[l->n++] = (struct hc_file){hc_xstrdup(path), real, NULL, followed, false, false, NULL};
+}
+
+void hc_files_root(struct hc_files *l, size_t from, const char *dir)
+{
+	for (size_t i = from; i < l->n; i++) {
+		if (l->v[i].root)
+			continue;
+		char *d = dir ? hc_xstrdup(dir) : hc_dirname(l->v[i].path);
+		l->v[i].root = realpath(d, NULL);
+		free(d);
+	}
 }
 
 static int cmp(const void *a, const void *b)
@@ -85,6 +96,7 @@ void hc_walk(const char *dir, struct hc_files *out)
 struct ref {
 	char *path;
 	int line, col;
+	bool extends;
 };
 
 /* The files f names in include: and extends: file:, resolved from its folder. */
@@ -105,7 +117,7 @@ static size_t refs_of(const char *path, struct ref **out)
 	}
 	char *dir = hc_dirname(path);
 	struct hc_node *nodes[256];
-	size_t nn = 0;
+	size_t nn = 0, ninc;
 	struct hc_node *root = d.root && d.root->type == HC_MAP ? d.root : NULL;
 	struct hc_node *inc = root ? hc_deref(hc_map_get(root, "include", NULL)) : NULL;
 	for (size_t i = 0; inc && inc->type == HC_SEQ && i < inc->nkids && nn < 256; i++) {
@@ -121,6 +133,7 @@ static size_t refs_of(const char *path, struct ref **out)
 					nodes[nn++] = p->kids[k];
 		}
 	}
+	ninc = nn;
 	struct hc_node *svcs = root ? hc_deref(hc_map_get(root, "services", NULL)) : NULL;
 	for (size_t i = 0; svcs && svcs->type == HC_MAP && i + 1 < svcs->nkids && nn < 256;
 	     i += 2) {
@@ -142,6 +155,7 @@ static size_t refs_of(const char *path, struct ref **out)
 			hc_buf_addf(&p, "%s/%.*s", dir, (int)x->len, x->text);
 		*out = hc_xrealloc(*out, (n + 1) * sizeof(**out));
 		hc_doc_linecol(&d, x->start, &(*out)[n].line, &(*out)[n].col);
+		(*out)[n].extends = i >= ninc;
 		size_t len;
 		(*out)[n++].path = hc_buf_detach(&p, &len);
 	}
@@ -184,6 +198,15 @@ static void dfs(struct hc_files *l, size_t at, struct hc_strlist *stack, int dep
 				              strcmp(l->v[idx].real ? l->v[idx].real : "", real);
 				     idx++)
 					;
+			if (idx < l->n) {
+				/* included once is enough for Compose to read its .env */
+				if (l->n > before)
+					l->v[idx].extended = refs[i].extends;
+				else if (!refs[i].extends)
+					l->v[idx].extended = false;
+				if (!l->v[idx].root && l->v[at].root)
+					l->v[idx].root = hc_xstrdup(l->v[at].root);
+			}
 			if (idx < l->n && l->n > before)
 				dfs(l, idx, stack, depth + 1);
 		}
@@ -210,6 +233,7 @@ void hc_files_release(struct hc_files *l)
 		free(l->v[i].path);
 		free(l->v[i].real);
 		free(l->v[i].err);
+		free(l->v[i].root);
 	}
 	free(l->v);
 	memset(l, 0, sizeof(*l));

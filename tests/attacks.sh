@@ -174,5 +174,64 @@ t "anchored secret: -w leaves it (exit $c)" [ $c -eq 0 ] && grep -q '&pw hunter2
 hc -p none -e secrets --check "$tmp/an.yaml" >/dev/null 2>&1; c=$?
 t "anchored secret: --check still fails after -w (exit $c)" [ $c -eq 1 ]
 
+# ---- second round: links out of the project, files Compose does not read ----
+mkdir -p "$tmp/out" "$tmp/ln"
+mkcompose "$tmp/out/compose.yaml" 9; cp "$tmp/out/compose.yaml" "$tmp/out.orig"
+printf 'include:\n  - %s\nservices:\n  a:\n    image: x:1\n' "$tmp/out/compose.yaml" >"$tmp/ln/compose.yaml"
+hc -w "$tmp/ln/compose.yaml" >/dev/null 2>"$tmp/ln.err"; c=$?
+t "include of an absolute path outside: exit 0 ($c)" [ $c -eq 0 ]
+t "include of an absolute path outside: not rewritten" cmp -s "$tmp/out/compose.yaml" "$tmp/out.orig"
+t "include of an absolute path outside: said" grep -q "$tmp/out/compose.yaml: warning: outside the project folder" "$tmp/ln.err"
+rm -rf "$tmp/ln"; mkdir -p "$tmp/ln/app"; ln -s "$tmp/out/compose.yaml" "$tmp/ln/app/compose.yaml"
+hc -w "$tmp/ln" >/dev/null 2>"$tmp/ln.err"; c=$?
+t "folder walk, compose file linked outside: not rewritten (exit $c)" cmp -s "$tmp/out/compose.yaml" "$tmp/out.orig"
+for side in .env secrets .gitignore; do
+  rm -rf "$tmp/ln" "$tmp/out2"; mkdir -p "$tmp/ln" "$tmp/out2/secrets"; mkcompose "$tmp/ln/compose.yaml" 1
+  : >"$tmp/out2/.env"; : >"$tmp/out2/.gitignore"
+  ln -s "$tmp/out2/$side" "$tmp/ln/$side"
+  [ $side = .gitignore ] || : >"$tmp/ln/.gitignore.keep"
+  hc -w "$tmp/ln/compose.yaml" >/dev/null 2>"$tmp/ln.err"; c=$?
+  t "$side linked out of the project: refused (exit $c)" [ $c -eq 4 ] && grep -q "is a symlink leading out of the project folder" "$tmp/ln.err"
+  t "$side linked out of the project: nothing written there" [ ! -s "$tmp/out2/.env" ] && [ -z "$(ls -A "$tmp/out2/secrets")" ] && [ ! -s "$tmp/out2/.gitignore" ]
+  t "$side linked out of the project: compose file unchanged" grep -q 'pw-1' "$tmp/ln/compose.yaml"
+done
+# extends: Compose reads no .env beside the extended file: its secrets stay, said
+rm -rf "$tmp/ex"; mkdir -p "$tmp/ex/base"
+mkcompose "$tmp/ex/base/common.yaml" 5
+printf 'services:\n  web:\n    image: x:1\n    extends: {file: base/common.yaml, service: app}\n' >"$tmp/ex/compose.yaml"
+hc -w "$tmp/ex/compose.yaml" >/dev/null 2>"$tmp/ex.err"; c=$?
+t "extended file: no .env and no secrets/ beside it (exit $c)" [ ! -e "$tmp/ex/base/.env" ] && [ ! -e "$tmp/ex/base/secrets" ]
+t "extended file: no secrets: stanza written into it" bash -c "! grep -q '^secrets:' '$tmp/ex/base/common.yaml'"
+hc --check "$tmp/ex/compose.yaml" >"$tmp/ex.out" 2>&1; c=$?
+t "extended file: its secrets still reported (exit $c)" [ $c -eq 1 ] && grep -q "base/common.yaml:.*\[secrets\].*API_TOKEN" "$tmp/ex.out"
+# include: Compose reads the .env beside the included file: moved there
+rm -rf "$tmp/in"; mkdir -p "$tmp/in/sub"; mkcompose "$tmp/in/sub/compose.yaml" 6
+printf 'include:\n  - sub/compose.yaml\nservices:\n  web:\n    image: x:1\n' >"$tmp/in/compose.yaml"
+hc -w "$tmp/in/compose.yaml" >/dev/null 2>&1; c=$?
+t "included file: its .env written beside it (exit $c)" grep -q "^API_TOKEN='tok-6'" "$tmp/in/sub/.env"
+# a group/world-readable .env of ours is made 0600, said
+rm -rf "$tmp/md"; mkdir "$tmp/md"; mkcompose "$tmp/md/compose.yaml" 1; printf 'A=1\n' >"$tmp/md/.env"; chmod 644 "$tmp/md/.env"
+hc -w "$tmp/md/compose.yaml" >/dev/null 2>"$tmp/md.err"
+t ".env 0644 made 0600" [ "$(stat -c %a "$tmp/md/.env")" = 600 ] && grep -q "had mode 0644" "$tmp/md.err"
+# a .env we wrote that a failed run left un-ignored is ignored on the next run
+rm -rf "$tmp/gi"; mkdir "$tmp/gi"; printf 'services:\n  a:\n    image: x:1\n    environment:\n      T: ${T:?is not set}\n' >"$tmp/gi/compose.yaml"
+printf "# moved out of compose.yaml by hardcompose\nT='x'\n" >"$tmp/gi/.env"; printf 'node_modules/\n' >"$tmp/gi/.gitignore"
+hc -w "$tmp/gi/compose.yaml" >/dev/null 2>&1
+t "rerun after a failed .gitignore write adds /.env" grep -qx '/.env' "$tmp/gi/.gitignore"
+# a byte order mark and a file secret
+rm -rf "$tmp/bom"; mkdir "$tmp/bom"; printf '\xef\xbb\xbf' >"$tmp/bom/compose.yaml"; mkcompose "$tmp/bom/c" 1; cat "$tmp/bom/c" >>"$tmp/bom/compose.yaml"; rm "$tmp/bom/c"
+hc -w "$tmp/bom/compose.yaml" >/dev/null 2>"$tmp/bom.err"; c=$?
+t "BOM + file secret: moved (exit $c)" [ $c -eq 0 ] && grep -q '^secrets:' "$tmp/bom/compose.yaml" && [ "$(head -c 3 "$tmp/bom/compose.yaml" | od -An -tx1 | tr -d ' ')" = efbbbf ]
+# a secret shown in a block that extension-blocks hoists is masked in --diff
+printf 'services:\n  a:\n    image: acme/a:1\n    environment:\n      API_TOKEN: hoisted-secret-1\n      LOG: info\n  b:\n    image: acme/b:1\n    environment:\n      API_TOKEN: hoisted-secret-1\n      LOG: info\n' >"$tmp/hoist.yaml"
+for p in production strict; do
+  hc -p $p --diff "$tmp/hoist.yaml" >"$tmp/hoist.out" 2>&1
+  t "--diff -p $p: the hoisted secret is masked" bash -c "! grep -q 'hoisted-secret-1' '$tmp/hoist.out'"
+done
+# an escaped line break in a URL secret stays escaped
+printf 'services:\n  a:\n    image: acme/a:1\n    environment:\n      DSN: "postgres://u:pw-nl@db/a\\nb"\n' >"$tmp/nl.yaml"
+hc -p none -e secrets -w "$tmp/nl.yaml" >/dev/null 2>&1
+t "escaped \\n in a URL stays escaped" grep -q 'DSN: "postgres://u:${DSN_PASSWORD:?is not set}@db/a\\nb"' "$tmp/nl.yaml"
+
 echo "attacks: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <xxhash.h>
 
 struct secrets_opts {
 	struct hc_strlist patterns;
@@ -61,6 +62,59 @@ static const struct hc_option secrets_options[] = {
      "also move passwords written in URLs (postgres://user:pass@db/app)"},
 };
 
+/* A hash map from strings (not owned) to indexes: lookups stay O(1) with
+ * 100,000 secrets (name collisions, .env names, the existing stanza). */
+struct strmap {
+	const char **keys;
+	size_t *vals;
+	size_t n, cap; /* cap: a power of two, over twice n */
+};
+
+static size_t str_hash(const char *s)
+{
+	return (size_t)XXH3_64bits(s, strlen(s));
+}
+
+static void strmap_put(struct strmap *m, const char *key, size_t val)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		struct strmap old = *m;
+		m->cap = m->cap ? m->cap * 2 : 64;
+		m->keys = hc_xcalloc(m->cap, sizeof(*m->keys));
+		m->vals = hc_xcalloc(m->cap, sizeof(*m->vals));
+		m->n = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.keys[i])
+				strmap_put(m, old.keys[i], old.vals[i]);
+		free(old.keys);
+		free(old.vals);
+	}
+	size_t h = str_hash(key) & (m->cap - 1);
+	while (m->keys[h] && strcmp(m->keys[h], key))
+		h = (h + 1) & (m->cap - 1);
+	if (!m->keys[h])
+		m->n++;
+	m->keys[h] = key;
+	m->vals[h] = val;
+}
+
+/* The value of key, or (size_t)-1. */
+static size_t strmap_get(const struct strmap *m, const char *key)
+{
+	if (!m->cap)
+		return (size_t)-1;
+	for (size_t h = str_hash(key) & (m->cap - 1); m->keys[h]; h = (h + 1) & (m->cap - 1))
+		if (!strcmp(m->keys[h], key))
+			return m->vals[h];
+	return (size_t)-1;
+}
+
+static void strmap_release(struct strmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+}
+
 enum route { R_FILE, R_ENV };
 
 struct cand {
@@ -88,6 +142,7 @@ struct group {
 	char *secret;
 	char *name;
 	bool file, env;
+	size_t first; /* its first candidate */
 };
 
 struct state {
@@ -100,6 +155,9 @@ struct state {
 	struct hc_node *root, *tsec, *tseckey; /* top-level secrets */
 	struct hc_strlist envnames, envvals;   /* the existing .env */
 	struct hc_strlist envexp;              /* "1": Compose expands that value */
+	struct strmap envidx;                  /* .env name -> its last index */
+	struct strmap stanza;                  /* top-level secret name -> its key's index */
+	struct strmap taken;                   /* names given to groups */
 };
 
 /* ---- names and values ---------------------------------------------------- */
@@ -287,16 +345,17 @@ bool hc_is_plaintext_secret(const void *opts, const char *var, const char *val, 
 static void parse_dotenv(struct state *st, const char *t, size_t n)
 {
 	hc_dotenv_parse(t, n, &st->envnames, &st->envvals, &st->envexp);
+	for (size_t i = 0; i < st->envnames.n; i++)
+		strmap_put(&st->envidx, st->envnames.v[i], i);
 }
 
 /* -1: NAME is not in .env; 1: it holds `value`; 0: something else. */
 static int dotenv_has(const struct state *st, const char *name, const char *value)
 {
-	int found = -1;
-	for (size_t i = 0; i < st->envnames.n; i++)
-		if (!strcmp(st->envnames.v[i], name))
-			found = !strcmp(st->envvals.v[i], value) && st->envexp.v[i][0] == '0';
-	return found;
+	size_t i = strmap_get(&st->envidx, name);
+	if (i == (size_t)-1)
+		return -1;
+	return !strcmp(st->envvals.v[i], value) && st->envexp.v[i][0] == '0';
 }
 
 /* ---- collecting -------------------------------------------------------- */
@@ -680,9 +739,10 @@ static const char *stanza_file(const struct state *st, const char *name, bool *p
 	struct hc_node *m = hc_deref(st->tsec);
 	if (!m || m->type != HC_MAP)
 		return NULL;
-	struct hc_node *e = hc_map_get(m, name, NULL);
-	if (!e)
+	size_t k = strmap_get(&st->stanza, name);
+	if (k == (size_t)-1)
 		return NULL;
+	struct hc_node *e = m->kids[k + 1];
 	*present = true;
 	struct hc_node *f = hc_deref(hc_map_get(hc_deref(e), "file", NULL));
 	return f && f->type == HC_SCALAR ? f->text : NULL;
@@ -701,9 +761,8 @@ static void file_path(struct hc_buf *b, const struct secrets_opts *o, const char
 static bool name_free(const struct state *st, size_t gi, const char *name)
 {
 	const struct group *g = &st->g[gi];
-	for (size_t i = 0; i < gi; i++)
-		if (!strcmp(st->g[i].name, name))
-			return false;
+	if (strmap_get(&st->taken, name) != (size_t)-1)
+		return false;
 	if (g->file) {
 		bool present;
 		const char *f = stanza_file(st, name, &present);
@@ -732,14 +791,19 @@ static bool name_free(const struct state *st, size_t gi, const char *name)
 
 static void name_groups(struct state *st)
 {
+	struct strmap bysecret = {0};
+	size_t capg = 0;
 	for (size_t i = 0; i < st->nc; i++) {
 		struct cand *c = &st->c[i];
-		size_t gi = 0;
-		while (gi < st->ng && strcmp(st->g[gi].secret, c->secret))
-			gi++;
-		if (gi == st->ng) {
-			st->g = hc_xrealloc(st->g, (st->ng + 1) * sizeof(*st->g));
-			st->g[st->ng++] = (struct group){.secret = c->secret};
+		size_t gi = strmap_get(&bysecret, c->secret);
+		if (gi == (size_t)-1) {
+			gi = st->ng;
+			if (st->ng == capg) {
+				capg = capg ? capg * 2 : 16;
+				st->g = hc_xrealloc(st->g, capg * sizeof(*st->g));
+			}
+			st->g[st->ng++] = (struct group){.secret = c->secret, .first = i};
+			strmap_put(&bysecret, c->secret, gi);
 		}
 		c->group = gi;
 		if (c->route == R_FILE)
@@ -747,11 +811,9 @@ static void name_groups(struct state *st)
 		else
 			st->g[gi].env = true;
 	}
+	strmap_release(&bysecret);
 	for (size_t gi = 0; gi < st->ng; gi++) {
-		const struct cand *first = NULL;
-		for (size_t i = 0; i < st->nc && !first; i++)
-			if (st->c[i].group == gi)
-				first = &st->c[i];
+		const struct cand *first = &st->c[st->g[gi].first];
 		struct hc_buf b = HC_BUF_INIT;
 		hc_buf_adds(&b, first->var);
 		if (first->url && first->route == R_ENV) {
@@ -785,6 +847,7 @@ static void name_groups(struct state *st)
 		}
 		free(base);
 		st->g[gi].name = name;
+		strmap_put(&st->taken, name, gi);
 	}
 }
 
@@ -1153,16 +1216,11 @@ static int cmp_ptr(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 struct scan {
 	struct state *st;
 	const struct hc_node **own; /* the candidates' nodes, sorted */
 	size_t nown;
-	char **vals; /* secrets worth looking for, sorted; vgroup: their group */
+	struct strmap byval; /* secrets worth looking for -> their group */
 	size_t nvals;
 	bool substr; /* few secrets: look inside every value too */
 };
@@ -1178,14 +1236,10 @@ static const struct group *scan_hit(const struct scan *sc, const struct hc_node 
 		}
 		return NULL;
 	}
-	const char *key = n->text;
-	char **hit = bsearch(&key, sc->vals, sc->nvals, sizeof(*sc->vals), cmp_str);
-	if (!hit)
+	if (n->len < 4 || memchr(n->text, '\0', n->len))
 		return NULL;
-	for (size_t g = 0; g < sc->st->ng; g++)
-		if (sc->st->g[g].secret == *hit)
-			return &sc->st->g[g];
-	return NULL;
+	size_t g = strmap_get(&sc->byval, n->text);
+	return g == (size_t)-1 ? NULL : &sc->st->g[g];
 }
 
 static void scan_node(struct scan *sc, const struct hc_node *n, int depth)
@@ -1223,16 +1277,15 @@ static void other_occurrences(struct state *st, struct hc_node *root)
 	for (size_t i = 0; i < st->nc; i++)
 		sc.own[sc.nown++] = st->c[i].vnode;
 	qsort(sc.own, sc.nown, sizeof(*sc.own), cmp_ptr);
-	sc.vals = hc_xcalloc(st->ng + 1, sizeof(*sc.vals));
 	for (size_t g = 0; g < st->ng; g++)
-		if (strlen(st->g[g].secret) >= 4)
-			sc.vals[sc.nvals++] = st->g[g].secret;
-	if (sc.nvals)
-		qsort(sc.vals, sc.nvals, sizeof(*sc.vals), cmp_str);
+		if (strlen(st->g[g].secret) >= 4) {
+			strmap_put(&sc.byval, st->g[g].secret, g);
+			sc.nvals++;
+		}
 	if (sc.nvals)
 		scan_node(&sc, root, 0);
 	free(sc.own);
-	free(sc.vals);
+	strmap_release(&sc.byval);
 }
 
 static void secrets_document(struct hc_run *r, struct hc_node *root, const void *opts)
@@ -1242,6 +1295,11 @@ static void secrets_document(struct hc_run *r, struct hc_node *root, const void 
 	if (!services || services->type != HC_MAP)
 		return;
 	st.tsec = hc_map_get(root, "secrets", &st.tseckey);
+	struct hc_node *tm = hc_deref(st.tsec);
+	for (size_t i = 0; tm && tm->type == HC_MAP && i + 1 < tm->nkids; i += 2)
+		if (tm->kids[i]->type == HC_SCALAR &&
+		    strmap_get(&st.stanza, tm->kids[i]->text) == (size_t)-1)
+			strmap_put(&st.stanza, tm->kids[i]->text, i);
 	if (r->ctx->dotenv)
 		parse_dotenv(&st, r->ctx->dotenv, r->ctx->dotenv_len);
 	for (size_t i = 0; i + 1 < services->nkids; i += 2) {
@@ -1339,13 +1397,11 @@ static void secrets_document(struct hc_run *r, struct hc_node *root, const void 
 	}
 	if (write) {
 		/* groups whose every user failed need no stanza */
-		for (size_t gi = 0; gi < st.ng; gi++) {
-			bool used = false;
-			for (size_t k = 0; k < st.nc; k++)
-				used |= st.c[k].group == gi && st.c[k].route == R_FILE &&
-				        !st.c[k].failed;
-			st.g[gi].file = used;
-		}
+		for (size_t gi = 0; gi < st.ng; gi++)
+			st.g[gi].file = false;
+		for (size_t k = 0; k < st.nc; k++)
+			if (st.c[k].route == R_FILE && !st.c[k].failed)
+				st.g[st.c[k].group].file = true;
 		if (add_stanza(&st) < 0) {
 			/* services would name secrets nobody defines: take it all back */
 			while (r->edits.n > mark0) {
@@ -1382,6 +1438,9 @@ static void secrets_document(struct hc_run *r, struct hc_node *root, const void 
 	hc_strlist_release(&st.envnames);
 	hc_strlist_release(&st.envvals);
 	hc_strlist_release(&st.envexp);
+	strmap_release(&st.envidx);
+	strmap_release(&st.stanza);
+	strmap_release(&st.taken);
 }
 
 const char *hc_secrets_dir(const struct hc_config *c)
