@@ -11,6 +11,8 @@
 #include "io.h"
 #include "report.h"
 #include "side.h"
+#include "strset.h"
+#include "tree.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -480,6 +482,51 @@ static void add_line(struct hc_buf *b, const char *s)
 	hc_buf_addc(b, '\n');
 }
 
+/*
+ * When path is an override file (compose.override.yaml, compose.prod.yaml,
+ * docker-compose.override.yml, ...) with a base file beside it
+ * (compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml),
+ * fills set with the services the base defines and returns true.
+ */
+static bool base_services(const char *path, struct hc_strset *set)
+{
+	const char *slash = strrchr(path, '/');
+	const char *b = slash ? slash + 1 : path;
+	bool dc = !strncmp(b, "docker-compose.", 15), c = !strncmp(b, "compose.", 8);
+	if (!dc && !c)
+		return false;
+	const char *rest = b + (dc ? 15 : 8);
+	if (!strcmp(rest, "yml") || !strcmp(rest, "yaml"))
+		return false; /* a base file itself */
+	static const char *const bases[] = {"compose.yaml", "compose.yml", "docker-compose.yml",
+	                                    "docker-compose.yaml", NULL};
+	char *dir = hc_dirname(path);
+	bool found = false;
+	for (size_t i = 0; bases[i] && !found; i++) {
+		struct hc_buf p = HC_BUF_INIT, t = HC_BUF_INIT, e = HC_BUF_INIT;
+		hc_buf_addf(&p, "%s/%s", dir, bases[i]);
+		struct hc_doc d;
+		struct hc_error pe;
+		if (access(p.data, F_OK) == 0 && hc_read_file(p.data, &t, &e) == 0 &&
+		    hc_doc_parse(&d, t.data ? t.data : "", t.len, &pe) == 0) {
+			found = true;
+			struct hc_node *root = d.root && d.root->type == HC_MAP ? d.root : NULL;
+			struct hc_node *svcs =
+			    root ? hc_deref(hc_map_get(root, "services", NULL)) : NULL;
+			for (size_t k = 0; svcs && svcs->type == HC_MAP && k + 1 < svcs->nkids;
+			     k += 2)
+				if (svcs->kids[k]->type == HC_SCALAR)
+					hc_strset_add(set, svcs->kids[k]->text, svcs->kids[k]->len);
+			hc_doc_release(&d);
+		}
+		hc_buf_release(&p);
+		hc_buf_release(&t);
+		hc_buf_release(&e);
+	}
+	free(dir);
+	return found;
+}
+
 /* Is the resolved path p inside the resolved folder root? */
 static bool under(const char *p, const char *root)
 {
@@ -553,6 +600,9 @@ static void process(struct job *j)
 	ctx.folder = folder;
 	ctx.secret_file = hc_side_secret_state;
 	const char *where = is_stdin ? cli->stdin_filepath : path;
+	struct hc_strset in_base = {0};
+	if (where && base_services(where, &in_base))
+		ctx.in_base = &in_base;
 	if (where) {
 		/* the .env beside the file: names the secrets transform must not reuse */
 		char *dir = hc_dirname(where);
@@ -638,6 +688,7 @@ static void process(struct job *j)
 	hc_buf_release(&in);
 	hc_buf_release(&env);
 	free(folder);
+	hc_strset_release(&in_base);
 	unlock_folder(lockfd);
 }
 

@@ -42,6 +42,10 @@ bool hc_run_skips(const struct hc_run *r, const char *name, const struct hc_node
 {
 	if (r->exclude && hc_strlist_has(r->exclude, name))
 		return true;
+	/* plaintext secrets of an override file are its own: they still move */
+	if (r->ctx->in_base && strcmp(r->tid, "secrets") &&
+	    hc_strset_has(r->ctx->in_base, name, strlen(name)))
+		return true;
 	return r->sup && hc_supps_hit(r->sup, r->tid, hc_pieces_map_back(r->pieces, key->start));
 }
 

@@ -233,5 +233,15 @@ printf 'services:\n  a:\n    image: acme/a:1\n    environment:\n      DSN: "post
 hc -p none -e secrets -w "$tmp/nl.yaml" >/dev/null 2>&1
 t "escaped \\n in a URL stays escaped" grep -q 'DSN: "postgres://u:${DSN_PASSWORD:?is not set}@db/a\\nb"' "$tmp/nl.yaml"
 
+# an override file: keys its base file gets are not added twice (Compose's
+# merge refuses a security_opt item given twice); its own secrets still move
+rm -rf "$tmp/ov"; mkdir "$tmp/ov"
+printf 'services:\n  web:\n    image: nginx:1\n' >"$tmp/ov/compose.yaml"
+printf 'services:\n  web:\n    ports: ["8080:80"]\n    environment:\n      API_TOKEN: ovtok123\n  extra:\n    image: redis:7\n' >"$tmp/ov/compose.override.yaml"
+hc -w "$tmp/ov" >/dev/null 2>&1; c=$?
+t "override: the base file's service hardened there (exit $c)" [ "$(grep -c 'no-new-privileges:true' "$tmp/ov/compose.yaml")" -eq 1 ]
+t "override: not again in the override (one for its own service)" [ "$(grep -c 'no-new-privileges:true' "$tmp/ov/compose.override.yaml")" -eq 1 ]
+t "override: its secret moved" grep -q 'API_TOKEN: ${API_TOKEN:?is not set}' "$tmp/ov/compose.override.yaml"
+
 echo "attacks: $pass passed, $fail failed"
 [ $fail -eq 0 ]
