@@ -446,12 +446,17 @@ static void unlock_folder(int fd)
 }
 
 /* HARDCOMPOSE_TEST_DELAY_MS: a test hook, a pause between reading a file
- * and writing it (tests/attacks.sh changes the file meanwhile). */
+ * and writing it (tests/attacks.sh changes the file meanwhile);
+ * HARDCOMPOSE_TEST_READY names a file created when the pause begins. */
 static void test_delay(void)
 {
 	const char *e = getenv("HARDCOMPOSE_TEST_DELAY_MS");
 	long ms = e ? strtol(e, NULL, 10) : 0;
 	if (ms > 0 && ms < 60000) {
+		const char *ready = getenv("HARDCOMPOSE_TEST_READY");
+		int fd = ready ? open(ready, O_WRONLY | O_CREAT | O_CLOEXEC, 0600) : -1;
+		if (fd >= 0)
+			close(fd);
 		struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 		nanosleep(&ts, NULL);
 	}

@@ -83,10 +83,12 @@ t "hard link: unchanged" cmp -s "$tmp/hl/compose.yaml" "$tmp/hl.orig"
 t "hard link: nothing written beside it" [ ! -e "$tmp/hl/.env" ] && [ ! -e "$tmp/hl/secrets" ]
 
 # ---- 3. the file changes while -w runs: refused, the change kept ----
+waitready() { for _ in $(seq 200); do [ -e "$tmp/ready" ] && return; sleep 0.05; done; }
 mkdir "$tmp/cm"; mkcompose "$tmp/cm/compose.yaml" 1
-HARDCOMPOSE_TEST_DELAY_MS=600 "$bin" --no-config -w "$tmp/cm/compose.yaml" >/dev/null 2>"$tmp/cm.err" &
+rm -f "$tmp/ready"
+HARDCOMPOSE_TEST_READY=$tmp/ready HARDCOMPOSE_TEST_DELAY_MS=1000 "$bin" --no-config -w "$tmp/cm/compose.yaml" >/dev/null 2>"$tmp/cm.err" &
 p=$!
-sleep 0.2; printf '# edited meanwhile\n' >>"$tmp/cm/compose.yaml"
+waitready; printf '# edited meanwhile\n' >>"$tmp/cm/compose.yaml"
 wait $p; c=$?
 t "changed during the run: exit 4 (got $c)" [ $c -eq 4 ]
 t "changed during the run: clear error" grep -q "error: the file changed while hardcompose ran" "$tmp/cm.err"
@@ -95,9 +97,10 @@ t "changed during the run: the secret still in the file, nothing beside it" \
   grep -q 'POSTGRES_PASSWORD: pw-1' "$tmp/cm/compose.yaml" && [ ! -e "$tmp/cm/.env" ] && [ ! -e "$tmp/cm/secrets" ]
 # same size, same second: the content is compared too (mtime set back)
 mkdir "$tmp/cm2"; mkcompose "$tmp/cm2/compose.yaml" 1; touch -d '2001-01-01' "$tmp/cm2/compose.yaml"
-HARDCOMPOSE_TEST_DELAY_MS=600 "$bin" --no-config -w "$tmp/cm2/compose.yaml" >/dev/null 2>"$tmp/cm2.err" &
+rm -f "$tmp/ready"
+HARDCOMPOSE_TEST_READY=$tmp/ready HARDCOMPOSE_TEST_DELAY_MS=1000 "$bin" --no-config -w "$tmp/cm2/compose.yaml" >/dev/null 2>"$tmp/cm2.err" &
 p=$!
-sleep 0.2; sed -i 's/pw-1/pw-2/' "$tmp/cm2/compose.yaml"; touch -d '2001-01-01' "$tmp/cm2/compose.yaml"
+waitready; sed -i 's/pw-1/pw-2/' "$tmp/cm2/compose.yaml"; touch -d '2001-01-01' "$tmp/cm2/compose.yaml"
 wait $p; c=$?
 t "same-size change: exit 4 (got $c)" [ $c -eq 4 ]
 t "same-size change: kept" grep -q 'pw-2' "$tmp/cm2/compose.yaml"
