@@ -11,6 +11,7 @@
 #   anchors   N anchored values, each used by an alias (`<<: *aN`)
 #   env       one service whose environment has N entries (verify's pairs)
 #   line      one scalar of N*100 bytes on a single line (N=100000: 10 MB)
+#   items     one flow list of N*10 items on a single line (N=100000: 10 MB)
 set -u
 bin=${1:-build/hardcompose}
 sizes=${2:-5000 10000 20000 100000}
@@ -30,19 +31,22 @@ gen() { # gen SHAPE N FILE
   line)
     awk -v n="$2" 'BEGIN { printf "services:\n  app:\n    image: acme/app:1\n    command: \""
       for (i = 0; i < n; i++) printf "%0100d", i; print "\"" }' >"$3" ;;
+  items)
+    awk -v n="$2" 'BEGIN { printf "services:\n  app:\n    image: acme/app:1\n    command: ["
+      for (i = 0; i < n * 10; i++) printf "%s\"a%d\"", (i ? "," : ""), i; print "]" }' >"$3" ;;
   esac
 }
 
 run() { # run SHAPE FILE -> "seconds kilobytes"
   local args=(--no-config --check)
-  case $1 in secrets) args=(--no-config -p none -e secrets -w) ;; line | env) args=(--no-config) ;; esac
+  case $1 in secrets) args=(--no-config -p none -e secrets -w) ;; line | env | items) args=(--no-config) ;; esac
   rm -rf "$tmp/w"; mkdir "$tmp/w"; cp "$2" "$tmp/w/compose.yaml"
   /usr/bin/time -f '%U %S %M' -o "$tmp/t" timeout 600 "$bin" "${args[@]}" "$tmp/w/compose.yaml" >/dev/null 2>&1
   tail -1 "$tmp/t" | awk '{ printf "%.2f %s\n", $1 + $2, $3 }'
 }
 
 printf '%-8s %8s %10s %9s %10s %8s %8s\n' shape n bytes seconds rss_kb time_x mem/in
-for shape in secrets check anchors env line; do
+for shape in ${SHAPES:-secrets check anchors env line items}; do
   prev=
   for n in $sizes; do
     gen "$shape" "$n" "$tmp/in.yaml"
