@@ -7,7 +7,9 @@
 // `extends`, interpolation (with the .env a --write run made) and short
 // syntax. The output must mean what the input meant except for the declared
 // hardening:
-//   - top level: `secrets` may gain entries; everything else is equal;
+//   - top level: `secrets` may gain entries; `x-` blocks are not compared
+//     (they mean something only where services merge them); everything
+//     else is equal;
 //   - services: the same names; keys outside HARDENING are equal;
 //     init/read_only may be set where unset; cap_drop, cap_add, security_opt,
 //     tmpfs, service secrets only gain items; logging, healthcheck and deploy
@@ -48,7 +50,8 @@ const num = (v) => (v === undefined || v === null ? undefined : Number(v));
 
 function envOk(sa, sb, topb, path, errs) {
   const ea = sa.environment || {}, eb = sb.environment || {};
-  const mounts = new Map((sb.secrets || []).map((s) => [s.target || `/run/secrets/${s.source}`, s.source]));
+  const abs = (t) => (t.startsWith('/') ? t : `/run/secrets/${t}`);
+  const mounts = new Map((sb.secrets || []).map((s) => [abs(s.target || s.source), s.source]));
   for (const [k, v] of Object.entries(ea)) {
     if (k in eb && eb[k] === v) continue;
     // moved to a file: NAME_FILE=/run/secrets/S (or NAME__FILE, or MinIO's
@@ -66,7 +69,9 @@ function envOk(sa, sb, topb, path, errs) {
         if (e.code === 'ENOENT' && process.env.HC_NO_FILES) continue;
         errs.push(`${path}/${k}: secret file ${def.file}: ${e.code}`); continue;
       }
-      if (got !== v && got !== `${v}\n`) errs.push(`${path}/${k}: its secret file holds another value`);
+      // config's output writes a $ as $$ (it stays a valid compose file)
+      const value = String(v).replace(/\$\$/g, '$');
+      if (got !== value && got !== `${value}\n`) errs.push(`${path}/${k}: its secret file holds another value`);
       continue;
     }
     errs.push(k in eb ? `${path}/${k}: the value the container gets changed` : `${path}/${k}: lost`);
@@ -107,7 +112,7 @@ function setOnce(a, b, path, errs) {
 function compare(a, b) {
   const errs = [];
   for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    if (k === 'services') continue;
+    if (k === 'services' || k.startsWith('x-')) continue; // x- blocks are not the model
     if (k === 'secrets') grows(a[k], b[k], '/secrets', errs);
     else if (J(a[k]) !== J(b[k])) errs.push(`/${k}: changed`);
   }
@@ -138,7 +143,8 @@ function compare(a, b) {
 const lines = fs.readFileSync(process.argv[2], 'utf8').split('\n').filter(Boolean);
 let ok = 0, bad = 0;
 for (const line of lines) {
-  const [inp, out, label] = line.split(' ');
+  const [inp, out, ...rest] = line.split(' ');
+  const label = rest.join(' ');
   const errs = compare(JSON.parse(fs.readFileSync(inp, 'utf8')), JSON.parse(fs.readFileSync(out, 'utf8')));
   if (errs.length) { bad++; console.log(`FAIL ${label}: ${errs.slice(0, 4).join('; ')}`); } else ok++;
 }

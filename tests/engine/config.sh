@@ -16,7 +16,9 @@ command -v node >/dev/null || engine_skip "node is not installed"
 command -v docker >/dev/null || engine_skip "the docker CLI is not installed"
 cache=${HC_ENGINE_CACHE:-$build/engine-cache}
 DOCKER_CONFIG=$(bash "$here/compose-v2.sh" "$cache") || engine_skip "Docker Compose v2 is not available"
-export DOCKER_CONFIG
+# the plugin binary runs standalone too (docker-compose ...): one process,
+# which a timeout can kill (the CLI does not pass signals on to plugins)
+export HC_COMPOSE=$DOCKER_CONFIG/cli-plugins/docker-compose
 unset DOCKER_HOST
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -72,9 +74,9 @@ fi
 one() {
 	local d=$1
 	# 20 s: Compose expands alias bombs (golden/errors) until it runs out
-	(cd "$d" && timeout 20 docker compose -p hc -f in.yaml config --format json >in.json 2>in.err) ||
+	(cd "$d" && timeout -s KILL 20 "$HC_COMPOSE" -p hc -f in.yaml config --format json >in.json 2>in.err) ||
 		{ echo rejected >"$d/state"; return; }
-	if (cd "$d" && timeout 20 docker compose -p hc -f out.yaml config --format json >out.json 2>out.err); then
+	if (cd "$d" && timeout -s KILL 20 "$HC_COMPOSE" -p hc -f out.yaml config --format json >out.json 2>out.err); then
 		echo ok >"$d/state"
 	else
 		echo regressed >"$d/state"
