@@ -601,10 +601,12 @@ static void process(struct job *j)
 	struct hc_ctx ctx = {.side_effects = cli->write && !j->file->extended,
 	                     .rules = cli->check,
 	                     .no_batch = getenv("HARDCOMPOSE_NO_BATCH") != NULL};
-	char *folder = cli->write && !is_stdin ? hc_dirname(path) : NULL;
+	const char *where = is_stdin ? cli->stdin_filepath : path;
+	/* the secrets folder is looked at (never written) in every mode, so
+	 * --check names the secrets as --write will */
+	char *folder = where ? hc_dirname(where) : NULL;
 	ctx.folder = folder;
 	ctx.secret_file = hc_side_secret_state;
-	const char *where = is_stdin ? cli->stdin_filepath : path;
 	struct hc_strset in_base = {0};
 	if (where && base_services(where, &in_base))
 		ctx.in_base = &in_base;

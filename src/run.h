@@ -45,13 +45,13 @@ struct hc_ctx {
 	bool no_batch;      /* one re-parse per transform (HARDCOMPOSE_NO_BATCH, tests) */
 	const char *dotenv; /* the .env beside the compose file, or NULL */
 	size_t dotenv_len;
-	const char *folder; /* --write: the compose file's folder, or NULL */
+	const char *folder; /* the compose file's folder, or NULL (stdin) */
 	/* services the project's base file (compose.yaml beside this
 	 * compose.override.yaml or compose.prod.yaml) defines: transforms that
 	 * add service keys leave them to the base file, so the merged project
 	 * does not get an item twice (security_opt must be unique). NULL: none */
 	const struct hc_strset *in_base;
-	/* --write: what the secret file `name` in folder/dir holds: -1 none,
+	/* what the secret file `name` in folder/dir holds (read, never written): -1 none,
 	 * 1 value (len bytes), 0 something else (a name to avoid). May be NULL. */
 	int (*secret_file)(const char *folder, const char *dir, const char *name, const char *value,
 	                   size_t len);
