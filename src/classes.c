@@ -111,13 +111,30 @@ static void image_ref(struct image_ref *ref, const char *image, size_t len)
 	ref->base = b ? b + 1 : path;
 }
 
+/* Whether image_ref() would leave a pattern as it is (the common case:
+ * lowercase, no tag, digest, variable, Docker Hub host or library/). */
+static bool pattern_is_normal(const char *p)
+{
+	if (has_prefix(p, "library/") || has_prefix(p, "docker.io/") ||
+	    has_prefix(p, "index.docker.io/") || has_prefix(p, "registry-1.docker.io/") ||
+	    has_prefix(p, "registry.hub.docker.com/"))
+		return false;
+	for (; *p; p++)
+		if (isupper((unsigned char)*p) || *p == '@' || *p == ':' || *p == '$')
+			return false;
+	return true;
+}
+
 static bool ref_matches(const char *pattern, const struct image_ref *ref)
 {
-	struct image_ref p;
-	image_ref(&p, pattern, strlen(pattern));
-	bool m = !fnmatch(p.full, ref->base, FNM_PATHNAME) ||
-	         !fnmatch(p.full, ref->path, FNM_PATHNAME) ||
-	         !fnmatch(p.full, ref->full, FNM_PATHNAME);
+	struct image_ref p = {0};
+	const char *pat = pattern;
+	if (!pattern_is_normal(pattern)) {
+		image_ref(&p, pattern, strlen(pattern));
+		pat = p.full;
+	}
+	bool m = !fnmatch(pat, ref->base, FNM_PATHNAME) || !fnmatch(pat, ref->path, FNM_PATHNAME) ||
+	         !fnmatch(pat, ref->full, FNM_PATHNAME);
 	free(p.full);
 	return m;
 }

@@ -106,6 +106,17 @@ const char *hc_entrypoint_init(const struct hc_service *s, bool *has_entrypoint)
 	return w && n ? init_of(w, n) : NULL;
 }
 
+const struct hc_node *hc_service_extends(const struct hc_service *s, bool *other_file)
+{
+	struct hc_node *e = hc_deref(hc_map_lookup(s->value, "extends", NULL));
+	*other_file = false;
+	if (e && e->type == HC_MAP) {
+		*other_file = hc_map_lookup(e, "file", NULL) != NULL;
+		e = hc_deref(hc_map_lookup(e, "service", NULL));
+	}
+	return e && e->type == HC_SCALAR && !hc_is_null(e) ? e : NULL;
+}
+
 int64_t hc_parse_size(const char *s, size_t n)
 {
 	size_t i = 0;

@@ -34,6 +34,11 @@ enum hc_user hc_service_user(const struct hc_service *s);
  */
 const char *hc_entrypoint_init(const struct hc_service *s, bool *has_entrypoint);
 
+/* The service this one `extends` (`extends: web` or `extends: {service:
+ * web}`), or NULL; *other_file says whether it lives in another file
+ * (`file:`). Compose appends the extended service's lists to this one's. */
+const struct hc_node *hc_service_extends(const struct hc_service *s, bool *other_file);
+
 /* A size as Compose and Docker write it (512m, 1g, 1.5G, 1gb, 1048576):
  * bytes, or -1 when it is not one (interpolated, malformed). */
 int64_t hc_parse_size(const char *s, size_t n);
