@@ -683,6 +683,21 @@ static void process(struct job *j)
 	} else {
 		hc_buf_add(&o->out, res.out.data ? res.out.data : "", res.out.len);
 	}
+	/* -w: what it could not move (numbers, anchors, copies elsewhere...):
+	 * the secrets transform's warnings that ask for a hand */
+	size_t kept = 0;
+	for (size_t i = 0; code == HC_EXIT_OK && cli->write && i < res.findings.n; i++)
+		kept += !strcmp(res.findings.v[i].rule, "secrets") &&
+		        res.findings.v[i].sev == HC_WARNING &&
+		        (strstr(res.findings.v[i].msg, "by hand") ||
+		         strstr(res.findings.v[i].msg, "remove one of them"));
+	if (kept) {
+		add_escaped(&o->err, o->name);
+		hc_buf_addf(&o->err,
+		            ": warning: %zu plaintext secret(s) or copies of one left in place, to "
+		            "move by hand: hardcompose --check lists them\n",
+		            kept);
+	}
 	if (left && !cli->check && code == HC_EXIT_OK)
 		hc_buf_addf(
 		    &o->err,
