@@ -83,7 +83,7 @@ one() {
 	fi
 }
 export -f one
-cut -d' ' -f1 "$jobs" | xargs -P 2 -I{} bash -c 'one "$1"' _ {}
+cut -d' ' -f1 "$jobs" | xargs -P 2 -I{} bash -c 'one "$1"' _ {} 2>/dev/null
 
 list=$tmp/list
 : >"$list"
@@ -91,7 +91,11 @@ total=0 rejected=0 regressed=0
 while read -r d label; do
 	total=$((total + 1))
 	case $(cat "$d/state") in
-	rejected) rejected=$((rejected + 1)) ;;
+	rejected)
+		rejected=$((rejected + 1))
+		# why, with the folder's path taken out
+		grep -v '^ *$' "$d/in.err" | tail -1 | sed -e "s|$d/||g" -e 's/"[^"]*"/"…"/g' |
+			cut -c1-90 >>"$tmp/why" ;;
 	regressed)
 		regressed=$((regressed + 1))
 		echo "FAIL $label: Compose accepts the input, not the output: $(grep -v '^ *$' "$d/out.err" | tail -1)" ;;
@@ -99,6 +103,7 @@ while read -r d label; do
 	esac
 done <"$jobs"
 echo "config: $total pairs; Compose rejects $rejected inputs (missing env files, unset required variables, ...); $regressed outputs rejected where the input was accepted"
+[ -s "$tmp/why" ] && { echo "config: why Compose rejects inputs (most common):"; sort "$tmp/why" | uniq -c | sort -rn | head -8; }
 node "$here/config.js" "$list"
 rc=$?
 [ $regressed = 0 ] && [ $rc = 0 ] && [ $((total - rejected)) -gt 0 ]

@@ -27,6 +27,10 @@ command -v node >/dev/null || engine_skip "node is not installed (inspect.js)"
 command -v curl >/dev/null || engine_skip "curl is not installed"
 command -v setpriv >/dev/null || engine_skip "setpriv is not installed"
 cache=${HC_ENGINE_CACHE:-$build/engine-cache}
+# one engine run at a time on a machine: the stacks publish fixed ports on
+# 127.0.0.1
+exec 9>/tmp/hardcompose-engine.lock
+flock 9
 t0=$(date +%s)
 DOCKER_CONFIG=$(bash "$here/compose-v2.sh" "$cache") || engine_skip "Docker Compose v2 is not available"
 export DOCKER_CONFIG
@@ -161,10 +165,12 @@ lane() { # stack
 		printf '| %s | %s | %s | %s |\n' "$stack" "$mode" "$r" "$e" >>"$work/$stack.rows"
 	done
 }
+lanes=()
 for stack in "${stacks[@]}"; do
 	lane "$stack" >"$work/$stack.log" 2>&1 &
+	lanes+=($!)
 done
-wait
+wait "${lanes[@]}" # not a bare wait: dockerd is a child of this shell too
 for stack in "${stacks[@]}"; do
 	cat "$work/$stack.log"
 	cat "$work/$stack.rows" >>"$results"
