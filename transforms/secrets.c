@@ -1225,13 +1225,28 @@ struct scan {
 	bool substr; /* few secrets: look inside every value too */
 };
 
+/* A value worth finding inside other values: six bytes or more and not a
+ * plain lowercase word ("postgres" is also the image's name; "S3cret!" is
+ * not anything else). */
+static bool inside_ok(const char *v)
+{
+	if (strlen(v) < 6)
+		return false;
+	for (const char *p = v; *p; p++)
+		if (!islower((unsigned char)*p))
+			return true;
+	return false;
+}
+
 static const struct group *scan_hit(const struct scan *sc, const struct hc_node *n)
 {
 	if (sc->substr) {
 		for (size_t g = 0; g < sc->st->ng; g++) {
 			const char *v = sc->st->g[g].secret;
 			size_t vl = strlen(v);
-			if (vl >= 4 && n->len >= vl && strstr(n->text, v))
+			if (vl >= 4 && n->len >= vl &&
+			    (n->len == vl ? !memcmp(n->text, v, vl)
+			                  : inside_ok(v) && strstr(n->text, v)))
 				return &sc->st->g[g];
 		}
 		return NULL;
@@ -1266,7 +1281,9 @@ static void scan_node(struct scan *sc, const struct hc_node *n, int depth)
 }
 
 /* Other places that hold a value being moved (a healthcheck's -pVALUE, a
- * label): reported and masked, never rewritten. With more than 64 values,
+ * label): reported and masked, never rewritten. Inside a longer value only
+ * values of six bytes or more that are not lowercase words are looked for,
+ * and with more than 64 values
  * only values equal to one are found (the substring search is quadratic). */
 static void other_occurrences(struct state *st, struct hc_node *root)
 {
