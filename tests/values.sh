@@ -10,7 +10,7 @@ bin=$1 values=$2 cache=$3
 here=$(cd "$(dirname "$0")" && pwd)
 cfg=$(bash "$here/engine/compose-v2.sh" "$cache" 2>/dev/null) || { echo "values: no Docker Compose v2: skipped"; exit 77; }
 export DOCKER_CONFIG=$cfg
-command -v python3 >/dev/null || { echo "values: no python3: skipped"; exit 77; }
+perl -MJSON::PP -e 1 2>/dev/null || { echo "values: no perl with JSON::PP: skipped"; exit 77; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/p"
 n=0
@@ -40,45 +40,48 @@ cp "$tmp/p/compose.yaml" "$tmp/before.yaml"
 (cd "$tmp/p" && "$bin" --no-config -p none -e secrets --check compose.yaml) >"$tmp/left.txt" 2>&1
 (cd "$tmp/p" && docker compose config --format json) >"$tmp/after.json" 2>"$tmp/after.err" ||
   { echo "FAIL: Compose does not read the result: $(head -3 "$tmp/after.err")"; exit 1; }
-python3 - "$tmp" "$n" <<'PY'
-import json, os, re, sys
-tmp, n = sys.argv[1], int(sys.argv[2])
-b = json.load(open(f"{tmp}/before.json"))["services"]
-a = json.load(open(f"{tmp}/after.json"))["services"]
-left = open(f"{tmp}/left.txt").read()
-compose = open(f"{tmp}/p/compose.yaml").read()
-fails = moved = kept = 0
-def run(v):  # Compose's config output writes a literal $ as $$
-    return None if v is None else v.replace("$$", "$")
-for k, v in b["app"]["environment"].items():
-    w = a["app"]["environment"].get(k)
-    if w != v:
-        fails += 1; print(f"FAIL: {k} (.env): Compose gives {w!r} after, {v!r} before")
-    elif re.search(rf"^      {k}: .*\$\{{", compose, re.M):
-        moved += 1
-    else:
-        kept += 1
-        if not re.search(rf"\b{k}\b", left):
-            fails += 1; print(f"FAIL: {k} left in place without a warning")
-for s, svc in b.items():
-    if s == "app":
-        continue
-    v = run(svc["environment"]["POSTGRES_PASSWORD"])
-    env = a[s]["environment"]
-    if "POSTGRES_PASSWORD_FILE" in env:
-        name = env["POSTGRES_PASSWORD_FILE"].rsplit("/", 1)[1]
-        with open(f"{tmp}/p/secrets/{name}", "rb") as f:
-            got = f.read().decode()
-        if got != v:
-            fails += 1; print(f"FAIL: {s} (file): the file holds {got!r}, Compose gave {v!r} before")
-        else:
-            moved += 1
-    elif run(env.get("POSTGRES_PASSWORD")) != v:
-        fails += 1; print(f"FAIL: {s}: Compose gives {env.get('POSTGRES_PASSWORD')!r} after, {v!r} before")
-    else:
-        kept += 1
-        if not re.search(rf'service "{s}": POSTGRES_PASSWORD', left):
-            fails += 1; print(f"FAIL: {s} left in place without a warning")
-print(f"values: {n} values, {moved} moves and {kept} left with a warning checked against Docker Compose v2; {fails} failed")
-sys.exit(1 if fails else 0)
-PY
+perl -MJSON::PP -e '
+use strict; use warnings;
+my ($tmp, $n) = @ARGV;
+sub slurp { local $/; open(my $f, "<:raw", $_[0]) or die "$_[0]: $!"; my $t = <$f>; return $t; }
+my $json = JSON::PP->new->utf8->canonical;
+binmode(STDOUT, ":raw");
+my $b = $json->decode(slurp("$tmp/before.json"))->{services};
+my $a = $json->decode(slurp("$tmp/after.json"))->{services};
+my $left = slurp("$tmp/left.txt");
+my $compose = slurp("$tmp/p/compose.yaml");
+my ($fails, $moved, $kept) = (0, 0, 0);
+sub run { my $v = shift; return undef unless defined $v; $v =~ s/\$\$/\$/g; return $v; } # config writes $ as $$
+sub show { my $v = shift; return defined $v ? $json->encode([$v]) : "(none)"; } # UTF-8 bytes
+for my $k (sort keys %{ $b->{app}{environment} }) {
+  my $v = $b->{app}{environment}{$k};
+  my $w = $a->{app}{environment}{$k};
+  if (!defined $w || $w ne $v) {
+    $fails++; print "FAIL: $k (.env): Compose gives ", show($w), " after, ", show($v), " before\n";
+  } elsif ($compose =~ /^      \Q$k\E: .*\$\{/m) {
+    $moved++;
+  } else {
+    $kept++;
+    if ($left !~ /\b\Q$k\E\b/) { $fails++; print "FAIL: $k left in place without a warning\n"; }
+  }
+}
+for my $s (sort keys %$b) {
+  next if $s eq "app";
+  my $v = run($b->{$s}{environment}{POSTGRES_PASSWORD});
+  my $env = $a->{$s}{environment};
+  if (exists $env->{POSTGRES_PASSWORD_FILE}) {
+    (my $name = $env->{POSTGRES_PASSWORD_FILE}) =~ s{.*/}{};
+    my $got = slurp("$tmp/p/secrets/$name");
+    utf8::decode($got);
+    if ($got ne $v) { $fails++; print "FAIL: $s (file): the file holds ", show($got), ", Compose gave ", show($v), " before\n"; }
+    else { $moved++; }
+  } elsif (!defined $env->{POSTGRES_PASSWORD} || run($env->{POSTGRES_PASSWORD}) ne $v) {
+    $fails++; print "FAIL: $s: Compose gives ", show($env->{POSTGRES_PASSWORD}), " after, ", show($v), " before\n";
+  } else {
+    $kept++;
+    if ($left !~ /service "\Q$s\E": POSTGRES_PASSWORD/) { $fails++; print "FAIL: $s left in place without a warning\n"; }
+  }
+}
+print "values: $n values, $moved moves and $kept left with a warning checked against Docker Compose v2; $fails failed\n";
+exit($fails ? 1 : 0);
+' "$tmp" "$n"
