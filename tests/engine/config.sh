@@ -106,4 +106,27 @@ echo "config: $total pairs; Compose rejects $rejected inputs (missing env files,
 [ -s "$tmp/why" ] && { echo "config: why Compose rejects inputs (most common):"; sort "$tmp/why" | uniq -c | sort -rn | head -8; }
 node "$here/config.js" "$list"
 rc=$?
+# the oracle itself must see a changed image, a lost port, a value that
+# changed, and a secret file that holds something else
+selftest() { # NAME IN OUT [SECRET-FILE-CONTENT]
+	local d=$tmp/self-$1
+	mkdir -p "$d"
+	printf '%b' "$2" >"$d/in.yaml"
+	printf '%b' "$3" >"$d/out.yaml"
+	[ $# -gt 3 ] && printf '%s' "$4" >"$d/pw"
+	(cd "$d" && "$HC_COMPOSE" -p hc -f in.yaml config --format json >in.json &&
+		"$HC_COMPOSE" -p hc -f out.yaml config --format json >out.json) 2>/dev/null ||
+		{ echo "FAIL: self-test $1: Compose rejects it"; rc=1; return; }
+	echo "$d/in.json $d/out.json self-test $1" >"$d/list"
+	if node "$here/config.js" "$d/list" >/dev/null; then
+		echo "FAIL: the oracle accepts a changed model ($1)"
+		rc=1
+	fi
+}
+base='services:\n  web:\n    image: nginx:1.27\n    ports: ["80:80"]\n    environment:\n      PW: s3cret\n'
+selftest image "$base" 'services:\n  web:\n    image: nginx:1.28\n    ports: ["80:80"]\n    environment:\n      PW: s3cret\n'
+selftest port "$base" 'services:\n  web:\n    image: nginx:1.27\n    ports: ["81:80"]\n    environment:\n      PW: s3cret\n'
+selftest value "$base" 'services:\n  web:\n    image: nginx:1.27\n    ports: ["80:80"]\n    environment:\n      PW: s3cret2\n'
+selftest secret "$base" 'services:\n  web:\n    image: nginx:1.27\n    ports: ["80:80"]\n    environment:\n      PW_FILE: /run/secrets/pw\n    secrets: [pw]\nsecrets:\n  pw:\n    file: ./pw\n' other
+[ $rc = 0 ] && echo "config: self-tests: the oracle sees a changed image, port, value and secret file"
 [ $regressed = 0 ] && [ $rc = 0 ] && [ $((total - rejected)) -gt 0 ]
