@@ -434,7 +434,8 @@ static bool yaml_value_changes(const char *s, size_t n)
 	size_t k = strlen(p);
 	/* a date or a time stamp: yyyy-m-d... */
 	if (n >= 8 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
-	    isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) && s[4] == '-')
+	    isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) && s[4] == '-' &&
+	    isdigit((unsigned char)s[5]))
 		return true;
 	if (!strcasecmp(p, ".inf") || !strcasecmp(p, ".nan"))
 		return true;
