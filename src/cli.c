@@ -303,7 +303,8 @@ static void collect(struct hc_outcome *o, const struct hc_buf *in, struct hc_res
 		r->sev = f->sev;
 		r->line = line;
 		r->col = col;
-		r->msg = hc_xstrdup(f->msg);
+		r->msg = f->msg; /* moved, not copied: findings can outweigh the input */
+		res->findings.v[i].msg = NULL;
 	}
 }
 
