@@ -591,10 +591,13 @@ static void process(struct job *j)
 	 * include or a symlink in a folder led to */
 	if (cli->write && !is_stdin && !j->file->named && j->file->root && j->file->real &&
 	    !under(j->file->real, j->file->root)) {
-		hc_buf_addf(&o->err,
+		struct hc_buf m = HC_BUF_INIT;
+		hc_buf_addf(&m,
 		            "%s: warning: outside the project folder %s (an include, extends or "
-		            "symlink leads there); not rewritten\n",
+		            "symlink leads there); not rewritten",
 		            o->name, j->file->root);
+		add_line(&o->err, m.data);
+		hc_buf_release(&m);
 		hc_buf_release(&in);
 		unlock_folder(lockfd);
 		return;
