@@ -92,10 +92,11 @@ void hc_side_release(struct hc_side *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Is name among the first n entries (names at stride apart from base)?
+/* Is name among the first n entries of arr (each stride bytes, its name
+ * pointer at offset off)?
  * Keeps *set covering them: O(1) a call, rebuilt after a take-back. */
-static bool seen_name(struct hc_strset **set, size_t *covered, const char *base, size_t stride,
-                      size_t n, const char *name)
+static bool seen_name(struct hc_strset **set, size_t *covered, const void *arr, size_t off,
+                      size_t stride, size_t n, const char *name)
 {
 	if (!*set)
 		*set = hc_xcalloc(1, sizeof(**set));
@@ -105,7 +106,7 @@ static bool seen_name(struct hc_strset **set, size_t *covered, const char *base,
 		*covered = 0;
 	}
 	for (; *covered < n; (*covered)++) {
-		const char *nm = *(char *const *)(base + *covered * stride);
+		const char *nm = *(char *const *)((const char *)arr + *covered * stride + off);
 		hc_strset_add(*set, nm, strlen(nm));
 	}
 	return hc_strset_has(*set, name, strlen(name));
@@ -114,8 +115,7 @@ static bool seen_name(struct hc_strset **set, size_t *covered, const char *base,
 void hc_side_file(struct hc_run *r, const char *name, const char *value, size_t len, int uid)
 {
 	struct hc_side *s = r->side;
-	if (seen_name(&s->fset, &s->nfset,
-	              (const char *)s->files + offsetof(struct hc_secret_file, name),
+	if (seen_name(&s->fset, &s->nfset, s->files, offsetof(struct hc_secret_file, name),
 	              sizeof(*s->files), s->nfiles, name))
 		return;
 	if (s->nfiles == s->capfiles) {
@@ -132,7 +132,7 @@ void hc_side_file(struct hc_run *r, const char *name, const char *value, size_t 
 void hc_side_env(struct hc_run *r, const char *name, const char *value)
 {
 	struct hc_side *s = r->side;
-	if (seen_name(&s->eset, &s->neset, (const char *)s->env + offsetof(struct hc_env_var, name),
+	if (seen_name(&s->eset, &s->neset, s->env, offsetof(struct hc_env_var, name),
 	              sizeof(*s->env), s->nenv, name))
 		return;
 	if (s->nenv == s->capenv) {
