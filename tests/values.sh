@@ -8,7 +8,10 @@
 set -u
 bin=$1 values=$2 cache=$3
 here=$(cd "$(dirname "$0")" && pwd)
-cfg=$(bash "$here/engine/compose-v2.sh" "$cache" 2>/dev/null) || { echo "values: no Docker Compose v2: skipped"; exit 77; }
+cfg=$(bash "$here/engine/compose-v2.sh" "$cache" 2>/dev/null) || {
+  # CI (HC_ENGINE_REQUIRED=1) never skips it
+  [ "${HC_ENGINE_REQUIRED:-0}" = 1 ] && { echo "values: FAILED: no Docker Compose v2"; exit 1; }
+  echo "values: no Docker Compose v2: skipped"; exit 77; }
 export DOCKER_CONFIG=$cfg
 perl -MJSON::PP -e 1 2>/dev/null || { echo "values: no perl with JSON::PP: skipped"; exit 77; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT

@@ -11,6 +11,10 @@ set -euo pipefail
 cache=$1
 cfg=$cache/docker-config
 plugin=$cfg/cli-plugins/docker-compose
+# tests that run side by side share the cache: one fetch at a time
+mkdir -p "$cache"
+exec 8>"$cache/.compose-v2.lock"
+flock 8
 if [ -x "$plugin" ] && DOCKER_CONFIG=$cfg docker compose version >/dev/null 2>&1; then
   echo "$cfg"; exit 0
 fi
