@@ -3,9 +3,10 @@
  * process in the container can gain privileges through setuid binaries.
  * Docker accepts `no-new-privileges`, `no-new-privileges:true` and
  * `no-new-privileges=true`; any of them counts. An explicit `:false` is kept
- * and reported as a note. A service that extends another of the same file
- * inherits the entry (or the opt-out) from it, with a note.
+ * and reported as a note. A service that extends another gets the entry (or
+ * the opt-out) from there, with a note, as cap-drop and read-only do.
  */
+#include "evidence.h"
 #include "transform.h"
 
 #include <stddef.h>
@@ -50,35 +51,6 @@ static int nnp_state(struct hc_node *seq, size_t *pos)
 	return -1;
 }
 
-/*
- * The service of this file that s extends (`extends: NAME`, or `extends:
- * {service: NAME}` without `file:`), or NULL.
- */
-static struct hc_node *extended_here(const struct hc_run *r, const struct hc_service *s,
-                                     struct hc_node **name)
-{
-	struct hc_node *ext = hc_deref(hc_map_lookup(s->value, "extends", NULL));
-	if (ext && ext->type == HC_MAP) {
-		if (hc_map_lookup(ext, "file", NULL))
-			return NULL;
-		ext = hc_deref(hc_map_lookup(ext, "service", NULL));
-	}
-	if (!ext || ext->type != HC_SCALAR || !r->doc->root)
-		return NULL;
-	struct hc_node *svcs = hc_deref(hc_map_lookup(r->doc->root, "services", NULL));
-	if (!svcs || svcs->type != HC_MAP)
-		return NULL;
-	for (size_t i = 0; i + 1 < svcs->nkids; i += 2) {
-		struct hc_node *k = svcs->kids[i];
-		if (k->type == HC_SCALAR && k->len == ext->len &&
-		    !memcmp(k->text, ext->text, k->len)) {
-			*name = k;
-			return hc_deref(svcs->kids[i + 1]);
-		}
-	}
-	return NULL;
-}
-
 static void nnp_service(struct hc_run *r, const struct hc_service *s, const void *opts)
 {
 	const struct nnp_opts *o = opts;
@@ -92,20 +64,19 @@ static void nnp_service(struct hc_run *r, const struct hc_service *s, const void
 		          "service \"%s\" disables no-new-privileges; kept as written", s->name);
 		return;
 	}
-	/* Compose appends the security_opt of an extended service to the
-	 * extending one's and then refuses the duplicate: the entry is given
-	 * where it is inherited from (this transform adds it there too). */
-	struct hc_node *base_name = NULL;
-	struct hc_node *base = extended_here(r, s, &base_name);
-	size_t bpos = 0;
+	/* Compose appends the extended service's security_opt to this one's: the
+	 * entry is given where it is inherited from (this transform adds it
+	 * there too), or the opt-out written there stays the service's */
+	bool other_file;
+	const struct hc_node *base = hc_service_extends(s, &other_file);
 	if (base) {
-		bool off = nnp_state(hc_map_lookup(base, "security_opt", NULL), &bpos) == 0;
-		hc_report(r, s->key->start, HC_NOTE,
-		          "service \"%s\" extends \"%.*s\" and inherits %s from it: Compose merges "
-		          "security_opt lists and refuses a second entry",
-		          s->name, (int)(base_name->len > 80 ? 80 : base_name->len),
-		          base_name->text,
-		          off ? "its opt-out of no-new-privileges" : "no-new-privileges");
+		hc_report(
+		    r, s->key->start, HC_NOTE,
+		    "service \"%s\" extends service \"%.*s\"%s and gets its security_opt from "
+		    "there; nothing added here (Compose would see no-new-privileges twice and "
+		    "refuse the file)",
+		    s->name, (int)(base->len > 80 ? 80 : base->len), base->text,
+		    other_file ? " of another file" : "");
 		return;
 	}
 	struct hc_val *item = hc_val_str(o->value);
