@@ -8,13 +8,19 @@
  * Short syntax: "5432:5432" -> "127.0.0.1:5432:5432", "5432" ->
  * "127.0.0.1::5432", keeping the item's quoting. Long syntax: `host_ip` is
  * added. An explicit address (including 0.0.0.0) is the user's choice and
- * stays; specs whose shape depends on interpolation are left alone.
+ * stays. Interpolations are read as Compose reads them (port_parts()): a
+ * host part that is a variable which may hold an address
+ * ("${PORT:-127.0.0.1:5432}:5432" would become "too many colons"), a
+ * variable address, and a spec that is one variable are left alone with a
+ * note; a port-only variable ("${WEB_PORT}:80", "${DB_PORT:-5432}:5432")
+ * and a variable container port are bound.
  */
 #include "transform.h"
 
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct bind_opts {
 	char *address;
@@ -28,47 +34,203 @@ static const struct hc_option bind_options[] = {
      "service classes whose ports are bound"},
 };
 
-/* Colons of a short port spec outside ${...}; -1 when it cannot be read. */
-static int spec_colons(const char *s, size_t n)
+/*
+ * A short port spec read as Compose reads it after interpolation: up to
+ * three parts between the colons outside ${...}. Each part records whether
+ * it holds an interpolation ($VAR, ${VAR}, ${VAR:-default}, ${VAR-default},
+ * ${VAR:?err}, ${VAR:+alt}; $$ is a literal $), and, when it is exactly one
+ * variable, its name and default.
+ */
+struct port_part {
+	const char *s;
+	size_t n;
+	int vars;         /* interpolations in the part */
+	bool literal;     /* bytes outside them */
+	const char *name; /* when vars == 1 and !literal: the variable */
+	size_t name_len;
+	const char *dflt; /* its default or alternative value, or NULL */
+	size_t dflt_len;
+};
+
+#define PORT_PARTS 3
+
+static bool name_char(char c, bool first)
 {
-	int colons = 0, depth = 0;
-	if (n && s[0] == '[')
-		return -1; /* IPv6 host address: explicit */
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '$' && i + 1 < n && s[i + 1] == '{')
-			depth++, i++;
-		else if (s[i] == '}' && depth)
-			depth--;
-		else if (s[i] == ':' && !depth)
-			colons++;
-	}
-	/* the container port must be literal: digits, ranges, /protocol */
-	const char *c = s + n;
-	while (c > s && c[-1] != ':')
-		c--;
-	size_t cl = n - (size_t)(c - s);
-	if (!cl || strspn(c, "0123456789-/tcpudsx") < cl)
-		return -1;
-	return colons;
+	return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (!first && c >= '0' && c <= '9');
 }
 
-static void bind_item(struct hc_run *r, struct hc_node *it, const char *addr, int *changed)
+/* Splits s into parts; their count, or -1 when it cannot be read
+ * (unterminated ${, more than three parts). */
+static int port_parts(const char *s, size_t n, struct port_part *p)
+{
+	int np = 0;
+	memset(p, 0, sizeof *p * PORT_PARTS);
+	p[0].s = s;
+	for (size_t i = 0; i < n;) {
+		struct port_part *cur = &p[np];
+		if (s[i] == ':') {
+			cur->n = (size_t)(s + i - cur->s);
+			if (++np == PORT_PARTS)
+				return -1;
+			p[np].s = s + i + 1;
+			i++;
+		} else if (s[i] == '$' && i + 1 < n && s[i + 1] == '$') {
+			cur->literal = true, i += 2;
+		} else if (s[i] == '$' && i + 1 < n && s[i + 1] == '{') {
+			size_t j = i + 2, depth = 1;
+			const char *name = s + j;
+			while (j < n && name_char(s[j], j == i + 2))
+				j++;
+			size_t name_len = (size_t)(s + j - name);
+			const char *dflt = NULL;
+			if (j < n && (s[j] == '-' || s[j] == '+'))
+				dflt = s + j + 1;
+			else if (j + 1 < n && s[j] == ':' && (s[j + 1] == '-' || s[j + 1] == '+'))
+				dflt = s + j + 2;
+			for (; j < n && depth; j++) {
+				if (s[j] == '$' && j + 1 < n && s[j + 1] == '{')
+					depth++, j++;
+				else if (s[j] == '}')
+					depth--;
+			}
+			if (depth)
+				return -1;
+			cur->vars++;
+			cur->name = name, cur->name_len = name_len;
+			cur->dflt = dflt, cur->dflt_len = dflt ? (size_t)(s + j - 1 - dflt) : 0;
+			i = j;
+		} else if (s[i] == '$' && i + 1 < n && name_char(s[i + 1], true)) {
+			size_t j = i + 1;
+			while (j < n && name_char(s[j], false))
+				j++;
+			cur->vars++;
+			cur->name = s + i + 1, cur->name_len = j - i - 1;
+			cur->dflt = NULL, cur->dflt_len = 0;
+			i = j;
+		} else {
+			cur->literal = true, i++;
+		}
+	}
+	p[np].n = (size_t)(s + n - p[np].s);
+	return np + 1;
+}
+
+/* Does a part that is one variable stand for a port number: its default
+ * is digits (a range: digits-digits), or, without one, its name ends in
+ * PORT (WEB_PORT, POSTGRES_HOST_PORT)? */
+static bool port_variable(const struct port_part *p)
+{
+	if (p->vars != 1 || p->literal)
+		return false;
+	if (p->dflt)
+		return p->dflt_len && strspn(p->dflt, "0123456789-") >= p->dflt_len;
+	if (p->name_len < 4)
+		return false;
+	const char *t = p->name + p->name_len - 4;
+	return strncasecmp(t, "port", 4) == 0;
+}
+
+/* A literal container port: digits, ranges, /protocol. */
+static bool literal_port(const struct port_part *p)
+{
+	return p->n && strspn(p->s, "0123456789-/tcpudsx") >= p->n;
+}
+
+/* Does s hold an interpolation ($$ is a literal $)? */
+static bool spec_has_var(const char *s, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (s[i] == '$' && s[i + 1] == '$')
+			i++;
+		else if (s[i] == '$' && (s[i + 1] == '{' || name_char(s[i + 1], true)))
+			return true;
+	}
+	return false;
+}
+
+static void bind_note(struct hc_run *r, const struct hc_service *s, const struct hc_node *it,
+                      const char *why, bool long_syntax)
+{
+	hc_report(r, it->start, HC_NOTE,
+	          "service \"%s\": %s \"%.*s\" not bound to an address: %s. To bind it, %s; "
+	          "`# hardcompose: ignore[bind-localhost]` silences this",
+	          s->name, long_syntax ? "host_ip" : "port", (int)(it->len > 80 ? 80 : it->len),
+	          it->text, why,
+	          long_syntax ? "write host_ip: 127.0.0.1"
+	                      : "write the address in the value before a port-only variable "
+	                        "(\"127.0.0.1:${DB_PORT:-5432}:5432\"), or use the long syntax "
+	                        "with host_ip");
+}
+
+/*
+ * How many colons the spec gets before it: 1 ("addr:"), 2 ("addr::" for
+ * a bare container port), 0 to leave it as it is (an explicit address),
+ * -1 to leave it with a note (why in *why).
+ */
+static int spec_prefix(const char *s, size_t n, const char **why)
+{
+	struct port_part p[PORT_PARTS];
+	if (n && s[0] == '[')
+		return 0; /* IPv6 host address: explicit */
+	int np = port_parts(s, n, p);
+	if (np < 0) {
+		*why = "it is not a port spec hardcompose can read";
+		return -1;
+	}
+	struct port_part *c = &p[np - 1];
+	if (!c->vars && !literal_port(c)) {
+		*why = "it is not a port spec hardcompose can read";
+		return -1;
+	}
+	if (np == 1) {
+		if (c->vars) {
+			*why =
+			    "the whole spec comes from a variable, which may hold a host address";
+			return -1;
+		}
+		return 2;
+	}
+	if (np == 3) {
+		if (p[0].vars) {
+			*why = "its host address comes from a variable";
+			return -1;
+		}
+		return 0; /* an explicit address */
+	}
+	if (!p[0].vars && strspn(p[0].s, "0123456789-") < p[0].n) {
+		*why = "it is not a port spec hardcompose can read";
+		return -1;
+	}
+	if (p[0].vars && !port_variable(&p[0])) {
+		*why = "its host part comes from a variable that may hold an address (a default "
+		       "that is not a port number, or a name not ending in PORT)";
+		return -1;
+	}
+	return 1;
+}
+
+static void bind_item(struct hc_run *r, const struct hc_service *s, struct hc_node *it,
+                      const char *addr, int *changed)
 {
 	if (it->type != HC_SCALAR || it->style > HC_DOUBLE || it->tag)
 		return;
-	int colons = spec_colons(it->text, it->len);
-	if (colons < 0 || colons > 1)
+	const char *why = NULL;
+	int colons = spec_prefix(it->text, it->len, &why);
+	if (colons < 0)
+		bind_note(r, s, it, why, false);
+	if (colons <= 0)
 		return;
 	struct hc_buf v = HC_BUF_INIT;
 	hc_buf_adds(&v, addr);
-	hc_buf_adds(&v, colons == 0 ? "::" : ":");
+	hc_buf_adds(&v, colons == 2 ? "::" : ":");
 	hc_buf_add(&v, it->text, it->len);
 	struct hc_buf text = HC_BUF_INIT;
 	if (it->style == HC_SINGLE) {
 		hc_buf_addc(&text, '\'');
 		hc_buf_add(&text, v.data, v.len);
 		hc_buf_addc(&text, '\'');
-	} else if (it->style == HC_DOUBLE || hc_needs_quotes(v.data) || colons == 0) {
+	} else if (it->style == HC_DOUBLE || hc_needs_quotes(v.data) || colons == 2) {
 		/* a bare number was an int: the new value is a string, say so */
 		hc_buf_addc(&text, '"');
 		hc_buf_add(&text, v.data, v.len);
@@ -95,14 +257,20 @@ static void bind_service(struct hc_run *r, const struct hc_service *s, const voi
 	for (size_t i = 0; i < ports->nkids; i++) {
 		struct hc_node *it = ports->kids[i];
 		if (it->type == HC_MAP) {
-			if (hc_map_lookup(it, "host_ip", NULL) || hc_map_get(it, "<<", NULL))
+			struct hc_node *ip = hc_deref(hc_map_lookup(it, "host_ip", NULL));
+			if (ip && ip->type == HC_SCALAR && spec_has_var(ip->text, ip->len))
+				bind_note(r, s, ip,
+				          "it comes from a variable, whatever it holds when the "
+				          "stack is deployed",
+				          true);
+			if (ip || hc_map_get(it, "<<", NULL))
 				continue;
 			struct hc_val *v = hc_val_str(o->address);
 			if (hc_add_pair(r, NULL, it, "host_ip", v) == 0)
 				changed++;
 			hc_val_free(v);
 		} else {
-			bind_item(r, it, o->address, &changed);
+			bind_item(r, s, it, o->address, &changed);
 		}
 	}
 	if (changed)
