@@ -134,9 +134,13 @@ static void add_words(struct hc_buf *b, struct hc_node *n)
  * Whether the last command of the service's entrypoint + command runs a
  * job; its word in *word (a pointer into b, *wlen bytes). Trailing
  * commands that only end the script (exit, true, empty) are skipped.
+ * *forever: that last command is `sleep infinity` or `tail -f`, which
+ * never exit.
  */
-static bool job_command(const struct hc_buf *b, const char **word, size_t *wlen)
+static bool job_command(const struct hc_buf *b, const char **word, size_t *wlen, bool *forever)
 {
+	bool seg_forever = false;
+	*forever = false;
 	const char *s = b->data, *e = b->data + b->len;
 	const char *seg_word = NULL, *last_word = NULL;
 	size_t seg_len = 0, last_len = 0;
@@ -149,7 +153,9 @@ static bool job_command(const struct hc_buf *b, const char **word, size_t *wlen)
 			if (!seg_trivial) {
 				last_job = seg_word != NULL;
 				last_word = seg_word, last_len = seg_len;
+				*forever = seg_forever;
 			}
+			seg_forever = false;
 			seg_word = NULL, seg_trivial = true, seg_end = false, prev[0] = 0,
 			prev_w = NULL, nwords = 0;
 			if (s == e)
@@ -170,6 +176,10 @@ static bool job_command(const struct hc_buf *b, const char **word, size_t *wlen)
 		if (seg_end)
 			continue;
 		seg_trivial = false;
+		if ((!strcmp(prev, "sleep") && n == 8 && !memcmp(w, "infinity", 8)) ||
+		    (!strcmp(prev, "tail") && n == 2 &&
+		     (!memcmp(w, "-f", 2) || !memcmp(w, "-F", 2))))
+			seg_forever = true;
 		if (!seg_word && job_word(w, n, prev)) {
 			seg_word = w, seg_len = n;
 			if (prev_w && n == 7 && !memcmp(w, "upgrade", 7))
@@ -213,6 +223,18 @@ static bool awaited(const struct hc_run *r, const struct hc_service *s, const ch
 	return false;
 }
 
+/* A name that says the service keeps running, whatever job it serves
+ * (appwrite-worker-migrations handles migrations as they come). */
+static bool long_running_name(const char *name)
+{
+	static const char *const roles[] = {"worker",   "server",   "daemon",  "scheduler",
+	                                    "consumer", "listener", "watcher", "queue"};
+	for (size_t i = 0; i < sizeof roles / sizeof *roles; i++)
+		if (strstr(name, roles[i]))
+			return true;
+	return false;
+}
+
 /* Why s looks like a one-shot job, appended to why; false when it does not. */
 static bool one_shot(const struct hc_run *r, const struct hc_service *s, struct hc_buf *why)
 {
@@ -224,26 +246,29 @@ static bool one_shot(const struct hc_run *r, const struct hc_service *s, struct 
 		            waiter);
 		return true;
 	}
+	struct hc_buf cmd = HC_BUF_INIT;
+	add_words(&cmd, hc_map_lookup(s->value, "entrypoint", NULL));
+	add_words(&cmd, hc_map_lookup(s->value, "command", NULL));
+	const char *w = NULL;
+	size_t wl = 0;
+	bool forever = false;
+	bool job = cmd.len && job_command(&cmd, &w, &wl, &forever);
+	if (job)
+		hc_buf_addf(why, "its command runs '%.*s'", (int)(wl > 60 ? 60 : wl), w);
+	hc_buf_release(&cmd);
+	if (job || forever)
+		return job;
 	char name[64];
 	size_t nl = strlen(s->name);
 	if (nl < sizeof name) {
 		for (size_t i = 0; i <= nl; i++)
 			name[i] = (char)tolower((unsigned char)s->name[i]);
-		if (job_name(name, nl, true)) {
+		if (job_name(name, nl, true) && !long_running_name(name)) {
 			hc_buf_adds(why, "its name says it is a job");
 			return true;
 		}
 	}
-	struct hc_buf cmd = HC_BUF_INIT;
-	add_words(&cmd, hc_map_lookup(s->value, "entrypoint", NULL));
-	add_words(&cmd, hc_map_lookup(s->value, "command", NULL));
-	const char *w;
-	size_t wl;
-	bool job = cmd.len && job_command(&cmd, &w, &wl);
-	if (job)
-		hc_buf_addf(why, "its command runs '%.*s'", (int)(wl > 60 ? 60 : wl), w);
-	hc_buf_release(&cmd);
-	return job;
+	return false;
 }
 
 static void restart_service(struct hc_run *r, const struct hc_service *s, const void *opts)
