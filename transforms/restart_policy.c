@@ -8,14 +8,18 @@
  * The evidence, from the file itself (docs/transforms.md has the rule):
  *   - another service waits for it with `condition:
  *     service_completed_successfully`;
- *   - its name is a job word or ends in -<word> / _<word> (db-init,
- *     app_migrate, createbuckets);
  *   - the last command of its entrypoint + command (after the last `&&`,
  *     `;`, `|`, line end) is a job: a word such as migrate, seed, setup,
- *     init, bootstrap, a script named after one (migrate.sh, init-db.py),
- *     a rails/sequelize task (db:migrate), `db upgrade`, `alembic upgrade`.
- *     Options (`--init-file`), KEY=value words, paths ending in a bare
- *     `init` (s6-overlay's /init, /sbin/init) and `dumb-init` are not.
+ *     init, bootstrap, a script named after one (migrate.sh, init-db.py,
+ *     run-migrations.sh), a rails/sequelize task (db:migrate), `db
+ *     upgrade`, `alembic upgrade`. Options (`--init-file`), KEY=value
+ *     words, paths ending in a bare `init` (s6-overlay's /init,
+ *     /sbin/init), dumb-init and docker-bootstrap.sh are not;
+ *   - unless that last command never exits (sleep infinity, tail -f): its
+ *     name is a job word or ends in -<word> / _<word> (db-init,
+ *     app_migrate, createbuckets).
+ *   A name with a long-running role (worker, server, daemon, scheduler,
+ *   consumer, listener, watcher, queue) is never a job by name or word.
  */
 #include "transform.h"
 
@@ -52,14 +56,30 @@ static bool in_list(const char *const *l, size_t n, const char *w, size_t len)
 
 #define JOB_WORD(w, n) in_list(job_words, sizeof(job_words) / sizeof(*job_words), w, n)
 
-/*
- * Is the word w (lowercased, len bytes) the name of a job: a job word, or
- * one joined to others by - or _ (init-db, run-migrations)? A trailing
- * -init counts only for service names (db-init): in a command, dumb-init is
- * an init, not a job.
- */
-static bool job_name(const char *w, size_t len, bool init_suffix)
+/* A name that says the service keeps running, whatever job it serves
+ * (appwrite's worker-migrations handles migrations as they come). */
+static bool long_running_name(const char *name)
 {
+	static const char *const roles[] = {"worker",   "server",   "daemon",  "scheduler",
+	                                    "consumer", "listener", "watcher", "queue"};
+	for (size_t i = 0; i < sizeof roles / sizeof *roles; i++)
+		if (strstr(name, roles[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Is w (lowercased, NUL-terminated, len bytes) the name of a job: a job
+ * word, or one joined to others by - or _ in front (init-db, seed_data)?
+ * Behind (db-init, run-migrations) counts for every job word in a service
+ * name, but in a command only for migrate/migration(s)/seed: dumb-init is
+ * an init and docker-bootstrap.sh or docker-setup.sh wrap servers. Names
+ * with a long-running role (worker, server, ...) are never jobs.
+ */
+static bool job_name(const char *w, size_t len, bool service_name)
+{
+	if (long_running_name(w))
+		return false;
 	if (JOB_WORD(w, len))
 		return true;
 	for (size_t i = 1; i + 1 < len; i++) {
@@ -67,7 +87,9 @@ static bool job_name(const char *w, size_t len, bool init_suffix)
 			continue;
 		if (JOB_WORD(w, i))
 			return true;
-		if (JOB_WORD(w + i + 1, len - i - 1) && (init_suffix || strcmp(w + i + 1, "init")))
+		const char *t = w + i + 1;
+		if (JOB_WORD(t, len - i - 1) &&
+		    (service_name || !strncmp(t, "migrat", 6) || !strcmp(t, "seed")))
 			return true;
 	}
 	return false;
@@ -223,18 +245,6 @@ static bool awaited(const struct hc_run *r, const struct hc_service *s, const ch
 	return false;
 }
 
-/* A name that says the service keeps running, whatever job it serves
- * (appwrite-worker-migrations handles migrations as they come). */
-static bool long_running_name(const char *name)
-{
-	static const char *const roles[] = {"worker",   "server",   "daemon",  "scheduler",
-	                                    "consumer", "listener", "watcher", "queue"};
-	for (size_t i = 0; i < sizeof roles / sizeof *roles; i++)
-		if (strstr(name, roles[i]))
-			return true;
-	return false;
-}
-
 /* Why s looks like a one-shot job, appended to why; false when it does not. */
 static bool one_shot(const struct hc_run *r, const struct hc_service *s, struct hc_buf *why)
 {
@@ -263,7 +273,7 @@ static bool one_shot(const struct hc_run *r, const struct hc_service *s, struct 
 	if (nl < sizeof name) {
 		for (size_t i = 0; i <= nl; i++)
 			name[i] = (char)tolower((unsigned char)s->name[i]);
-		if (job_name(name, nl, true) && !long_running_name(name)) {
+		if (job_name(name, nl, true)) {
 			hc_buf_adds(why, "its name says it is a job");
 			return true;
 		}
