@@ -18,6 +18,8 @@
  * - Names are `<key>`, then `<key>-2`, ... avoiding existing top-level keys
  *   and anchors. Only block-style values written as whole lines move; a
  *   trailing comment on the key's line stays there.
+ * - A value that is only a merge (`<<: *a`, `<<: [*a, *b]`) is shared through
+ *   the file's own anchors already: it stays, with a note.
  * The engine's verification proves the meaning after merge and alias
  * resolution is unchanged.
  */
@@ -43,9 +45,10 @@ static const struct hc_option blocks_options[] = {
 /* One service's value of a key, where it can move. */
 struct occ {
 	struct hc_node *svc_map, *key, *val;
-	size_t s, e; /* the pair's whole lines */
-	char *canon; /* canonical form of the value */
-	bool used;   /* already moved */
+	size_t s, e;     /* the pair's whole lines */
+	char *canon;     /* canonical form of the value */
+	bool used;       /* already moved */
+	bool merge_only; /* the value is only `<<: *existing`: shared already */
 };
 
 struct pass {
@@ -117,6 +120,53 @@ static bool has_comment(const char *t, size_t s, size_t e)
 	return false;
 }
 
+/* Whether a mapping holds nothing but a merge key (`<<: *a` or
+ * `<<: [*a, *b]`): its services share it through those anchors already, and
+ * a new x- block would only wrap the user's anchors in another one. */
+static bool merge_only(const struct hc_node *v)
+{
+	return v->type == HC_MAP && v->nkids == 2 && hc_scalar_is(v->kids[0], "<<");
+}
+
+/* Appends how a merge value reads: `*a`, or `[*a, *b]` for a list. */
+static void merge_desc(struct hc_buf *b, const struct hc_node *m)
+{
+	if (m->type == HC_ALIAS) {
+		hc_buf_addf(b, "*%.*s", (int)m->len, m->text);
+		return;
+	}
+	hc_buf_addc(b, '[');
+	for (size_t k = 0; m->type == HC_SEQ && k < m->nkids; k++) {
+		if (k)
+			hc_buf_adds(b, ", ");
+		if (m->kids[k]->type == HC_ALIAS)
+			hc_buf_addf(b, "*%.*s", (int)m->kids[k]->len, m->kids[k]->text);
+		else
+			hc_buf_adds(b, "...");
+	}
+	hc_buf_addc(b, ']');
+}
+
+/* The services whose value equals o[i]'s merge-only value: marked used, and
+ * one note says why nothing moves. */
+static void already_shared(struct pass *p, struct occ *o, size_t n, size_t i, const char *key)
+{
+	const struct hc_node *m = o[i].val->kids[1];
+	size_t count = 0;
+	for (size_t j = i; j < n; j++)
+		if (!o[j].used && !strcmp(o[j].canon, o[i].canon)) {
+			o[j].used = true;
+			count++;
+		}
+	struct hc_buf desc = HC_BUF_INIT;
+	merge_desc(&desc, m);
+	hc_report(p->r, o[i].key->start, HC_NOTE,
+	          "%s of %zu services is only `<<: %s`: shared through the file's own "
+	          "anchor%s already, so it is not moved into a new x- anchor",
+	          key, count, desc.data, m->type == HC_SEQ && m->nkids > 1 ? "s" : "");
+	hc_buf_release(&desc);
+}
+
 /* Whole values: `key:` + block value -> `key: *name`. */
 static void whole_values(struct pass *p, struct occ *o, size_t n, const char *key)
 {
@@ -133,6 +183,10 @@ static void whole_values(struct pass *p, struct occ *o, size_t n, const char *ke
 				count++;
 		if (count < 2)
 			continue;
+		if (o[i].merge_only) {
+			already_shared(p, o, n, i, key);
+			continue;
+		}
 		unique_name(p, key, &name);
 		struct hc_node *v = o[i].val;
 		size_t from = hc_col(d->text, v->type == HC_MAP ? v->kids[0]->start : v->start);
@@ -305,7 +359,8 @@ static void blocks_document(struct hc_run *r, struct hc_node *root, const void *
 				                    .val = v,
 				                    .s = s,
 				                    .e = e,
-				                    .canon = hc_buf_detach(&b, NULL)};
+				                    .canon = hc_buf_detach(&b, NULL),
+				                    .merge_only = merge_only(v)};
 				n++;
 			}
 		}
