@@ -223,11 +223,27 @@ static bool job_command(const struct hc_buf *b, const char **word, size_t *wlen,
 	return last_job;
 }
 
-/* Does another service wait for s with service_completed_successfully?
- * Its name in *waiter. */
-static bool awaited(const struct hc_run *r, const struct hc_service *s, const char **waiter)
+/*
+ * Who waits for whom with service_completed_successfully, gathered once per
+ * document by restart_document(), which the engine calls right before the
+ * services, on the same thread: up to AWAITED pairs, else `overflow` (then
+ * each service scans the file: only a file with that many such conditions
+ * pays for it). Thread-local, since files may run on several threads.
+ */
+#define AWAITED 32
+static _Thread_local struct {
+	const struct hc_doc *doc;
+	size_t n;
+	bool overflow;
+	const char *job[AWAITED], *waiter[AWAITED];
+} awaits;
+
+/* Calls fn for every (job, waiter) pair of the document; stops when it
+ * returns true. */
+static bool each_await(const struct hc_doc *d, bool (*fn)(const char *, const char *, void *),
+                       void *arg)
 {
-	struct hc_node *svcs = hc_deref(hc_map_get(r->doc->root, "services", NULL));
+	struct hc_node *svcs = hc_deref(hc_map_get(d->root, "services", NULL));
 	if (!svcs || svcs->type != HC_MAP)
 		return false;
 	for (size_t i = 0; i + 1 < svcs->nkids; i += 2) {
@@ -235,14 +251,67 @@ static bool awaited(const struct hc_run *r, const struct hc_service *s, const ch
 		    hc_deref(hc_map_lookup(hc_deref(svcs->kids[i + 1]), "depends_on", NULL));
 		if (!dep || dep->type != HC_MAP)
 			continue;
-		struct hc_node *c = hc_deref(
-		    hc_map_lookup(hc_deref(hc_map_get(dep, s->name, NULL)), "condition", NULL));
-		if (hc_scalar_is(c, "service_completed_successfully")) {
-			*waiter = svcs->kids[i]->text;
-			return true;
+		for (size_t j = 0; j + 1 < dep->nkids; j += 2) {
+			struct hc_node *k = hc_deref(dep->kids[j]);
+			struct hc_node *c =
+			    hc_deref(hc_map_lookup(hc_deref(dep->kids[j + 1]), "condition", NULL));
+			if (k && k->type == HC_SCALAR &&
+			    hc_scalar_is(c, "service_completed_successfully") &&
+			    fn(k->text, svcs->kids[i]->text, arg))
+				return true;
 		}
 	}
 	return false;
+}
+
+static bool remember(const char *job, const char *waiter, void *arg)
+{
+	(void)arg;
+	if (awaits.n == AWAITED) {
+		awaits.overflow = true;
+		return true;
+	}
+	awaits.job[awaits.n] = job, awaits.waiter[awaits.n++] = waiter;
+	return false;
+}
+
+struct find_job {
+	const char *name, *waiter;
+};
+
+static bool is_job(const char *job, const char *waiter, void *arg)
+{
+	struct find_job *f = arg;
+	if (strcmp(job, f->name))
+		return false;
+	f->waiter = waiter;
+	return true;
+}
+
+static void restart_document(struct hc_run *r, struct hc_node *root, const void *opts)
+{
+	(void)root, (void)opts;
+	awaits.doc = r->doc, awaits.n = 0, awaits.overflow = false;
+	each_await(r->doc, remember, NULL);
+}
+
+/* Does another service wait for s with service_completed_successfully?
+ * Its name in *waiter. */
+static bool awaited(const struct hc_run *r, const struct hc_service *s, const char **waiter)
+{
+	if (awaits.doc == r->doc && !awaits.overflow) {
+		for (size_t i = 0; i < awaits.n; i++)
+			if (!strcmp(awaits.job[i], s->name)) {
+				*waiter = awaits.waiter[i];
+				return true;
+			}
+		return false;
+	}
+	struct find_job f = {s->name, NULL};
+	if (!each_await(r->doc, is_job, &f))
+		return false;
+	*waiter = f.waiter;
+	return true;
 }
 
 /* Why s looks like a one-shot job, appended to why; false when it does not. */
@@ -317,4 +386,5 @@ const struct hc_transform hc_t_restart_policy = {
     .nopts = sizeof(restart_options) / sizeof(restart_options[0]),
     .opts_size = sizeof(struct restart_opts),
     .service = restart_service,
+    .document = restart_document,
 };
