@@ -170,7 +170,7 @@ t "bad profile exit 2" [ $c -eq 2 ]
 t "bad profile names the id" grep -q "unknown transform 'nope'" "$tmp/err"
 
 # --list-transforms is the registry order; --help and docs/cli.md agree on exit codes
-t "list order" bash -c "[ \"\$('$bin' --list-transforms | grep -v '^ ' | awk '{print \$1}' | tr '\n' ' ')\" = 'init no-new-privileges cap-drop logging resource-limits restart-policy healthcheck-start-period stop-grace-period bind-localhost read-only secrets drop-version extension-anchors extension-blocks ' ]"
+t "list order" bash -c "[ \"\$('$bin' --list-transforms | grep -v '^ ' | awk '{print \$1}' | tr '\n' ' ')\" = 'drop-version init no-new-privileges cap-drop logging resource-limits restart-policy healthcheck-start-period stop-grace-period bind-localhost read-only secrets extension-anchors extension-blocks ' ]"
 "$bin" --help | grep -E '^  [0-5]  ' >"$tmp/help-codes"
 grep -E '^\| `?[0-5]`? \|' "$src/docs/cli.md" | sed -E 's/^\| `?([0-5])`? \| (.*) \|$/  \1  \2/' >"$tmp/doc-codes"
 t "exit codes in --help" [ "$(wc -l <"$tmp/help-codes")" -eq 6 ]

@@ -4,7 +4,7 @@
 # the loader accepts must be accepted too. Files the swarm loader rejects
 # (keys it does not know: name, include, develop, long depends_on, ...) are
 # skipped through that same rule. Covers the golden expected.yml files and the
-# strict-profile output of every corpus file. Exits 77 (skip) without docker.
+# strict- and baseline-profile output of every corpus file. Exits 77 (skip) without docker.
 set -u
 bin=$1 src=$2
 command -v docker >/dev/null && docker stack config --help >/dev/null 2>&1 ||
@@ -32,13 +32,17 @@ for g in "$src"/golden/*/*/; do
   fi
   check "${g#$src/}" "$g/input.yml" "$g/expected.yml"
 done
-for f in "$src"/../shared/corpus/files/*; do
-  [ -f "$f" ] || continue
-  # next to the input, so relative env_file and build paths resolve alike
-  out="$tmp/${f##*/}"
-  "$bin" --profile strict <"$f" >"$out" 2>/dev/null || continue
-  cp "$f" "$tmp/in-${f##*/}"
-  check "corpus/${f##*/}" "$tmp/in-${f##*/}" "$out"
+# strict drops version:; baseline keeps it, so 3.x files must gain only
+# keys their version has (swarm.c)
+for profile in strict baseline; do
+  for f in "$src"/../shared/corpus/files/*; do
+    [ -f "$f" ] || continue
+    # next to the input, so relative env_file and build paths resolve alike
+    out="$tmp/${f##*/}"
+    "$bin" --profile "$profile" <"$f" >"$out" 2>/dev/null || continue
+    cp "$f" "$tmp/in-${f##*/}"
+    check "corpus/$profile/${f##*/}" "$tmp/in-${f##*/}" "$out"
+  done
 done
 echo "stack: $total inputs the loader accepts, $pass passed, $fail failed"
 [ "$total" -gt 0 ] && [ "$fail" -eq 0 ]

@@ -8,6 +8,9 @@
  * run as pid 1"); tini, dumb-init and systemd gain nothing from a second
  * init. The evidence is the service's own `entrypoint:` when it sets one
  * (it replaces the image's), else the image table's `init:` fact.
+ *
+ * A file that keeps `version: "3.0"` to "3.6" gets no `init` (swarm's
+ * loader refuses it before 3.7), with a note (swarm.c).
  */
 #include "evidence.h"
 
@@ -66,6 +69,12 @@ static void init_service(struct hc_run *r, const struct hc_service *s, const voi
 		hc_buf_release(&img);
 		return;
 	}
+	struct hc_buf who = HC_BUF_INIT;
+	hc_buf_addf(&who, "service \"%s\"", s->name);
+	bool lacks = hc_swarm_lacks(r, s->key->start, who.data, "init", 7);
+	hc_buf_release(&who);
+	if (lacks)
+		return;
 	struct hc_val *val = hc_val_raw("true");
 	if (hc_add_pair(r, s->key, s->value, "init", val) == 0)
 		hc_service_change(r, s, "init", "service \"%s\": add init: true", s->name);

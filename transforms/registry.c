@@ -26,6 +26,7 @@ extern const struct hc_transform hc_t_bind_localhost;
 
 /* clang-format off */
 const struct hc_transform *const hc_transforms[] = {
+	&hc_t_drop_version, /* first: the others see `version:` only when it stays */
 	&hc_t_init,
 	&hc_t_no_new_privileges,
 	&hc_t_cap_drop,
@@ -37,7 +38,6 @@ const struct hc_transform *const hc_transforms[] = {
 	&hc_t_bind_localhost,
 	&hc_t_read_only,
 	&hc_t_secrets,
-	&hc_t_drop_version,
 	&hc_t_extension_anchors,
 	&hc_t_extension_blocks,
 };

@@ -94,4 +94,12 @@ int hc_merge_into(struct hc_run *r, struct hc_node *owner_key, struct hc_node *m
                   const char *name);
 size_t hc_before_services(const struct hc_doc *d, const struct hc_node *skey);
 
+/* Swarm files (swarm.c). The minor version of a top-level `version: "3.x"`
+ * ("3" is 3.0), or -1 when the file has no 3.x version key. */
+int hc_swarm_minor(const struct hc_doc *d);
+/* Whether the file keeps a 3.x version below 3.<minor>, which lacks `key`:
+ * then reports a note at pos (`who`: e.g. `service "web"`, may be NULL)
+ * saying which version adds it, and returns true (the caller skips). */
+bool hc_swarm_lacks(struct hc_run *r, size_t pos, const char *who, const char *key, int minor);
+
 #endif
