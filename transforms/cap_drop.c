@@ -68,19 +68,9 @@ static void cap_drop_service(struct hc_run *r, const struct hc_service *s, const
 	struct hc_node *cur = hc_map_lookup(s->value, "cap_drop", NULL);
 	if (hc_seq_has(cur, "ALL"))
 		return;
-	bool other_file;
-	const struct hc_node *base = hc_service_extends(s, &other_file);
-	if (base) {
-		/* Compose appends the extended service's cap_drop and cap_add to this
-		 * one's: the same items here too would be duplicates it rejects */
-		hc_report(r, s->key->start, HC_NOTE,
-		          "service \"%s\" extends service \"%.*s\"%s and gets its cap_drop and "
-		          "cap_add from there; nothing added here (Compose would see every item "
-		          "twice and refuse the file)",
-		          s->name, (int)(base->len > 80 ? 80 : base->len), base->text,
-		          other_file ? " of another file" : "");
+	/* Compose appends the extended service's cap_drop and cap_add */
+	if (hc_left_to_extended(r, s, "its cap_drop and cap_add", "every item"))
 		return;
-	}
 	enum hc_user user = hc_service_user(s);
 	const struct hc_image_fact *f = o->image_aware ? hc_service_fact(r, s) : NULL;
 	bool unknown = o->image_aware && user != HC_USER_OTHER && !(f && f->has_caps);

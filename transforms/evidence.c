@@ -117,6 +117,21 @@ const struct hc_node *hc_service_extends(const struct hc_service *s, bool *other
 	return e && e->type == HC_SCALAR && !hc_is_null(e) ? e : NULL;
 }
 
+bool hc_left_to_extended(struct hc_run *r, const struct hc_service *s, const char *what,
+                         const char *twice)
+{
+	bool other_file;
+	const struct hc_node *base = hc_service_extends(s, &other_file);
+	if (!base)
+		return false;
+	hc_report(r, s->key->start, HC_NOTE,
+	          "service \"%s\" extends service \"%.*s\"%s and gets %s from there; nothing added "
+	          "here (Compose would see %s twice and refuse the file)",
+	          s->name, (int)(base->len > 80 ? 80 : base->len), base->text,
+	          other_file ? " of another file" : "", what, twice);
+	return true;
+}
+
 int64_t hc_parse_size(const char *s, size_t n)
 {
 	size_t i = 0;

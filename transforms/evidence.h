@@ -38,6 +38,11 @@ const char *hc_entrypoint_init(const struct hc_service *s, bool *has_entrypoint)
  * web}`), or NULL; *other_file says whether it lives in another file
  * (`file:`). Compose appends the extended service's lists to this one's. */
 const struct hc_node *hc_service_extends(const struct hc_service *s, bool *other_file);
+/* When s extends another service: reports that it gets `what` from there
+ * (a note; `twice` says what Compose would see twice) and returns true, so
+ * the transform adds nothing to s. */
+bool hc_left_to_extended(struct hc_run *r, const struct hc_service *s, const char *what,
+                         const char *twice);
 
 /* A size as Compose and Docker write it (512m, 1g, 1.5G, 1gb, 1048576):
  * bytes, or -1 when it is not one (interpolated, malformed). */

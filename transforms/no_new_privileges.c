@@ -65,20 +65,9 @@ static void nnp_service(struct hc_run *r, const struct hc_service *s, const void
 		return;
 	}
 	/* Compose appends the extended service's security_opt to this one's: the
-	 * entry is given where it is inherited from (this transform adds it
-	 * there too), or the opt-out written there stays the service's */
-	bool other_file;
-	const struct hc_node *base = hc_service_extends(s, &other_file);
-	if (base) {
-		hc_report(
-		    r, s->key->start, HC_NOTE,
-		    "service \"%s\" extends service \"%.*s\"%s and gets its security_opt from "
-		    "there; nothing added here (Compose would see no-new-privileges twice and "
-		    "refuse the file)",
-		    s->name, (int)(base->len > 80 ? 80 : base->len), base->text,
-		    other_file ? " of another file" : "");
+	 * entry (or the opt-out) is given where it is inherited from */
+	if (hc_left_to_extended(r, s, "its security_opt", "no-new-privileges"))
 		return;
-	}
 	struct hc_val *item = hc_val_str(o->value);
 	if (hc_list_ensure(r, s, "security_opt", item->text) == 0)
 		hc_service_change(r, s, "security_opt", "service \"%s\": add %s to security_opt",

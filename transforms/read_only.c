@@ -180,18 +180,9 @@ static void ro_service(struct hc_run *r, const struct hc_service *s, const void 
 		          "service \"%s\": tmpfs is not a list; add read_only by hand", s->name);
 		return;
 	}
-	bool other_file;
-	const struct hc_node *base = hc_service_extends(s, &other_file);
-	if (base) {
-		/* Compose appends the extended service's tmpfs list to this one's */
-		hc_report(r, s->key->start, HC_NOTE,
-		          "service \"%s\" extends service \"%.*s\"%s and gets read_only and tmpfs "
-		          "from there; nothing added here (Compose would see tmpfs paths twice and "
-		          "refuse the file)",
-		          s->name, (int)(base->len > 80 ? 80 : base->len), base->text,
-		          other_file ? " of another file" : "");
+	/* Compose appends the extended service's tmpfs list to this one's */
+	if (hc_left_to_extended(r, s, "read_only and tmpfs", "tmpfs paths"))
 		return;
-	}
 	const struct hc_image_fact *f = hc_service_fact(r, s);
 	bool known = f && f->has_writable;
 	if (!known && strcmp(o->unknown, "tmpfs") != 0) {
