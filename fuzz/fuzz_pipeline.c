@@ -8,8 +8,8 @@
  * Runs as --write does (side effects on), so the secrets transform rewrites.
  * Build: cmake -DHC_FUZZ=ON with clang (see fuzz/README.md).
  */
-#include "engine.h"
-#include "profile.h"
+#include "engine/engine.h"
+#include "policy/profile.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hc_result a;
 	hc_process_ex(&cfg, &ctx, "fuzz", (const char *)data, size, &a);
 	if (a.code != HC_EXIT_OK) {
-		if (a.err.len == 0)
+		if (!a.err.msg || !a.err.msg[0])
 			abort(); /* a refusal must say why */
 		hc_result_release(&a);
 		return 0;

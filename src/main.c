@@ -1,8 +1,8 @@
 /*
  * main.c: parse the command line, run, exit with a documented code.
  */
-#include "cli.h"
-#include "preflight.h"
+#include "cli/cli.h"
+#include "preflight/preflight.h"
 
 #include <string.h>
 

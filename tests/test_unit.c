@@ -2,12 +2,12 @@
  * test_unit.c: unit tests of the edit engine, style detection, placement and
  * the diff. Prints "N passed, N failed" and exits non-zero on any failure.
  */
-#include "diff.h"
-#include "edit.h"
-#include "place.h"
-#include "strset.h"
-#include "tree.h"
-#include "verify.h"
+#include "engine/diff.h"
+#include "engine/edit.h"
+#include "engine/place.h"
+#include "base/strset.h"
+#include "yaml/tree.h"
+#include "engine/verify.h"
 
 #include <stdio.h>
 #include <stdlib.h>

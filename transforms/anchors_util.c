@@ -2,7 +2,7 @@
  * anchors_util.c: helpers shared by the transforms that write top-level x-
  * blocks and merge them (extension-anchors, extension-blocks).
  */
-#include "transform.h"
+#include "transforms/transform.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -15,7 +15,7 @@
  * note; a port-only variable ("${WEB_PORT}:80", "${DB_PORT:-5432}:5432")
  * and a variable container port are bound.
  */
-#include "transform.h"
+#include "transforms/transform.h"
 
 #include <stddef.h>
 #include <stdlib.h>

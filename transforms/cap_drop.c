@@ -15,7 +15,7 @@
  *     nothing; `skip` leaves the service without cap_drop. Each gets a note.
  * Capabilities the service itself lists under cap_drop are never added back.
  */
-#include "evidence.h"
+#include "transforms/evidence.h"
 
 #include <stddef.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * and warns that it is obsolete; keeping it misleads readers into thinking
  * the file format is pinned. Comment lines above it stay.
  */
-#include "transform.h"
+#include "transforms/transform.h"
 
 static void drop_version_document(struct hc_run *r, struct hc_node *root, const void *opts)
 {

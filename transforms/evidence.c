@@ -2,7 +2,7 @@
  * evidence.c: what a service's own text says about how it runs (see
  * evidence.h). Nothing here edits; transforms decide with it.
  */
-#include "evidence.h"
+#include "transforms/evidence.h"
 
 #include <ctype.h>
 #include <stdlib.h>

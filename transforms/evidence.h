@@ -8,7 +8,7 @@
 #ifndef HC_EVIDENCE_H
 #define HC_EVIDENCE_H
 
-#include "transform.h"
+#include "transforms/transform.h"
 
 #include <stdint.h>
 

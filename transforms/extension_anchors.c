@@ -22,7 +22,7 @@
  * - nothing happens when `x-<name>` or the anchor already exists, or fewer
  *   than two services would merge the block.
  */
-#include "transform.h"
+#include "transforms/transform.h"
 
 #include <stddef.h>
 #include <stdlib.h>

@@ -23,7 +23,7 @@
  * The engine's verification proves the meaning after merge and alias
  * resolution is unchanged.
  */
-#include "transform.h"
+#include "transforms/transform.h"
 
 #include <stddef.h>
 #include <stdlib.h>

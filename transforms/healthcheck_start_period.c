@@ -4,7 +4,7 @@
  * service is not marked unhealthy while it boots. A disabled healthcheck
  * (`disable: true`, or test `NONE`) is left alone.
  */
-#include "transform.h"
+#include "transforms/transform.h"
 
 #include <stddef.h>
 

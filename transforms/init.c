@@ -12,7 +12,7 @@
  * A file that keeps `version: "3.0"` to "3.6" gets no `init` (swarm's
  * loader refuses it before 3.7), with a note (swarm.c).
  */
-#include "evidence.h"
+#include "transforms/evidence.h"
 
 #include <stddef.h>
 #include <string.h>

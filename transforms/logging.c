@@ -5,7 +5,7 @@
  * local logging block without rotation options gets the missing ones. Any
  * other driver ships logs elsewhere and is left alone.
  */
-#include "transform.h"
+#include "transforms/transform.h"
 
 #include <stddef.h>
 #include <stdlib.h>

@@ -6,8 +6,8 @@
  * and reported as a note. A service that extends another gets the entry (or
  * the opt-out) from there, with a note, as cap-drop and read-only do.
  */
-#include "evidence.h"
-#include "transform.h"
+#include "transforms/evidence.h"
+#include "transforms/transform.h"
 
 #include <stddef.h>
 #include <string.h>

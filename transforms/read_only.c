@@ -14,7 +14,7 @@
  * refuses two mounts on one path) or a writable folder above it. An explicit
  * `read_only: false` is the user's choice: kept, and reported as a note.
  */
-#include "evidence.h"
+#include "transforms/evidence.h"
 
 #include <stddef.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * earlier transforms before later ones, so this order is also the order new
  * keys appear in a service. See transform.h for how to add one.
  */
-#include "transform.h"
+#include "transforms/transform.h"
 
 #include <string.h>
 #include <stdlib.h>

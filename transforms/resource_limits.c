@@ -19,7 +19,7 @@
  * to the container). A heap written with ${VAR} leaves the memory limit off,
  * with a note. No limit is written below an existing reservation.
  */
-#include "evidence.h"
+#include "transforms/evidence.h"
 
 #include <ctype.h>
 #include <stddef.h>

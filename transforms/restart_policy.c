@@ -21,7 +21,7 @@
  *   A name with a long-running role (worker, server, daemon, scheduler,
  *   consumer, listener, watcher, queue) is never a job by name or word.
  */
-#include "transform.h"
+#include "transforms/transform.h"
 
 #include <ctype.h>
 #include <stddef.h>

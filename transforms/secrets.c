@@ -20,11 +20,11 @@
  * points at a file that does not exist. Values never appear in findings;
  * their ranges are handed back to be masked wherever output shows input.
  */
-#include "transform.h"
-#include "../src/dotenv.h"
-#include "../src/profile.h"
-#include "../src/rules.h"
-#include "../src/side.h"
+#include "transforms/transform.h"
+#include "base/dotenv.h"
+#include "policy/profile.h"
+#include "rules/rules.h"
+#include "cli/side.h"
 
 #include <ctype.h>
 #include <stddef.h>

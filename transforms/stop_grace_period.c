@@ -4,7 +4,7 @@
  * database flushing its buffers or a broker handing over its queues; killed
  * mid-checkpoint, they recover slowly or lose messages (seed 003).
  */
-#include "transform.h"
+#include "transforms/transform.h"
 
 #include <stddef.h>
 

@@ -10,7 +10,7 @@
  * output keeps it. 2.x files are Compose-only (swarm refuses them) and
  * Compose v2 reads them by the Compose Specification: nothing is skipped.
  */
-#include "transform.h"
+#include "transforms/transform.h"
 
 #include <string.h>
 

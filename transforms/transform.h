@@ -16,8 +16,9 @@
 #ifndef HC_TRANSFORM_H
 #define HC_TRANSFORM_H
 
-#include "../src/place.h"
-#include "../src/run.h"
+#include "engine/place.h"
+#include "engine/run.h"
+#include "rules/classes.h"
 
 #include <stdbool.h>
 #include <stddef.h>

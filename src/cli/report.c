@@ -1,0 +1,230 @@
+/*
+ * report.c: JSON and SARIF 2.1.0 reports. See report.h and docs/output.md.
+ */
+#include "cli/report.h"
+#include "transforms/transform.h"
+#include "rules/rules.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define HC_DOCS "https://github.com/hardcompose/hardcompose/blob/main/docs/"
+
+void hc_outcome_release(struct hc_outcome *o)
+{
+	free(o->path);
+	hc_buf_release(&o->out);
+	hc_buf_release(&o->err);
+	for (size_t i = 0; i < o->nrecs; i++) {
+		free(o->recs[i].id);
+		free(o->recs[i].msg);
+	}
+	free(o->recs);
+	free(o->emsg);
+	memset(o, 0, sizeof(*o));
+}
+
+enum hc_kind hc_kind_of(const char *id)
+{
+	if (hc_rule_find(id) >= 0)
+		return HC_KIND_RULE;
+	if (hc_transform_find(id) >= 0)
+		return HC_KIND_TRANSFORM;
+	return HC_KIND_TOOL;
+}
+
+static void jstr(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p == '\r')
+			fputs("\\r", f);
+		else if (*p == '\t')
+			fputs("\\t", f);
+		else if (*p < 0x20)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+static const char *kind_name(enum hc_kind k)
+{
+	return k == HC_KIND_RULE ? "rule" : k == HC_KIND_TRANSFORM ? "transform" : "tool";
+}
+
+static const char *status(const struct hc_outcome *o)
+{
+	if (o->code > 1)
+		return "error";
+	return o->changed || o->pending ? "changes" : "clean";
+}
+
+void hc_report_json(FILE *f, const struct hc_outcome *o, size_t n, const char *version)
+{
+	size_t count[3] = {0, 0, 0}, changes = 0, errors = 0;
+	fprintf(f, "{\n  \"version\": 1,\n  \"tool\": {\"name\": \"hardcompose\", \"version\": ");
+	jstr(f, version);
+	fputs("},\n  \"files\": [", f);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%s\n    {\"file\": ", i ? "," : "");
+		jstr(f, o[i].name);
+		fprintf(f, ", \"status\": \"%s\", \"exit\": %d, \"changed\": %s, \"pending\": %zu,",
+		        status(&o[i]), o[i].code, o[i].changed ? "true" : "false", o[i].pending);
+		if (o[i].emsg) {
+			fprintf(f, "\n     \"error\": {\"line\": %d, \"column\": %d, \"message\": ",
+			        o[i].eline, o[i].ecol);
+			jstr(f, o[i].emsg);
+			fputs("},", f);
+			errors++;
+		} else {
+			fputs(" \"error\": null,", f);
+		}
+		changes += o[i].changed || o[i].pending;
+		fputs("\n     \"findings\": [", f);
+		for (size_t k = 0; k < o[i].nrecs; k++) {
+			const struct hc_rec *r = &o[i].recs[k];
+			count[r->sev]++;
+			fprintf(f, "%s\n       {\"id\": ", k ? "," : "");
+			jstr(f, r->id);
+			fprintf(f,
+			        ", \"kind\": \"%s\", \"severity\": \"%s\", \"line\": %d, "
+			        "\"column\": %d, "
+			        "\"message\": ",
+			        kind_name(r->kind), hc_severity_name(r->sev), r->line, r->col);
+			jstr(f, r->msg);
+			fputc('}', f);
+		}
+		fputs(o[i].nrecs ? "\n     ]}" : "]}", f);
+	}
+	fprintf(
+	    f,
+	    "%s],\n  \"summary\": {\"files\": %zu, \"files_with_changes\": %zu, "
+	    "\"files_with_errors\": %zu, \"errors\": %zu, \"warnings\": %zu, \"notes\": %zu}\n}\n",
+	    n ? "\n  " : "", n, changes, errors, count[HC_ERROR], count[HC_WARNING],
+	    count[HC_NOTE]);
+}
+
+/* Every id a result can carry, in one table: rules, transforms, tool ids. */
+struct sid {
+	const char *id, *summary, *help, *page;
+	enum hc_severity sev;
+};
+
+static size_t sarif_ids(struct sid *v)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < hc_nrules; i++)
+		v[n++] = (struct sid){hc_rules[i].id, hc_rules[i].summary, hc_rules[i].help,
+		                      "rules.md", hc_rules[i].sev};
+	for (size_t i = 0; i < hc_ntransforms; i++)
+		v[n++] =
+		    (struct sid){hc_transforms[i]->id, hc_transforms[i]->summary,
+		                 "hardcompose -w makes this change; hardcompose --diff shows it",
+		                 "transforms.md", HC_WARNING};
+	v[n++] = (struct sid){"suppression", "a hardcompose: ignore comment names an unknown id",
+	                      "use the ids of hardcompose --list-rules and --list-transforms",
+	                      "rules.md", HC_WARNING};
+	v[n++] = (struct sid){"engine", "a part of the file hardcompose leaves alone",
+	                      "see the message", "cli.md", HC_NOTE};
+	v[n++] = (struct sid){"invalid-input", "the file is not valid YAML or not a compose file",
+	                      "fix the file at the position given", "cli.md", HC_ERROR};
+	return n;
+}
+
+static const char *level(enum hc_severity s)
+{
+	return s == HC_ERROR ? "error" : s == HC_WARNING ? "warning" : "note";
+}
+
+static void uri(FILE *f, const char *name)
+{
+	/* a relative reference: strip ./, escape what a URI cannot hold */
+	while (!strncmp(name, "./", 2))
+		name += 2;
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
+			fputc(*p, f);
+		else
+			fprintf(f, "%%%02X", *p);
+	}
+	fputc('"', f);
+}
+
+static void result(FILE *f, bool *first, size_t idx, const char *id, enum hc_severity sev,
+                   const char *msg, const char *file, int line, int col)
+{
+	fprintf(f, "%s\n        {\"ruleId\": ", *first ? "" : ",");
+	*first = false;
+	jstr(f, id);
+	fprintf(f, ", \"ruleIndex\": %zu, \"level\": \"%s\", \"message\": {\"text\": ", idx,
+	        level(sev));
+	jstr(f, msg);
+	fputs(
+	    "},\n         \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ",
+	    f);
+	uri(f, file);
+	fputs(", \"uriBaseId\": \"%SRCROOT%\"}", f);
+	if (line > 0)
+		fprintf(f, ", \"region\": {\"startLine\": %d, \"startColumn\": %d}", line,
+		        col > 0 ? col : 1);
+	fputs("}}]}", f);
+}
+
+void hc_report_sarif(FILE *f, const struct hc_outcome *o, size_t n, const char *version)
+{
+	struct sid *ids = hc_xcalloc(hc_nrules + hc_ntransforms + 8, sizeof(*ids));
+	size_t nids = sarif_ids(ids);
+	fputs("{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
+	      "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {\n"
+	      "      \"name\": \"hardcompose\",\n      \"version\": ",
+	      f);
+	jstr(f, version);
+	fputs(",\n      \"semanticVersion\": ", f);
+	jstr(f, version);
+	fputs(",\n      \"informationUri\": \"https://github.com/hardcompose/hardcompose\",\n"
+	      "      \"rules\": [",
+	      f);
+	for (size_t i = 0; i < nids; i++) {
+		fprintf(f, "%s\n        {\"id\": ", i ? "," : "");
+		jstr(f, ids[i].id);
+		fputs(", \"shortDescription\": {\"text\": ", f);
+		jstr(f, ids[i].summary);
+		fputs("}, \"fullDescription\": {\"text\": ", f);
+		jstr(f, ids[i].summary);
+		fputs("},\n         \"help\": {\"text\": ", f);
+		jstr(f, ids[i].help);
+		fprintf(
+		    f,
+		    "}, \"helpUri\": \"%s%s#%s\", \"defaultConfiguration\": {\"level\": \"%s\"}}",
+		    HC_DOCS, ids[i].page, ids[i].id, level(ids[i].sev));
+	}
+	fputs("\n      ]}},\n    \"invocations\": [{\"executionSuccessful\": true}],\n"
+	      "    \"results\": [",
+	      f);
+	bool first = true;
+	for (size_t i = 0; i < n; i++) {
+		if (o[i].emsg)
+			result(f, &first, nids - 1, "invalid-input", HC_ERROR, o[i].emsg, o[i].name,
+			       o[i].eline, o[i].ecol);
+		for (size_t k = 0; k < o[i].nrecs; k++) {
+			const struct hc_rec *r = &o[i].recs[k];
+			size_t idx = 0;
+			while (idx < nids && strcmp(ids[idx].id, r->id))
+				idx++;
+			if (idx == nids)
+				idx = nids - 2; /* engine */
+			result(f, &first, idx, ids[idx].id, r->sev, r->msg, o[i].name, r->line,
+			       r->col);
+		}
+	}
+	fputs(first ? "]\n  }]\n}\n" : "\n    ]\n  }]\n}\n", f);
+	free(ids);
+}

@@ -1,0 +1,41 @@
+/*
+ * report.h: what processing one file produced, and the JSON and SARIF
+ * reports over many files (docs/output.md).
+ */
+#ifndef HC_REPORT_H
+#define HC_REPORT_H
+
+#include "base/buf.h"
+#include "engine/run.h"
+
+#include <stdio.h>
+
+enum hc_kind { HC_KIND_RULE, HC_KIND_TRANSFORM, HC_KIND_TOOL };
+
+struct hc_rec {
+	char *id;
+	enum hc_kind kind;
+	enum hc_severity sev;
+	int line, col;
+	char *msg;
+};
+
+struct hc_outcome {
+	char *path;             /* the file as given or found */
+	const char *name;       /* its name in messages */
+	struct hc_buf out, err; /* what goes to stdout and stderr, in order */
+	int code;               /* exit code of this file */
+	bool changed;           /* the text would change (or did, with --write) */
+	size_t pending;         /* pending changes */
+	struct hc_rec *recs;    /* findings, sorted by position */
+	size_t nrecs;
+	int eline, ecol; /* the error, when code is not 0 or 1 */
+	char *emsg;
+};
+
+void hc_outcome_release(struct hc_outcome *o);
+enum hc_kind hc_kind_of(const char *id);
+void hc_report_json(FILE *f, const struct hc_outcome *o, size_t n, const char *version);
+void hc_report_sarif(FILE *f, const struct hc_outcome *o, size_t n, const char *version);
+
+#endif

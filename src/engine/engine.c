@@ -1,0 +1,638 @@
+/*
+ * engine.c: the pipeline. See engine.h.
+ */
+#include "engine/engine.h"
+#include "rules/rules.h"
+#include "base/strset.h"
+#include "engine/suppress.h"
+#include "engine/verify.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hc_findings_add(struct hc_findings *f, size_t pos, enum hc_severity sev, const char *rule,
+                     const char *msg)
+{
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 16;
+		f->v = hc_xrealloc(f->v, f->cap * sizeof(*f->v));
+	}
+	f->v[f->n].pos = pos;
+	f->v[f->n].sev = sev;
+	f->v[f->n].rule = hc_xstrdup(rule);
+	f->v[f->n].msg = hc_xstrdup(msg);
+	f->v[f->n].order = f->n;
+	f->n++;
+}
+
+void hc_findings_release(struct hc_findings *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->v[i].rule);
+		free(f->v[i].msg);
+	}
+	free(f->v);
+	memset(f, 0, sizeof(*f));
+}
+
+bool hc_run_skips(const struct hc_run *r, const char *name, const struct hc_node *key)
+{
+	if (r->exclude && hc_strlist_has(r->exclude, name))
+		return true;
+	/* plaintext secrets of an override file are its own: they still move */
+	if (r->ctx->in_base && strcmp(r->tid, "secrets") &&
+	    hc_strset_has(r->ctx->in_base, name, strlen(name)))
+		return true;
+	return r->sup && hc_supps_hit(r->sup, r->tid, hc_pieces_map_back(r->pieces, key->start));
+}
+
+void hc_declare(struct hc_run *r, const char *path, enum hc_change kind)
+{
+	hc_declare_path(r->declared, path, kind);
+}
+
+static void vreport(struct hc_run *r, size_t pos, enum hc_severity sev, const char *fmt, va_list ap)
+{
+	char msg[512];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	hc_findings_add(r->findings, hc_pieces_map_back(r->pieces, pos), sev, r->tid, msg);
+}
+
+void hc_report(struct hc_run *r, size_t pos, enum hc_severity sev, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(r, pos, sev, fmt, ap);
+	va_end(ap);
+}
+
+void hc_side_release(struct hc_side *s)
+{
+	free(s->dir);
+	for (size_t i = 0; i < s->nfiles; i++) {
+		free(s->files[i].name);
+		free(s->files[i].value);
+	}
+	free(s->files);
+	for (size_t i = 0; i < s->nenv; i++) {
+		free(s->env[i].name);
+		free(s->env[i].value);
+	}
+	free(s->env);
+	free(s->mask);
+	if (s->fset)
+		hc_strset_release(s->fset);
+	if (s->eset)
+		hc_strset_release(s->eset);
+	free(s->fset);
+	free(s->eset);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Is name among the first n entries of arr (each stride bytes, its name
+ * pointer at offset off)?
+ * Keeps *set covering them: O(1) a call, rebuilt after a take-back. */
+static bool seen_name(struct hc_strset **set, size_t *covered, const void *arr, size_t off,
+                      size_t stride, size_t n, const char *name)
+{
+	if (!*set)
+		*set = hc_xcalloc(1, sizeof(**set));
+	if (*covered > n) {
+		hc_strset_release(*set);
+		memset(*set, 0, sizeof(**set));
+		*covered = 0;
+	}
+	for (; *covered < n; (*covered)++) {
+		const char *nm = *(char *const *)((const char *)arr + *covered * stride + off);
+		hc_strset_add(*set, nm, strlen(nm));
+	}
+	return hc_strset_has(*set, name, strlen(name));
+}
+
+void hc_side_file(struct hc_run *r, const char *name, const char *value, size_t len, int uid)
+{
+	struct hc_side *s = r->side;
+	if (seen_name(&s->fset, &s->nfset, s->files, offsetof(struct hc_secret_file, name),
+	              sizeof(*s->files), s->nfiles, name))
+		return;
+	if (s->nfiles == s->capfiles) {
+		s->capfiles = s->capfiles ? s->capfiles * 2 : 16;
+		s->files = hc_xrealloc(s->files, s->capfiles * sizeof(*s->files));
+	}
+	struct hc_secret_file *f = &s->files[s->nfiles++];
+	f->name = hc_xstrdup(name);
+	f->value = hc_xstrndup(value, len);
+	f->len = len;
+	f->uid = uid;
+}
+
+void hc_side_env(struct hc_run *r, const char *name, const char *value)
+{
+	struct hc_side *s = r->side;
+	if (seen_name(&s->eset, &s->neset, s->env, offsetof(struct hc_env_var, name),
+	              sizeof(*s->env), s->nenv, name))
+		return;
+	if (s->nenv == s->capenv) {
+		s->capenv = s->capenv ? s->capenv * 2 : 16;
+		s->env = hc_xrealloc(s->env, s->capenv * sizeof(*s->env));
+	}
+	s->env[s->nenv].name = hc_xstrdup(name);
+	s->env[s->nenv++].value = hc_xstrdup(value);
+}
+
+void hc_side_mask(struct hc_run *r, size_t start, size_t end)
+{
+	if (end <= start)
+		return;
+	struct hc_side *s = r->side;
+	if (s->nmask == s->capmask) {
+		s->capmask = s->capmask ? s->capmask * 2 : 16;
+		s->mask = hc_xrealloc(s->mask, s->capmask * sizeof(*s->mask));
+	}
+	size_t a = hc_pieces_map_back(r->pieces, start);
+	size_t b = hc_pieces_map_back(r->pieces, end - 1) + 1;
+	s->mask[s->nmask++] = (struct hc_range){a, b > a ? b : a};
+}
+
+static void path_add(struct hc_buf *b, const char *seg, size_t n)
+{
+	hc_buf_addc(b, '/');
+	for (size_t i = 0; i < n; i++) {
+		if (seg[i] == '~')
+			hc_buf_adds(b, "~0");
+		else if (seg[i] == '/')
+			hc_buf_adds(b, "~1");
+		else
+			hc_buf_addc(b, seg[i]);
+	}
+}
+
+static void service_change(struct hc_run *r, const struct hc_service *s, const char *key,
+                           enum hc_change kind, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+
+static void service_change(struct hc_run *r, const struct hc_service *s, const char *key,
+                           enum hc_change kind, const char *fmt, va_list ap)
+{
+	struct hc_buf p = HC_BUF_INIT;
+	hc_buf_adds(&p, s->path);
+	/* key may be a path below the service: "healthcheck/start_period" */
+	for (const char *k = key;;) {
+		const char *slash = strchr(k, '/');
+		size_t n = slash ? (size_t)(slash - k) : strlen(k);
+		path_add(&p, k, n);
+		if (!slash)
+			break;
+		k = slash + 1;
+	}
+	hc_declare(r, p.data, kind);
+	hc_buf_release(&p);
+	vreport(r, s->key->start, HC_WARNING, fmt, ap);
+	r->changes++;
+}
+
+void hc_service_change(struct hc_run *r, const struct hc_service *s, const char *key,
+                       const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	service_change(r, s, key, HC_CHANGE_EXTEND, fmt, ap);
+	va_end(ap);
+}
+
+void hc_service_rewrite(struct hc_run *r, const struct hc_service *s, const char *key,
+                        const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	service_change(r, s, key, HC_CHANGE_ANY, fmt, ap);
+	va_end(ap);
+}
+
+void hc_text_linecol(const char *text, size_t len, size_t pos, int *line, int *col)
+{
+	int l = 1, c = 1;
+	for (size_t i = 0; i < pos && i < len; i++) {
+		if (text[i] == '\n')
+			l++, c = 1;
+		else if (((unsigned char)text[i] & 0xC0) != 0x80)
+			c++;
+	}
+	*line = l;
+	*col = c;
+}
+
+static void error_at(struct hc_result *res, const char *name, const struct hc_doc *doc, size_t pos,
+                     int code, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void error_at(struct hc_result *res, const char *name, const struct hc_doc *doc, size_t pos,
+                     int code, const char *fmt, ...)
+{
+	int line = 0, col = 0;
+	if (doc)
+		hc_doc_linecol(doc, pos, &line, &col);
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	hc_diag_set(&res->err, code, name, line, col, "%s", msg);
+	res->code = code;
+}
+
+static const char *type_name(const struct hc_node *n)
+{
+	switch (n->type) {
+	case HC_MAP:
+		return "a mapping";
+	case HC_SEQ:
+		return "a sequence";
+	case HC_ALIAS:
+		return "an alias";
+	default:
+		return "a scalar";
+	}
+}
+
+/* Checks the compose shape; returns the services mapping or NULL. */
+static int check_shape(struct hc_result *res, const char *name, const struct hc_doc *doc,
+                       struct hc_node **services)
+{
+	*services = NULL;
+	struct hc_node *root = doc->root;
+	if (!root || hc_is_null(root))
+		return 0;
+	if (root->type != HC_MAP) {
+		error_at(res, name, doc, root->start, HC_EXIT_INVALID,
+		         "not a compose file: the top level is %s, not a mapping", type_name(root));
+		return -1;
+	}
+	struct hc_node *key = NULL;
+	struct hc_node *s = hc_map_get(root, "services", &key);
+	if (!s || hc_is_null(s))
+		return 0;
+	struct hc_node *sd = hc_deref(s);
+	if (!sd || sd->type != HC_MAP) {
+		error_at(res, name, doc, s->start, HC_EXIT_INVALID,
+		         "not a compose file: 'services' is %s, not a mapping",
+		         type_name(sd ? sd : s));
+		return -1;
+	}
+	for (size_t i = 0; i + 1 < sd->nkids; i += 2) {
+		struct hc_node *k = sd->kids[i], *v = hc_deref(sd->kids[i + 1]);
+		if (k->type != HC_SCALAR || k->empty || !k->len) {
+			error_at(res, name, doc, k->empty ? sd->kids[i + 1]->start : k->start,
+			         HC_EXIT_INVALID, "a service name must be a non-empty string");
+			return -1;
+		}
+		if (v && v->type != HC_MAP && !hc_is_null(v)) {
+			error_at(res, name, doc, sd->kids[i + 1]->start, HC_EXIT_INVALID,
+			         "service '%s' is %s, not a mapping", k->text, type_name(v));
+			return -1;
+		}
+	}
+	*services = sd;
+	return 0;
+}
+
+static void run_transform(const struct hc_transform *t, const struct hc_tconf *tc, struct hc_run *r,
+                          struct hc_node *services)
+{
+	struct hc_buf path = HC_BUF_INIT;
+	for (size_t i = 0; i + 1 < services->nkids; i += 2) {
+		struct hc_node *k = services->kids[i], *v = services->kids[i + 1];
+		if (hc_run_skips(r, k->text, k))
+			continue;
+		if (v->type == HC_ALIAS) {
+			/* editing it would edit the anchor every user shares */
+			continue;
+		}
+		path.len = 0;
+		hc_buf_adds(&path, "/services");
+		path_add(&path, k->text, k->len);
+		struct hc_service s = {.name = k->text, .key = k, .value = v, .path = path.data};
+		t->service(r, &s, tc->opts);
+	}
+	hc_buf_release(&path);
+}
+
+/* Does an edit from `mark` on touch an earlier one (same offset, adjacent or
+ * overlapping) that extends a different collection, or is any edit of the
+ * batch of unknown place? Then their order is not known. Sorted once,
+ * searched per edit: n log n. */
+static int by_start(const void *a, const void *b)
+{
+	const struct hc_edit *x = *(const struct hc_edit *const *)a,
+	                     *y = *(const struct hc_edit *const *)b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static bool batch_conflict(const struct hc_edits *e, size_t mark)
+{
+	/* an edit of unknown place (filling a null value, rewriting a scalar)
+	 * may be positioned by lines the other transform adds: never batched */
+	for (size_t i = 0; i < e->n; i++)
+		if (!e->v[i].owner)
+			return true;
+	const struct hc_edit **v = hc_xcalloc(mark + 1, sizeof(*v));
+	size_t maxlen = 0;
+	for (size_t j = 0; j < mark; j++) {
+		v[j] = &e->v[j];
+		if (v[j]->end - v[j]->start > maxlen)
+			maxlen = v[j]->end - v[j]->start;
+	}
+	qsort(v, mark, sizeof(*v), by_start);
+	bool conflict = false;
+	for (size_t i = mark; i < e->n && !conflict; i++) {
+		const struct hc_edit *x = &e->v[i];
+		/* candidates start in [x->start - maxlen, x->end] */
+		size_t lo = 0, hi = mark, from = x->start > maxlen ? x->start - maxlen : 0;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (v[mid]->start < from)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t j = lo; j < mark && v[j]->start <= x->end && !conflict; j++) {
+			const struct hc_edit *y = v[j];
+			bool touch = x->start == y->start || x->start == y->end ||
+			             x->end == y->start || (x->start < y->end && y->start < x->end);
+			conflict = touch && (!x->owner || x->owner != y->owner);
+		}
+	}
+	free(v);
+	return conflict;
+}
+
+static void side_rollback(struct hc_side *s, size_t files, size_t env)
+{
+	while (s->nfiles > files) {
+		s->nfiles--;
+		free(s->files[s->nfiles].name);
+		free(s->files[s->nfiles].value);
+	}
+	while (s->nenv > env) {
+		s->nenv--;
+		free(s->env[s->nenv].name);
+		free(s->env[s->nenv].value);
+	}
+}
+
+struct hc_run_mark hc_run_mark(const struct hc_run *r)
+{
+	return (struct hc_run_mark){r->edits.n, r->side->nfiles, r->side->nenv};
+}
+
+void hc_run_rollback(struct hc_run *r, struct hc_run_mark m)
+{
+	hc_edits_rollback(&r->edits, m.edits);
+	side_rollback(r->side, m.files, m.env);
+}
+
+/* Takes back what one run proposed and reported. */
+static void undo_run(struct hc_result *res, struct hc_edits *e, size_t mark, size_t f0, size_t sf0,
+                     size_t se0, size_t sm0)
+{
+	hc_edits_rollback(e, mark);
+	while (res->findings.n > f0) {
+		res->findings.n--;
+		free(res->findings.v[res->findings.n].rule);
+		free(res->findings.v[res->findings.n].msg);
+	}
+	side_rollback(&res->side, sf0, se0);
+	res->side.nmask = sm0;
+}
+
+/* Applies a batch of edits to res->out and re-parses it into *cur. */
+static void apply_batch(struct hc_result *res, const char *name, const struct hc_doc *orig,
+                        struct hc_doc *cur, bool *cur_is_orig, struct hc_buf *next,
+                        struct hc_edits *batch, const char *tid)
+{
+	size_t bad;
+	struct hc_error e;
+	if (hc_edits_apply(batch, res->out.data, res->out.len, next, &res->pieces, &bad) < 0) {
+		error_at(res, name, orig, hc_pieces_map_back(&res->pieces, batch->v[bad].start),
+		         HC_EXIT_VERIFY, "transform '%s' proposed overlapping edits; refused", tid);
+		hc_edits_clear(batch);
+		return;
+	}
+	hc_edits_clear(batch);
+	struct hc_buf tmp = res->out;
+	res->out = *next;
+	*next = tmp;
+	if (!*cur_is_orig)
+		hc_doc_release(cur);
+	*cur_is_orig = false;
+	if (hc_doc_parse(cur, res->out.data, res->out.len, &e) < 0) {
+		*cur_is_orig = true; /* nothing left to release */
+		/* the error's place in the output, mapped back to the input */
+		size_t at = 0;
+		for (int l = 1; l < e.line && at < res->out.len; at++)
+			l += res->out.data[at] == '\n';
+		for (int c = 1; c < e.col && at < res->out.len && res->out.data[at] != '\n'; at++)
+			c += ((unsigned char)res->out.data[at] & 0xC0) != 0x80;
+		error_at(res, name, orig, hc_pieces_map_back(&res->pieces, at), HC_EXIT_VERIFY,
+		         "transform '%s' produced text that does not parse (%s, at %d:%d of the "
+		         "result); refused",
+		         tid, e.msg, e.line, e.col);
+	}
+}
+
+static bool skip_cb(void *ctx, const char *id, size_t pos)
+{
+	return hc_supps_hit(ctx, id, pos);
+}
+
+static void note_alias_services(struct hc_result *res, struct hc_node *services)
+{
+	for (size_t i = 0; i + 1 < services->nkids; i += 2)
+		if (services->kids[i + 1]->type == HC_ALIAS) {
+			char msg[300];
+			snprintf(msg, sizeof(msg),
+			         "service \"%s\" is an alias of another node; not rewritten",
+			         services->kids[i]->text);
+			hc_findings_add(&res->findings, services->kids[i + 1]->start, HC_NOTE,
+			                "engine", msg);
+		}
+}
+
+void hc_process(const struct hc_config *cfg, const char *name, const char *text, size_t len,
+                struct hc_result *res)
+{
+	hc_process_ex(cfg, NULL, name, text, len, res);
+}
+
+void hc_process_ex(const struct hc_config *cfg, const struct hc_ctx *ctx, const char *name,
+                   const char *text, size_t len, struct hc_result *res)
+{
+	static const struct hc_ctx no_ctx = {0};
+	if (!ctx)
+		ctx = &no_ctx;
+	memset(res, 0, sizeof(*res));
+	hc_pieces_init(&res->pieces, len);
+	struct hc_doc orig;
+	struct hc_error e;
+	if (hc_doc_parse(&orig, text, len, &e) < 0) {
+		hc_diag_set(&res->err, HC_EXIT_INVALID, name, e.line, e.col, "%s", e.msg);
+		res->code = HC_EXIT_INVALID;
+		return;
+	}
+	struct hc_node *services;
+	if (check_shape(res, name, &orig, &services) < 0) {
+		hc_doc_release(&orig);
+		return;
+	}
+	hc_buf_add(&res->out, text, len);
+	if (!services) {
+		hc_doc_release(&orig);
+		return;
+	}
+	note_alias_services(res, services);
+
+	/* ignore comments, then the rules, on the input as written */
+	struct hc_supps sup;
+	hc_supps_parse(&orig, &sup, &res->findings);
+	if (ctx->rules) {
+		bool *covered = hc_xcalloc(hc_nrules + 1, sizeof(*covered));
+		for (size_t i = 0; i < hc_nrules; i++) {
+			int ti =
+			    hc_rules[i].covered_by ? hc_transform_find(hc_rules[i].covered_by) : -1;
+			covered[i] = ti >= 0 && cfg->t[ti].enabled;
+		}
+		int si = hc_transform_find("secrets");
+		hc_rules_run(cfg->r, covered, &orig, services, si >= 0 ? cfg->t[si].opts : NULL,
+		             &res->findings, skip_cb, &sup);
+		free(covered);
+	}
+
+	struct hc_strset declared = {0};
+	struct hc_doc cur = orig; /* shallow: orig is released once, at the end */
+	bool cur_is_orig = true;
+	struct hc_buf next = HC_BUF_INIT;
+	/* Transforms marked `batch` share one edit batch and one re-parse with
+	 * the batchable transforms right before them (they read no key those
+	 * write); any other transform applies its edits and re-parses at once. */
+	struct hc_edits batch = {0};
+	const char *batch_tid = NULL;
+	bool batch_open = false;
+	/* batches only where each service is a non-empty block mapping: two
+	 * transforms filling one empty or flow mapping in one batch would both
+	 * write its first entry */
+	bool can_batch =
+	    !ctx->no_batch && orig.root->type == HC_MAP && !orig.root->flow && !services->flow;
+	for (size_t i = 0; can_batch && i + 1 < services->nkids; i += 2) {
+		const struct hc_node *v = services->kids[i + 1];
+		can_batch = v->type == HC_ALIAS || (v->type == HC_MAP && !v->flow && v->nkids > 0);
+	}
+	for (size_t ti = 0; ti <= hc_ntransforms && res->code == HC_EXIT_OK; ti++) {
+		const struct hc_transform *t = ti < hc_ntransforms ? hc_transforms[ti] : NULL;
+		if (t && (!cfg->t[ti].enabled || hc_supps_file(&sup, t->id)))
+			continue;
+		if (batch.n && !(t && batch_open && t->batch && can_batch)) {
+			apply_batch(res, name, &orig, &cur, &cur_is_orig, &next, &batch, batch_tid);
+			if (res->code != HC_EXIT_OK)
+				break;
+		}
+		if (!t)
+			break;
+		struct hc_run r = {
+		    .doc = &cur,
+		    .tid = t->id,
+		    .edits = batch,
+		    .declared = &declared,
+		    .findings = &res->findings,
+		    .pieces = &res->pieces,
+		    .classes = &cfg->classes,
+		    .ctx = ctx,
+		    .side = &res->side,
+		    .exclude = &cfg->t[ti].exclude,
+		    .sup = &sup,
+		};
+		struct hc_node *svc = NULL;
+		struct hc_result scratch = {0};
+		check_shape(&scratch, name, &cur, &svc);
+		hc_diag_release(&scratch.err);
+		size_t mark = batch.n, f0 = res->findings.n, sf0 = res->side.nfiles,
+		       se0 = res->side.nenv, sm0 = res->side.nmask;
+		if (t->document && cur.root && cur.root->type == HC_MAP)
+			t->document(&r, cur.root, cfg->t[ti].opts);
+		if (svc && t->service)
+			run_transform(t, &cfg->t[ti], &r, svc);
+		if (mark && batch_conflict(&r.edits, mark)) {
+			/* it inserts where the batch does, into another collection: the
+			 * order would be a guess. Take it back, apply the batch, run it
+			 * again on the new text. */
+			undo_run(res, &r.edits, mark, f0, sf0, se0, sm0);
+			batch = r.edits;
+			apply_batch(res, name, &orig, &cur, &cur_is_orig, &next, &batch, batch_tid);
+			if (res->code != HC_EXIT_OK)
+				break;
+			batch_open = false;
+			ti--; /* run it again, alone */
+			continue;
+		}
+		res->changes += r.changes;
+		batch = r.edits;
+		batch_tid = t->id;
+		batch_open = t->batch;
+	}
+	hc_edits_clear(&batch);
+	hc_buf_release(&next);
+
+	/* a service that is an alias of another changes with it */
+	for (size_t i = 0; res->code == HC_EXIT_OK && i + 1 < services->nkids; i += 2) {
+		struct hc_node *v = services->kids[i + 1];
+		for (size_t k = 0; v->type == HC_ALIAS && k + 1 < services->nkids; k += 2) {
+			if (services->kids[k + 1] != v->target)
+				continue;
+			struct hc_buf from = HC_BUF_INIT, to = HC_BUF_INIT;
+			hc_buf_adds(&from, "/services");
+			path_add(&from, services->kids[k]->text, services->kids[k]->len);
+			hc_buf_adds(&to, "/services");
+			path_add(&to, services->kids[i]->text, services->kids[i]->len);
+			hc_declare_copy(&declared, from.data, to.data);
+			hc_buf_release(&from);
+			hc_buf_release(&to);
+		}
+	}
+	if (res->code == HC_EXIT_OK && !cur_is_orig) {
+		char *where = NULL;
+		const struct hc_node *at = NULL;
+		if (hc_verify(orig.root, cur.root, &declared, &where, &at) < 0) {
+			error_at(res, name, &orig, at ? at->start : 0, HC_EXIT_VERIFY,
+			         "the result would change the meaning at %s; refused to write",
+			         where);
+		}
+		free(where);
+	}
+	if (!cur_is_orig)
+		hc_doc_release(&cur);
+	hc_doc_release(&orig);
+	hc_strset_release(&declared);
+	/* what the comments silence */
+	size_t w = 0;
+	for (size_t i = 0; i < res->findings.n; i++) {
+		struct hc_finding *f = &res->findings.v[i];
+		if (strcmp(f->rule, "suppression") && hc_supps_hit(&sup, f->rule, f->pos)) {
+			free(f->rule);
+			free(f->msg);
+			continue;
+		}
+		res->findings.v[w++] = *f;
+	}
+	res->findings.n = w;
+	hc_supps_release(&sup);
+}
+
+void hc_result_release(struct hc_result *res)
+{
+	hc_buf_release(&res->out);
+	hc_diag_release(&res->err);
+	hc_findings_release(&res->findings);
+	hc_pieces_release(&res->pieces);
+	hc_side_release(&res->side);
+}
