@@ -303,6 +303,7 @@ static void test_lines(void)
 	CHECK(hc_next_line(d, x) == c + 4);
 	CHECK(hc_line_end(d, d->len - 1) == d->len && hc_next_line(d, d->len - 1) == d->len);
 	CHECK(hc_same_line(d, x, c) && !hc_same_line(d, x, sv));
+	CHECK(hc_column(d, c) == 6 && hc_column(d, sv) == 0);
 	CHECK(hc_follows_blank_line(d, sv) && !hc_follows_blank_line(d, x) &&
 	      !hc_follows_blank_line(d, 0));
 	CHECK(hc_above_comments(d, x + 1) == 0);      /* both comment lines above */

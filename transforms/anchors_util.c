@@ -77,7 +77,7 @@ int hc_merge_into(struct hc_run *r, struct hc_node *owner_key, struct hc_node *m
 	if (!merge) {
 		if (!map->nkids || hc_same_line(d, owner_key->start, map->kids[0]->start))
 			return -1;
-		size_t col = hc_col(d->text, map->kids[0]->start);
+		size_t col = hc_column(d, map->kids[0]->start);
 		size_t p = hc_line_end(d, owner_key->end);
 		if (p == d->len)
 			return -1;

@@ -218,9 +218,9 @@ static int build_block(const struct pass *p, struct hc_buf *block)
 				continue;
 			size_t s, e;
 			hc_pair_lines(d, x->map, x->pair[k], &s, &e);
-			rc = hc_copy_reindented(block, d, s, e,
-			                        hc_col(d->text, x->map->kids[0]->start),
-			                        (size_t)d->style.indent);
+			rc =
+			    hc_copy_reindented(block, d, s, e, hc_column(d, x->map->kids[0]->start),
+			                       (size_t)d->style.indent);
 			break;
 		}
 	}

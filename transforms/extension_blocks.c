@@ -164,7 +164,7 @@ static void whole_values(struct pass *p, struct occ *o, size_t n, const char *ke
 		}
 		unique_name(p, key, &name);
 		struct hc_node *v = o[i].val;
-		size_t from = hc_col(d->text, v->type == HC_MAP ? v->kids[0]->start : v->start);
+		size_t from = hc_column(d, v->type == HC_MAP ? v->kids[0]->start : v->start);
 		add_block(p, name.data, hc_next_line(d, o[i].key->end), o[i].e, from,
 		          v->type == HC_SEQ);
 		for (size_t j = i; j < n; j++) {
@@ -274,7 +274,7 @@ static void share_entries(struct pass *p, struct occ *o, const struct envs *v, c
 	unique_name(p, key, &name);
 	hc_buf_addf(&p->blocks, "x-%s: &%s%s", name.data, name.data, d->style.eol);
 	struct hc_node *m = o[v->bi].val;
-	size_t from = hc_col(d->text, m->kids[0]->start);
+	size_t from = hc_column(d, m->kids[0]->start);
 	for (size_t k = 0; k < v->cnt[v->bi] && p->rc == 0; k++) {
 		if (!has_entry(v->ent[v->bj], v->cnt[v->bj], v->ent[v->bi][k]))
 			continue;

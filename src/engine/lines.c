@@ -18,6 +18,11 @@ size_t hc_next_line(const struct hc_doc *d, size_t pos)
 	return pos < d->len ? pos + 1 : pos;
 }
 
+size_t hc_column(const struct hc_doc *d, size_t pos)
+{
+	return hc_col(d->text, pos);
+}
+
 bool hc_same_line(const struct hc_doc *d, size_t a, size_t b)
 {
 	return hc_line_start(d->text, a) == hc_line_start(d->text, b);

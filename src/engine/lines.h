@@ -4,8 +4,8 @@
  *
  * Positions are byte offsets into d->text. A line runs from its start to its
  * '\n' (a '\r' before it belongs to the line); the last line of a file
- * without a final newline ends at d->len. Only the engine reads the text
- * byte by byte: transforms ask these helpers.
+ * without a final newline ends at d->len. Transforms ask these helpers
+ * instead of reading the text byte by byte.
  */
 #ifndef HC_LINES_H
 #define HC_LINES_H
@@ -22,6 +22,8 @@ size_t hc_line_end(const struct hc_doc *d, size_t pos);
 /* The start of the line after the one holding pos, or d->len when there is
  * none. */
 size_t hc_next_line(const struct hc_doc *d, size_t pos);
+/* The byte column of pos within its line (a byte order mark takes none). */
+size_t hc_column(const struct hc_doc *d, size_t pos);
 /* Whether offsets a and b lie on the same line. */
 bool hc_same_line(const struct hc_doc *d, size_t a, size_t b);
 /* Whether a line start `at` follows an empty line (`\n\n` or `\n\r\n` right
