@@ -117,7 +117,7 @@ static void read_values(struct pass *p, struct cand *x, struct hc_node *m)
 }
 
 /* The candidates: block-style services with no anchor whose merge, if any,
- * is an alias or a list of them. */
+ * is an alias or a list. */
 static void collect(struct pass *p, struct hc_node *services)
 {
 	p->c = hc_xcalloc(services->nkids / 2 + 1, sizeof(*p->c));
