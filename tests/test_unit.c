@@ -1,6 +1,7 @@
 /*
- * test_unit.c: unit tests of the edit engine, style detection, placement and
- * the diff. Prints "N passed, N failed" and exits non-zero on any failure.
+ * test_unit.c: unit tests of the edit engine, style detection, placement,
+ * the line helpers and the diff. Prints "N passed, N failed" and exits
+ * non-zero on any failure.
  */
 #include "engine/diff.h"
 #include "engine/edit.h"
@@ -251,6 +252,133 @@ static void test_diff(void)
 	hc_buf_release(&d);
 }
 
+/* A parsed text and a run over it, for the placement helpers. */
+struct fix {
+	struct hc_doc d;
+	struct hc_run r;
+	struct hc_buf out;
+};
+
+static bool fix_open(struct fix *f, const char *text)
+{
+	struct hc_error err;
+	memset(f, 0, sizeof(*f));
+	f->out = (struct hc_buf)HC_BUF_INIT;
+	if (hc_doc_parse(&f->d, text, strlen(text), &err) < 0)
+		return false;
+	f->r.doc = &f->d;
+	return true;
+}
+
+/* The text with the proposed edits applied ("" when they do not apply). */
+static const char *fix_result(struct fix *f)
+{
+	struct hc_pieces p;
+	size_t bad;
+	hc_pieces_init(&p, f->d.len);
+	f->out.len = 0;
+	int rc = hc_edits_apply(&f->r.edits, f->d.text, f->d.len, &f->out, &p, &bad);
+	hc_pieces_release(&p);
+	if (rc < 0 || !f->out.data)
+		return "";
+	return f->out.data;
+}
+
+static void fix_close(struct fix *f)
+{
+	hc_edits_clear(&f->r.edits);
+	hc_buf_release(&f->out);
+	hc_doc_release(&f->d);
+}
+
+static void test_lines(void)
+{
+	const char *t = "# top\n# more\nx: 1  # c\n\nservices:\n  a:\n    k: v\nz: last";
+	struct fix f;
+	CHECK(fix_open(&f, t));
+	const struct hc_doc *d = &f.d;
+	size_t x = (size_t)(strstr(t, "x:") - t), sv = (size_t)(strstr(t, "services") - t);
+	size_t one = x + 3, c = (size_t)(strstr(t, "# c") - t);
+	CHECK(hc_line_end(d, x) == c + 3 && t[hc_line_end(d, x)] == '\n');
+	CHECK(hc_next_line(d, x) == c + 4);
+	CHECK(hc_line_end(d, d->len - 1) == d->len && hc_next_line(d, d->len - 1) == d->len);
+	CHECK(hc_same_line(d, x, c) && !hc_same_line(d, x, sv));
+	CHECK(hc_column(d, c) == 6 && hc_column(d, sv) == 0);
+	CHECK(hc_follows_blank_line(d, sv) && !hc_follows_blank_line(d, x) &&
+	      !hc_follows_blank_line(d, 0));
+	CHECK(hc_above_comments(d, x + 1) == 0);      /* both comment lines above */
+	CHECK(hc_above_comments(d, sv + 3) == sv);    /* a blank line stops it */
+	CHECK(hc_comment_after(d, one + 1) == c + 3); /* "  # c" */
+	CHECK(hc_comment_after(d, x + 1) == x + 1);   /* no comment right after */
+	CHECK(hc_ends_unterminated(d, d->len) && !hc_ends_unterminated(d, sv));
+	CHECK(hc_lines_have_comment(d, 0, 6) && !hc_lines_have_comment(d, sv, d->len));
+	char *dup = hc_text_dup(d, x, x + 4);
+	CHECK(!strcmp(dup, "x: 1"));
+	free(dup);
+	struct hc_buf b = HC_BUF_INIT;
+	size_t a = (size_t)(strstr(t, "  a:") - t);
+	CHECK(hc_copy_reindented(&b, d, a, hc_next_line(d, a + 5), 2, 4) == 0);
+	CHECK(b.data && !strcmp(b.data, "    a:\n      k: v\n"));
+	b.len = 0;
+	CHECK(hc_copy_reindented(&b, d, sv, hc_next_line(d, sv), 2, 0) == -1);
+	b.len = 0;
+	hc_add_unindented(&b, d, a, d->len);
+	CHECK(b.data && b.len == strlen("a:k: vz: last") &&
+	      !memcmp(b.data, "a:k: vz: last", b.len));
+	fix_close(&f);
+	/* CRLF: a comment ends before the '\r', which unindented text keeps */
+	CHECK(fix_open(&f, "a: 1 # c\r\nb: 2\r\n"));
+	CHECK(hc_comment_after(&f.d, 4) == 8 && hc_line_end(&f.d, 0) == 9);
+	b.len = 0;
+	hc_add_unindented(&b, &f.d, 0, f.d.len);
+	CHECK(b.data && !strcmp(b.data, "a: 1 # c\rb: 2\r"));
+	hc_buf_release(&b);
+	fix_close(&f);
+}
+
+static void test_pair_edits(void)
+{
+	struct fix f;
+	const char *t = "s:\n  a:\n    - 1\n  b: 2\n";
+	size_t st, en;
+	CHECK(fix_open(&f, t));
+	struct hc_node *s = hc_map_get(f.d.root, "s", NULL);
+	CHECK(hc_pair_whole_lines(&f.d, s, 0, &st, &en) == 0 && st == 3 && en == 16);
+	CHECK(hc_cut_pair(&f.r, s, 0) == 0);
+	CHECK(!strcmp(fix_result(&f), "s:\n  b: 2\n"));
+	hc_edits_clear(&f.r.edits);
+	CHECK(hc_replace_block_value(&f.r, s, 0, "*x") == 0);
+	CHECK(!strcmp(fix_result(&f), "s:\n  a: *x\n  b: 2\n"));
+	CHECK(hc_replace_block_value(&f.r, s, 1, "*x") == -1); /* b's value is on its line */
+	fix_close(&f);
+	/* the last line without a line end: no whole lines to move */
+	CHECK(fix_open(&f, "a: 1\nb: 2"));
+	CHECK(hc_pair_whole_lines(&f.d, f.d.root, 0, &st, &en) == 0);
+	CHECK(hc_pair_whole_lines(&f.d, f.d.root, 1, &st, &en) == -1);
+	CHECK(hc_pair_lines(&f.d, f.d.root, 1, &st, &en) == 0);
+	fix_close(&f);
+}
+
+static void test_item_and_node_edits(void)
+{
+	struct fix f;
+	CHECK(fix_open(&f, "l:\n  - a  # keep?\n  - b\n  - [c]\nm: [x, y]\nk: 'v'\n"));
+	struct hc_node *l = hc_map_get(f.d.root, "l", NULL), *m = hc_map_get(f.d.root, "m", NULL);
+	struct hc_node *k = hc_map_get(f.d.root, "k", NULL);
+	CHECK(hc_delete_item(&f.r, l, l->kids[0]) == 0);
+	CHECK(hc_delete_item(&f.r, m, m->kids[0]) == -1); /* flow */
+	hc_replace_node(&f.r, k, "\"w\"", 3);
+	hc_insert_lines(&f.r, 0, "x: 0\n", 5, 0);
+	CHECK(!strcmp(fix_result(&f), "x: 0\nl:\n  - b\n  - [c]\nm: [x, y]\nk: \"w\"\n"));
+	fix_close(&f);
+	/* an item that shares its line, or ends a file without a final newline */
+	CHECK(fix_open(&f, "l:\n  - - a\n  - b"));
+	l = hc_map_get(f.d.root, "l", NULL);
+	CHECK(hc_delete_item(&f.r, l->kids[0], l->kids[0]->kids[0]) == -1);
+	CHECK(hc_delete_item(&f.r, l, l->kids[1]) == -1);
+	fix_close(&f);
+}
+
 int main(void)
 {
 	test_apply_order();
@@ -262,6 +390,9 @@ int main(void)
 	test_verify();
 	test_verify_kinds();
 	test_diff();
+	test_lines();
+	test_pair_edits();
+	test_item_and_node_edits();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -41,30 +41,6 @@ void hc_canon(struct hc_buf *b, const struct hc_node *n, int depth)
 	}
 }
 
-/* Re-indents the lines [s, e) from column `from` to column `to`. -1 when a
- * non-blank line is less indented than `from`. */
-int hc_reindent(struct hc_buf *out, const char *t, size_t s, size_t e, size_t from, size_t to)
-{
-	while (s < e) {
-		size_t le = s;
-		while (le < e && t[le] != '\n')
-			le++;
-		if (le < e)
-			le++;
-		size_t sp = 0;
-		while (s + sp < le && t[s + sp] == ' ')
-			sp++;
-		bool blank = s + sp == le || t[s + sp] == '\n' || t[s + sp] == '\r';
-		if (!blank && sp < from)
-			return -1;
-		if (!blank)
-			hc_buf_spaces(out, to), s += from;
-		hc_buf_add(out, t + s, le - s);
-		s = le;
-	}
-	return 0;
-}
-
 bool hc_has_top(struct hc_node *root, const char *name)
 {
 	struct hc_buf b = HC_BUF_INIT;
@@ -99,26 +75,23 @@ int hc_merge_into(struct hc_run *r, struct hc_node *owner_key, struct hc_node *m
 	struct hc_node *mkey = NULL;
 	struct hc_node *merge = hc_map_get(map, "<<", &mkey);
 	if (!merge) {
-		if (!map->nkids || hc_line_start(d->text, owner_key->start) ==
-		                       hc_line_start(d->text, map->kids[0]->start))
+		if (!map->nkids || hc_same_line(d, owner_key->start, map->kids[0]->start))
 			return -1;
-		size_t col = hc_col(d->text, map->kids[0]->start);
-		size_t p = owner_key->end;
-		while (p < d->len && d->text[p] != '\n')
-			p++;
+		size_t col = hc_column(d, map->kids[0]->start);
+		size_t p = hc_line_end(d, owner_key->end);
 		if (p == d->len)
 			return -1;
 		struct hc_buf line = HC_BUF_INIT;
 		hc_buf_spaces(&line, col);
 		hc_buf_addf(&line, "<<: *%s%s", name, d->style.eol);
-		hc_edits_add_lines(&r->edits, p + 1, line.data, line.len, col);
+		hc_insert_lines(r, p + 1, line.data, line.len, col);
 		hc_buf_release(&line);
 		return 0;
 	}
 	if (merge->type == HC_ALIAS) {
 		struct hc_buf t = HC_BUF_INIT;
 		hc_buf_addf(&t, "[*%.*s, *%s]", (int)merge->len, merge->text, name);
-		hc_edits_add(&r->edits, merge->start, merge->end, t.data, t.len);
+		hc_replace_node(r, merge, t.data, t.len);
 		hc_buf_release(&t);
 		return 0;
 	}
@@ -138,12 +111,5 @@ int hc_merge_into(struct hc_run *r, struct hc_node *owner_key, struct hc_node *m
  * lines right above it. */
 size_t hc_before_services(const struct hc_doc *d, const struct hc_node *skey)
 {
-	size_t at = hc_line_start(d->text, skey->start);
-	while (at > 0) {
-		size_t q = hc_line_start(d->text, at - 1);
-		if (d->text[q] != '#')
-			break;
-		at = q;
-	}
-	return at;
+	return hc_above_comments(d, skey->start);
 }

@@ -238,7 +238,7 @@ static void bind_item(struct hc_run *r, const struct hc_service *s, struct hc_no
 	} else {
 		hc_buf_add(&text, v.data, v.len);
 	}
-	hc_edits_add(&r->edits, it->start, it->end, text.data, text.len);
+	hc_replace_node(r, it, text.data, text.len);
 	(*changed)++;
 	hc_buf_release(&v);
 	hc_buf_release(&text);

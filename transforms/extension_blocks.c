@@ -45,7 +45,8 @@ static const struct hc_option blocks_options[] = {
 /* One service's value of a key, where it can move. */
 struct occ {
 	struct hc_node *svc_map, *key, *val;
-	size_t s, e;     /* the pair's whole lines */
+	size_t idx;      /* the pair's index in svc_map */
+	size_t e;        /* the end of the pair's whole lines */
 	char *canon;     /* canonical form of the value */
 	bool used;       /* already moved */
 	bool merge_only; /* the value is only `<<: *existing`: shared already */
@@ -81,43 +82,17 @@ static void add_block(struct pass *p, const char *name, size_t s, size_t e, size
 	const struct hc_doc *d = p->r->doc;
 	hc_buf_addf(&p->blocks, "x-%s: &%s%s", name, name, d->style.eol);
 	size_t to = (size_t)(seq ? d->style.seq_indent : d->style.indent);
-	if (hc_reindent(&p->blocks, d->text, s, e, from, to) < 0)
+	if (hc_copy_reindented(&p->blocks, d, s, e, from, to) < 0)
 		p->rc = -1;
 	hc_buf_adds(&p->blocks, d->style.eol);
 }
 
-/* The start of the line after the one holding pos. */
-static size_t next_line(const struct hc_doc *d, size_t pos)
-{
-	while (pos < d->len && d->text[pos] != '\n')
-		pos++;
-	return pos < d->len ? pos + 1 : pos;
-}
-
 /* Appends lines [s, e) with their indentation stripped: blocks must be
  * repeated verbatim (comments included), not just mean the same. */
-static void add_verbatim(struct hc_buf *b, const char *t, size_t s, size_t e)
+static void add_verbatim(struct hc_buf *b, const struct hc_doc *d, size_t s, size_t e)
 {
 	hc_buf_addc(b, '\2');
-	while (s < e) {
-		while (s < e && t[s] == ' ')
-			s++;
-		size_t le = s;
-		while (le < e && t[le] != '\n')
-			le++;
-		hc_buf_add(b, t + s, le - s);
-		s = le < e ? le + 1 : le;
-	}
-}
-
-/* Whether lines [s, e) hold a comment (or a '#' that might be one): such
- * blocks stay where they are, so no comment is dropped as a duplicate. */
-static bool has_comment(const char *t, size_t s, size_t e)
-{
-	for (size_t i = s; i < e; i++)
-		if (t[i] == '#' && (i == s || t[i - 1] == ' ' || t[i - 1] == '\n'))
-			return true;
-	return false;
+	hc_add_unindented(b, d, s, e);
 }
 
 /* Whether a mapping holds nothing but a merge key (`<<: *a` or
@@ -189,21 +164,18 @@ static void whole_values(struct pass *p, struct occ *o, size_t n, const char *ke
 		}
 		unique_name(p, key, &name);
 		struct hc_node *v = o[i].val;
-		size_t from = hc_col(d->text, v->type == HC_MAP ? v->kids[0]->start : v->start);
-		add_block(p, name.data, next_line(d, o[i].key->end), o[i].e, from,
+		size_t from = hc_column(d, v->type == HC_MAP ? v->kids[0]->start : v->start);
+		add_block(p, name.data, hc_next_line(d, o[i].key->end), o[i].e, from,
 		          v->type == HC_SEQ);
 		for (size_t j = i; j < n; j++) {
 			if (o[j].used || XXH3_64bits(o[j].canon, strlen(o[j].canon)) != h ||
 			    strcmp(o[j].canon, o[i].canon))
 				continue;
-			size_t colon = o[j].key->end;
-			while (colon < d->len && d->text[colon] != ':')
-				colon++;
 			struct hc_buf ref = HC_BUF_INIT;
-			hc_buf_addf(&ref, " *%s", name.data);
-			hc_edits_add(&p->r->edits, colon + 1, colon + 1, ref.data, ref.len);
+			hc_buf_addf(&ref, "*%s", name.data);
+			if (hc_replace_block_value(p->r, o[j].svc_map, o[j].idx, ref.data) < 0)
+				p->rc = -1;
 			hc_buf_release(&ref);
-			hc_edits_add(&p->r->edits, next_line(d, o[j].key->end), o[j].e, "", 0);
 			o[j].used = true;
 			p->moved++;
 		}
@@ -222,7 +194,7 @@ static char **entries(const struct hc_doc *d, const struct hc_node *env)
 		hc_canon(&b, env->kids[i + 1], 0);
 		size_t s, e;
 		if (hc_pair_lines(d, env, i / 2, &s, &e) == 0)
-			add_verbatim(&b, d->text, s, e);
+			add_verbatim(&b, d, s, e);
 		v[i / 2] = hc_buf_detach(&b, NULL);
 	}
 	return v;
@@ -236,89 +208,114 @@ static bool has_entry(char **v, size_t n, const char *e)
 	return false;
 }
 
+/* The mapping environments whose entries can be shared, and the two that
+ * share the most entries. */
+struct envs {
+	char ***ent; /* per occurrence: its entries (see entries()), or NULL */
+	size_t *cnt; /* per occurrence: how many */
+	size_t n;
+	size_t bi, bj, best; /* the two sharing the most, and how many */
+};
+
+/* Whether entry e is in both environments of the best pair. */
+static bool in_best(const struct envs *v, const char *e)
+{
+	return has_entry(v->ent[v->bi], v->cnt[v->bi], e) &&
+	       has_entry(v->ent[v->bj], v->cnt[v->bj], e);
+}
+
+/* Reads the environments that can share: mappings without a merge whose
+ * entries are scalar keys on whole lines of their own, with no comment. */
+static void read_envs(const struct pass *p, struct occ *o, struct envs *v)
+{
+	const struct hc_doc *d = p->r->doc;
+	for (size_t i = 0; i < v->n; i++) {
+		struct hc_node *m = o[i].val;
+		bool ok = !o[i].used && m->type == HC_MAP && !hc_map_get(m, "<<", NULL);
+		for (size_t k = 0; ok && k + 1 < m->nkids; k += 2) {
+			size_t s, e;
+			ok = m->kids[k]->type == HC_SCALAR &&
+			     hc_pair_whole_lines(d, m, k / 2, &s, &e) == 0 &&
+			     !hc_lines_have_comment(d, s, e);
+		}
+		if (ok) {
+			v->ent[i] = entries(d, m);
+			v->cnt[i] = m->nkids / 2;
+		}
+	}
+	for (size_t i = 0; i < v->n; i++)
+		for (size_t j = i + 1; v->ent[i] && j < v->n; j++) {
+			if (!v->ent[j])
+				continue;
+			size_t c = 0;
+			for (size_t k = 0; k < v->cnt[i]; k++)
+				c += has_entry(v->ent[j], v->cnt[j], v->ent[i][k]);
+			if (c > v->best)
+				v->best = c, v->bi = i, v->bj = j;
+		}
+}
+
+/* Whether environment i holds every entry the best pair shares. */
+static bool holds_shared(const struct envs *v, size_t i)
+{
+	bool all = true;
+	for (size_t k = 0; all && k < v->cnt[v->bi]; k++)
+		if (has_entry(v->ent[v->bj], v->cnt[v->bj], v->ent[v->bi][k]))
+			all = has_entry(v->ent[i], v->cnt[i], v->ent[v->bi][k]);
+	return all;
+}
+
+/* Writes the entries the best pair shares as a new x- block; every
+ * environment holding all of them drops them and merges the block. */
+static void share_entries(struct pass *p, struct occ *o, const struct envs *v, const char *key)
+{
+	const struct hc_doc *d = p->r->doc;
+	struct hc_buf name = HC_BUF_INIT;
+	unique_name(p, key, &name);
+	hc_buf_addf(&p->blocks, "x-%s: &%s%s", name.data, name.data, d->style.eol);
+	struct hc_node *m = o[v->bi].val;
+	size_t from = hc_column(d, m->kids[0]->start);
+	for (size_t k = 0; k < v->cnt[v->bi] && p->rc == 0; k++) {
+		if (!has_entry(v->ent[v->bj], v->cnt[v->bj], v->ent[v->bi][k]))
+			continue;
+		size_t s, e;
+		hc_pair_lines(d, m, k, &s, &e);
+		if (hc_copy_reindented(&p->blocks, d, s, e, from, (size_t)d->style.indent) < 0)
+			p->rc = -1;
+	}
+	hc_buf_adds(&p->blocks, d->style.eol);
+	for (size_t i = 0; i < v->n && p->rc == 0; i++) {
+		if (!v->ent[i] || !holds_shared(v, i))
+			continue;
+		for (size_t k = 0; k < v->cnt[i]; k++)
+			if (in_best(v, v->ent[i][k]))
+				hc_cut_pair(p->r, o[i].val, k);
+		if (hc_merge_into(p->r, o[i].key, o[i].val, name.data) < 0)
+			p->rc = -1;
+		o[i].used = true;
+		p->moved++;
+	}
+	hc_buf_release(&name);
+}
+
 /* Shared environment entries -> a merged x- block. */
 static void shared_entries(struct pass *p, struct occ *o, size_t n, const char *key, int min)
 {
-	const struct hc_doc *d = p->r->doc;
 	if (n < 2 || n > 300)
 		return;
-	char ***ent = hc_xcalloc(n, sizeof(*ent));
-	size_t *cnt = hc_xcalloc(n, sizeof(*cnt));
+	struct envs v = {.n = n};
+	v.ent = hc_xcalloc(n, sizeof(*v.ent));
+	v.cnt = hc_xcalloc(n, sizeof(*v.cnt));
+	read_envs(p, o, &v);
+	if (v.best >= (size_t)min)
+		share_entries(p, o, &v, key);
 	for (size_t i = 0; i < n; i++) {
-		struct hc_node *v = o[i].val;
-		bool ok = !o[i].used && v->type == HC_MAP && !hc_map_get(v, "<<", NULL);
-		for (size_t k = 0; ok && k + 1 < v->nkids; k += 2) {
-			size_t s, e;
-			ok = v->kids[k]->type == HC_SCALAR &&
-			     hc_pair_lines(d, v, k / 2, &s, &e) == 0 &&
-			     !(e == d->len && !d->style.final_newline) &&
-			     !has_comment(d->text, s, e);
-		}
-		if (ok) {
-			ent[i] = entries(d, v);
-			cnt[i] = v->nkids / 2;
-		}
+		for (size_t k = 0; v.ent[i] && k < v.cnt[i]; k++)
+			free(v.ent[i][k]);
+		free(v.ent[i]);
 	}
-	/* the pair of environments that share the most entries */
-	size_t bi = 0, bj = 0, best = 0;
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = i + 1; ent[i] && j < n; j++) {
-			if (!ent[j])
-				continue;
-			size_t c = 0;
-			for (size_t k = 0; k < cnt[i]; k++)
-				c += has_entry(ent[j], cnt[j], ent[i][k]);
-			if (c > best)
-				best = c, bi = i, bj = j;
-		}
-	if (best >= (size_t)min) {
-		struct hc_buf name = HC_BUF_INIT;
-		unique_name(p, key, &name);
-		hc_buf_addf(&p->blocks, "x-%s: &%s%s", name.data, name.data, d->style.eol);
-		struct hc_node *v = o[bi].val;
-		size_t from = hc_col(d->text, v->kids[0]->start);
-		for (size_t k = 0; k < cnt[bi] && p->rc == 0; k++) {
-			if (!has_entry(ent[bj], cnt[bj], ent[bi][k]))
-				continue;
-			size_t s, e;
-			hc_pair_lines(d, v, k, &s, &e);
-			if (hc_reindent(&p->blocks, d->text, s, e, from, (size_t)d->style.indent) <
-			    0)
-				p->rc = -1;
-		}
-		hc_buf_adds(&p->blocks, d->style.eol);
-		/* every environment holding all of those entries merges them */
-		for (size_t i = 0; i < n && p->rc == 0; i++) {
-			if (!ent[i])
-				continue;
-			bool all = true;
-			for (size_t k = 0; all && k < cnt[bi]; k++)
-				if (has_entry(ent[bj], cnt[bj], ent[bi][k]))
-					all = has_entry(ent[i], cnt[i], ent[bi][k]);
-			if (!all)
-				continue;
-			for (size_t k = 0; k < cnt[i]; k++) {
-				if (!has_entry(ent[bi], cnt[bi], ent[i][k]) ||
-				    !has_entry(ent[bj], cnt[bj], ent[i][k]))
-					continue;
-				size_t s, e;
-				hc_pair_lines(d, o[i].val, k, &s, &e);
-				hc_edits_add(&p->r->edits, s, e, "", 0);
-			}
-			if (hc_merge_into(p->r, o[i].key, o[i].val, name.data) < 0)
-				p->rc = -1;
-			o[i].used = true;
-			p->moved++;
-		}
-		hc_buf_release(&name);
-	}
-	for (size_t i = 0; i < n; i++) {
-		for (size_t k = 0; ent[i] && k < cnt[i]; k++)
-			free(ent[i][k]);
-		free(ent[i]);
-	}
-	free(ent);
-	free(cnt);
+	free(v.ent);
+	free(v.cnt);
 }
 
 static void blocks_document(struct hc_run *r, struct hc_node *root, const void *opts)
@@ -330,7 +327,7 @@ static void blocks_document(struct hc_run *r, struct hc_node *root, const void *
 	if (root->flow || !services || services->type != HC_MAP || services->flow)
 		return;
 	struct pass p = {.r = r, .root = root};
-	size_t mark = r->edits.n;
+	struct hc_run_mark mark = hc_run_mark(r);
 	for (size_t k = 0; k < op->keys.n && p.rc == 0; k++) {
 		const char *key = op->keys.v[k];
 		struct occ *o = hc_xcalloc(services->nkids / 2 + 1, sizeof(*o));
@@ -345,19 +342,17 @@ static void blocks_document(struct hc_run *r, struct hc_node *root, const void *
 				if (!hc_scalar_is(m->kids[j], key) ||
 				    (v->type != HC_MAP && v->type != HC_SEQ) || v->flow ||
 				    !v->nkids || v->anchor || v->tag ||
-				    hc_line_start(d->text, v->start) ==
-				        hc_line_start(d->text, m->kids[j]->start) ||
-				    hc_pair_lines(d, m, j / 2, &s, &e) < 0 ||
-				    (e == d->len && !d->style.final_newline) ||
-				    has_comment(d->text, next_line(d, m->kids[j]->end), e))
+				    hc_same_line(d, v->start, m->kids[j]->start) ||
+				    hc_pair_whole_lines(d, m, j / 2, &s, &e) < 0 ||
+				    hc_lines_have_comment(d, hc_next_line(d, m->kids[j]->end), e))
 					continue;
 				struct hc_buf b = HC_BUF_INIT;
 				hc_canon(&b, v, 0);
-				add_verbatim(&b, d->text, next_line(d, m->kids[j]->end), e);
+				add_verbatim(&b, d, hc_next_line(d, m->kids[j]->end), e);
 				o[n] = (struct occ){.svc_map = m,
 				                    .key = m->kids[j],
 				                    .val = v,
-				                    .s = s,
+				                    .idx = j / 2,
 				                    .e = e,
 				                    .canon = hc_buf_detach(&b, NULL),
 				                    .merge_only = merge_only(v)};
@@ -372,15 +367,13 @@ static void blocks_document(struct hc_run *r, struct hc_node *root, const void *
 		free(o);
 	}
 	if (p.moved && p.rc == 0) {
-		hc_edits_add_lines(&r->edits, hc_before_services(d, skey), p.blocks.data,
-		                   p.blocks.len, 0);
+		hc_insert_lines(r, hc_before_services(d, skey), p.blocks.data, p.blocks.len, 0);
 		hc_report(r, skey->start, HC_WARNING,
 		          "move %zu repeated block%s into x- anchors (%zu anchor%s)", p.moved,
 		          p.moved == 1 ? "" : "s", p.names.n, p.names.n == 1 ? "" : "s");
 		r->changes++;
 	} else if (p.rc != 0) {
-		while (r->edits.n > mark)
-			free(r->edits.v[--r->edits.n].text);
+		hc_run_rollback(r, mark);
 	}
 	hc_buf_release(&p.blocks);
 	hc_strlist_release(&p.names);

@@ -82,19 +82,8 @@ static struct hc_val *number_or_string(const char *v, bool integer)
  */
 static struct hc_val *legacy_value(const struct hc_run *r, const struct hc_node *v, bool block)
 {
-	const char *t = r->doc->text;
-	size_t end = v->end;
-	if (block) {
-		size_t p = end;
-		while (p < r->doc->len && t[p] == ' ')
-			p++;
-		if (p < r->doc->len && t[p] == '#') {
-			end = p;
-			while (end < r->doc->len && t[end] != '\n' && t[end] != '\r')
-				end++;
-		}
-	}
-	char *raw = hc_xstrndup(t + v->start, end - v->start);
+	size_t end = block ? hc_comment_after(r->doc, v->end) : v->end;
+	char *raw = hc_text_dup(r->doc, v->start, end);
 	struct hc_val *out = hc_val_raw(raw);
 	free(raw);
 	return out;
@@ -460,92 +449,60 @@ static int drop_legacy(struct hc_run *r, const struct hc_service *s)
 	return 0;
 }
 
-static void limits_service(struct hc_run *r, const struct hc_service *s, const void *opts)
+/* Where the service's deploy.resources is: `deploy` as looked up (through
+ * merges), dd and resources followed through aliases. */
+struct deploy_at {
+	struct hc_node *deploy, *dd, *resources;
+	bool null_deploy; /* `deploy:` written with no value */
+};
+
+/* Proposes res (freed here) as the service's resources: a new deploy, a
+ * resources key in its deploy, or the keys resources lacks; then drops the
+ * legacy keys. Returns -1 when some shape is not one it edits. */
+static int propose_resources(struct hc_run *r, const struct hc_service *s,
+                             const struct deploy_at *at, struct hc_val *res)
 {
-	const struct limits_opts *o = opts;
-	bool dexp;
-	struct hc_node *deploy = hc_map_lookup(s->value, "deploy", &dexp);
-	struct hc_node *dd = hc_deref(deploy);
-	struct hc_node *resources = hc_deref(hc_map_lookup(dd, "resources", NULL));
-	if (hc_map_lookup(resources, "limits", NULL))
-		return;
-	bool null_deploy = deploy && dexp && hc_is_null(deploy);
-	if (deploy && !null_deploy &&
-	    (!dexp || deploy->type == HC_ALIAS || !dd || dd->type != HC_MAP)) {
-		hc_report(r, s->key->start, HC_NOTE,
-		          "service \"%s\": deploy comes from an anchor; add resources.limits there",
-		          s->name);
-		return;
-	}
-	enum hc_class cls = hc_service_class(r, s);
-	/* comments can follow values only where the new text is block style */
-	struct hc_node *host = dd ? dd : hc_deref(s->value);
-	bool block =
-	    host && host->type == HC_MAP && !host->flow && (!resources || !resources->flow);
-	struct sizing z;
-	read_sizing(&z, s, resources);
-	struct hc_buf why = HC_BUF_INIT;
-	bool mem_off;
-	char *memory = NULL;
-	mem_off = false;
-	if (!hc_map_get(hc_deref(s->value), "mem_limit", NULL)) /* else it moves as written */
-		memory = size_memory(&z, kv(&o->cls[cls], "memory"), &why, &mem_off);
-	const char *cpus = kv(&o->cls[cls], "cpus");
-	struct hc_node *rcpus = hc_deref(
-	    hc_map_lookup(hc_deref(hc_map_lookup(resources, "reservations", NULL)), "cpus", NULL));
-	if (cpus && rcpus && rcpus->type == HC_SCALAR && atof(rcpus->text) > atof(cpus))
-		cpus = rcpus->text; /* never below the reservation */
-	struct hc_val *res = build_resources(r, s, &o->cls[cls], block, memory, cpus);
-	if (!res->n) {
-		hc_val_free(res);
-		free(memory);
-		hc_buf_release(&why);
-		return;
-	}
-	size_t mark = r->edits.n;
 	int rc;
-	if (!deploy) {
+	if (!at->deploy) {
 		struct hc_val *d = hc_val_map();
 		hc_val_put(d, "resources", res);
 		rc = hc_add_pair(r, s->key, s->value, "deploy", d);
 		hc_val_free(d);
-	} else if (!resources) {
+	} else if (!at->resources) {
 		/* `deploy:` with no value becomes a mapping */
 		struct hc_node *dkey = NULL;
 		hc_map_get(hc_deref(s->value), "deploy", &dkey);
-		rc = hc_add_pair(r, dkey, null_deploy ? deploy : dd, "resources", res);
+		rc = hc_add_pair(r, dkey, at->null_deploy ? at->deploy : at->dd, "resources", res);
 		hc_val_free(res);
 	} else {
 		struct hc_node *rkey = NULL;
-		hc_map_get(dd, "resources", &rkey);
+		hc_map_get(at->dd, "resources", &rkey);
 		rc = 0;
 		for (size_t i = 0; i < res->n && rc == 0; i++)
-			if (!hc_map_lookup(resources, res->keys[i], NULL))
-				rc = hc_add_pair(r, rkey, resources, res->keys[i], res->kids[i]);
+			if (!hc_map_lookup(at->resources, res->keys[i], NULL))
+				rc =
+				    hc_add_pair(r, rkey, at->resources, res->keys[i], res->kids[i]);
 		hc_val_free(res);
 	}
 	if (rc == 0)
 		rc = drop_legacy(r, s);
-	if (rc != 0) {
-		/* take back what this service proposed: all or nothing */
-		while (r->edits.n > mark)
-			free(r->edits.v[--r->edits.n].text);
-		hc_report(r, s->key->start, HC_NOTE,
-		          "service \"%s\": cannot add resource limits in this shape; add "
-		          "deploy.resources.limits by hand",
-		          s->name);
-		free(memory);
-		hc_buf_release(&why);
-		return;
-	}
+	return rc;
+}
+
+/* Declares the change with its reason, and notes what the service's sizing
+ * says about memory. */
+static void report_limits(struct hc_run *r, const struct hc_service *s, enum hc_class cls,
+                          const struct sizing *z, const char *memory, const struct hc_buf *why,
+                          bool mem_off)
+{
 	if (mem_off)
 		hc_service_change(r, s, "deploy",
 		                  "service \"%s\" (%s): add resource limits without memory: %s",
-		                  s->name, hc_class_names[cls], why.data);
-	else if (memory && why.len && !z.legacy)
+		                  s->name, hc_class_names[cls], why->data);
+	else if (memory && why->len && !z->legacy)
 		hc_service_change(r, s, "deploy",
 		                  "service \"%s\" (%s): add resource limits, memory %s (%s)",
-		                  s->name, hc_class_names[cls], memory, why.data);
+		                  s->name, hc_class_names[cls], memory, why->data);
 	else
 		hc_service_change(r, s, "deploy", "service \"%s\" (%s): add resource limits",
 		                  s->name, hc_class_names[cls]);
@@ -555,15 +512,65 @@ static void limits_service(struct hc_run *r, const struct hc_service *s, const v
 		    "service \"%s\": memory limit left off: %s. Set "
 		    "deploy.resources.limits.memory by hand to at least the heap + max(50%% of "
 		    "it, 256M)",
-		    s->name, why.data);
-	if (z.legacy > 0 && z.heap) {
-		int64_t over = z.heap / 2 > 256 * MIB ? z.heap / 2 : 256 * MIB;
-		if (z.legacy < z.heap + over)
+		    s->name, why->data);
+	if (z->legacy > 0 && z->heap) {
+		int64_t over = z->heap / 2 > 256 * MIB ? z->heap / 2 : 256 * MIB;
+		if (z->legacy < z->heap + over)
 			hc_report(
 			    r, s->key->start, HC_NOTE,
 			    "service \"%s\": mem_limit is below its heap (from %s) + max(50%%, "
 			    "256M); kept as written",
-			    s->name, z.heap_src);
+			    s->name, z->heap_src);
+	}
+}
+
+static void limits_service(struct hc_run *r, const struct hc_service *s, const void *opts)
+{
+	const struct limits_opts *o = opts;
+	bool dexp;
+	struct deploy_at at = {.deploy = hc_map_lookup(s->value, "deploy", &dexp)};
+	at.dd = hc_deref(at.deploy);
+	at.resources = hc_deref(hc_map_lookup(at.dd, "resources", NULL));
+	if (hc_map_lookup(at.resources, "limits", NULL))
+		return;
+	at.null_deploy = at.deploy && dexp && hc_is_null(at.deploy);
+	if (at.deploy && !at.null_deploy &&
+	    (!dexp || at.deploy->type == HC_ALIAS || !at.dd || at.dd->type != HC_MAP)) {
+		hc_report(r, s->key->start, HC_NOTE,
+		          "service \"%s\": deploy comes from an anchor; add resources.limits there",
+		          s->name);
+		return;
+	}
+	enum hc_class cls = hc_service_class(r, s);
+	/* comments can follow values only where the new text is block style */
+	struct hc_node *host = at.dd ? at.dd : hc_deref(s->value);
+	bool block =
+	    host && host->type == HC_MAP && !host->flow && (!at.resources || !at.resources->flow);
+	struct sizing z;
+	read_sizing(&z, s, at.resources);
+	struct hc_buf why = HC_BUF_INIT;
+	bool mem_off = false;
+	char *memory = NULL;
+	if (!hc_map_get(hc_deref(s->value), "mem_limit", NULL)) /* else it moves as written */
+		memory = size_memory(&z, kv(&o->cls[cls], "memory"), &why, &mem_off);
+	const char *cpus = kv(&o->cls[cls], "cpus");
+	struct hc_node *rcpus = hc_deref(hc_map_lookup(
+	    hc_deref(hc_map_lookup(at.resources, "reservations", NULL)), "cpus", NULL));
+	if (cpus && rcpus && rcpus->type == HC_SCALAR && atof(rcpus->text) > atof(cpus))
+		cpus = rcpus->text; /* never below the reservation */
+	struct hc_val *res = build_resources(r, s, &o->cls[cls], block, memory, cpus);
+	struct hc_run_mark mark = hc_run_mark(r);
+	if (!res->n) {
+		hc_val_free(res);
+	} else if (propose_resources(r, s, &at, res) != 0) {
+		/* take back what this service proposed: all or nothing */
+		hc_run_rollback(r, mark);
+		hc_report(r, s->key->start, HC_NOTE,
+		          "service \"%s\": cannot add resource limits in this shape; add "
+		          "deploy.resources.limits by hand",
+		          s->name);
+	} else {
+		report_limits(r, s, cls, &z, memory, &why, mem_off);
 	}
 	free(memory);
 	hc_buf_release(&why);

@@ -59,12 +59,6 @@ int hc_transform_find(const char *id);
 /* Helpers shared by transforms. */
 /* Case-insensitive: does the sequence (after aliases) hold a scalar equal to s? */
 bool hc_seq_has(struct hc_node *seq, const char *s);
-/*
- * Makes the list at `key` of service s contain `item` (written as given):
- * adds the key, appends to an explicit list in its style, or gives the
- * service its own copy of a list it inherits through a merge. Returns 0 when
- * an edit was proposed, -1 when the shape is not one it edits.
- */
 /* Makes the list at `key` contain every item (quoted where YAML needs it):
  * one new list when the key is absent, else appends. 0 when proposed. */
 int hc_list_ensure_all(struct hc_run *r, const struct hc_service *s, const char *key,
@@ -79,20 +73,28 @@ struct hc_node *hc_own_value(const struct hc_service *s, const char *key, struct
 void hc_join(struct hc_buf *b, const struct hc_strlist *l);
 /* The class of service s, from its image and the profile's table. */
 enum hc_class hc_service_class(const struct hc_run *r, const struct hc_service *s);
+/*
+ * Makes the list at `key` of service s contain `item` (written as given):
+ * adds the key, appends to an explicit list in its style, or gives the
+ * service its own copy of a list it inherits through a merge. Returns 0 when
+ * an edit was proposed, -1 when the shape is not one it edits.
+ */
 int hc_list_ensure(struct hc_run *r, const struct hc_service *s, const char *key, const char *item);
 
 /* Shared by the x- block transforms (anchors_util.c). */
 /* Canonical form of a value (aliases followed, quoting folded) for
  * fingerprints and comparison. */
 void hc_canon(struct hc_buf *b, const struct hc_node *n, int depth);
-/* Copies lines [s, e) of t re-indented from column `from` to `to`; -1 when a
- * non-blank line is less indented than `from`. */
-int hc_reindent(struct hc_buf *out, const char *t, size_t s, size_t e, size_t from, size_t to);
 /* Whether the root has a key `x-<name>`; whether an anchor `name` exists. */
 bool hc_has_top(struct hc_node *root, const char *name);
 bool hc_anchor_used(struct hc_node *n, const char *name, int depth);
+/* Makes the block mapping `map` (the value of owner_key) merge *name: a
+ * `<<: *name` line first, or the anchor added to its `<<`. -1 for shapes it
+ * does not edit. */
 int hc_merge_into(struct hc_run *r, struct hc_node *owner_key, struct hc_node *map,
                   const char *name);
+/* Where a new top-level block goes: the line of `services:` (key skey),
+ * above the comment lines right above it. */
 size_t hc_before_services(const struct hc_doc *d, const struct hc_node *skey);
 
 /* Swarm files (swarm.c). The minor version of a top-level `version: "3.x"`

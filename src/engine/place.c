@@ -570,6 +570,79 @@ int hc_delete_pair(struct hc_run *r, struct hc_node *map, size_t i)
 	return 0;
 }
 
+int hc_pair_whole_lines(const struct hc_doc *d, const struct hc_node *map, size_t i, size_t *start,
+                        size_t *end)
+{
+	if (hc_pair_lines(d, map, i, start, end) < 0 || hc_ends_unterminated(d, *end))
+		return -1;
+	return 0;
+}
+
+int hc_cut_pair(struct hc_run *r, const struct hc_node *map, size_t i)
+{
+	size_t start, end;
+	if (hc_pair_lines(r->doc, map, i, &start, &end) < 0)
+		return -1;
+	hc_edits_add(&r->edits, start, end, "", 0);
+	return 0;
+}
+
+int hc_replace_block_value(struct hc_run *r, const struct hc_node *map, size_t i, const char *text)
+{
+	const struct hc_doc *d = r->doc;
+	size_t start, end;
+	if (hc_pair_lines(d, map, i, &start, &end) < 0)
+		return -1;
+	const struct hc_node *k = map->kids[2 * i], *v = map->kids[2 * i + 1];
+	if (v->empty || hc_same_line(d, k->start, v->start))
+		return -1;
+	size_t colon = k->end;
+	while (colon < d->len && d->text[colon] != ':')
+		colon++;
+	struct hc_buf b = HC_BUF_INIT;
+	hc_buf_addc(&b, ' ');
+	hc_buf_adds(&b, text);
+	hc_edits_add(&r->edits, colon + 1, colon + 1, b.data, b.len);
+	hc_buf_release(&b);
+	hc_edits_add(&r->edits, hc_next_line(d, k->end), end, "", 0);
+	return 0;
+}
+
+int hc_delete_item(struct hc_run *r, const struct hc_node *seq, const struct hc_node *it)
+{
+	const struct hc_doc *d = r->doc;
+	if (seq->flow)
+		return -1;
+	size_t ls = hc_line_start(d->text, it->start), p = ls;
+	while (p < it->start && d->text[p] == ' ')
+		p++;
+	if (p >= it->start || d->text[p] != '-')
+		return -1;
+	for (p++; p < it->start; p++)
+		if (d->text[p] != ' ')
+			return -1;
+	size_t e = hc_line_end(d, it->end);
+	if (e >= d->len)
+		return -1;
+	for (size_t q = it->end; q < e; q++)
+		if (d->text[q] == '#')
+			break;
+		else if (d->text[q] != ' ' && d->text[q] != '\r')
+			return -1;
+	hc_edits_add(&r->edits, ls, e + 1, "", 0);
+	return 0;
+}
+
+void hc_replace_node(struct hc_run *r, const struct hc_node *n, const char *text, size_t len)
+{
+	hc_edits_add(&r->edits, n->start, n->end, text, len);
+}
+
+void hc_insert_lines(struct hc_run *r, size_t at, const char *text, size_t len, size_t depth)
+{
+	hc_edits_add_lines(&r->edits, at, text, len, depth);
+}
+
 void hc_render_children(struct hc_buf *b, const struct hc_style *st, const struct hc_val *v,
                         size_t col)
 {

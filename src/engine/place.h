@@ -10,6 +10,7 @@
 #ifndef HC_PLACE_H
 #define HC_PLACE_H
 
+#include "engine/lines.h"
 #include "engine/run.h"
 
 enum hc_val_type { HC_VAL_SCALAR, HC_VAL_SEQ, HC_VAL_MAP };
@@ -64,6 +65,37 @@ int hc_delete_pair(struct hc_run *r, struct hc_node *map, size_t i);
  */
 int hc_pair_lines(const struct hc_doc *d, const struct hc_node *map, size_t i, size_t *start,
                   size_t *end);
+/* As hc_pair_lines, and -1 also when those lines end the file without a
+ * line end: a pair whose lines can be copied or moved whole. */
+int hc_pair_whole_lines(const struct hc_doc *d, const struct hc_node *map, size_t i, size_t *start,
+                        size_t *end);
+/* Deletes exactly the lines of pair i (hc_pair_lines), nothing around them:
+ * for a pair whose lines move elsewhere. -1 as hc_pair_lines. */
+int hc_cut_pair(struct hc_run *r, const struct hc_node *map, size_t i);
+/*
+ * Pair i of a block mapping has a value on the lines below its key: writes
+ * ` text` after the key's colon (`key: *name`) and deletes the value's lines
+ * (up to the end of the pair's lines; a comment on the key's line stays).
+ * Returns -1 when the pair shares a line with anything else or its value
+ * starts on the key's line.
+ */
+int hc_replace_block_value(struct hc_run *r, const struct hc_node *map, size_t i, const char *text);
+/*
+ * Deletes item `it` of the block sequence seq with its line: the line must
+ * hold only its dash and the item, and perhaps a comment after it. Returns
+ * -1 otherwise, for a flow sequence, or on the last line of a file without
+ * a final newline.
+ */
+int hc_delete_item(struct hc_run *r, const struct hc_node *seq, const struct hc_node *it);
+/* Replaces the text of node n, [n->start, n->end) (a tag or anchor there
+ * included), with len bytes of text. */
+void hc_replace_node(struct hc_run *r, const struct hc_node *n, const char *text, size_t len);
+/*
+ * Inserts whole lines at the line start `at`: text holds them, each ending
+ * in the file's line end; depth is their indentation (among inserts at one
+ * offset, deeper ones go first: see hc_edits_add_lines).
+ */
+void hc_insert_lines(struct hc_run *r, size_t at, const char *text, size_t len, size_t depth);
 /* Renders the entries of a block collection v owned by a key at column col. */
 void hc_render_children(struct hc_buf *b, const struct hc_style *st, const struct hc_val *v,
                         size_t col);
