@@ -3,8 +3,6 @@
  */
 #define _GNU_SOURCE /* memmem */
 #include "engine/suppress.h"
-#include "transforms/transform.h"
-#include "rules/rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,12 +61,8 @@ static size_t line_end(const struct hc_doc *d, size_t p)
 	return p;
 }
 
-static bool known(const char *id)
-{
-	return hc_rule_find(id) >= 0 || hc_transform_find(id) >= 0 || !strcmp(id, "all");
-}
-
-void hc_supps_parse(const struct hc_doc *d, struct hc_supps *s, struct hc_findings *f)
+void hc_supps_parse(const struct hc_doc *d, struct hc_supps *s, struct hc_findings *f,
+                    bool (*known)(const char *id))
 {
 	memset(s, 0, sizeof(*s));
 	static const char tag[] = "hardcompose:";
@@ -117,7 +111,7 @@ void hc_supps_parse(const struct hc_doc *d, struct hc_supps *s, struct hc_findin
 					const char *id = sp.ids.v[sp.ids.n - 1];
 					if (!strcmp(id, "all"))
 						sp.all_ids = true;
-					else if (!known(id)) {
+					else if (known && !known(id)) {
 						char msg[200];
 						snprintf(msg, sizeof(msg),
 						         "unknown id '%.60s' in a hardcompose: "
