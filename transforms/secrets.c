@@ -3,7 +3,8 @@
  *
  * A variable whose name looks like a secret (PASSWORD, TOKEN, API_KEY, ...)
  * with a literal value, or a URL with a password in it, is a plaintext
- * secret. Where the service's image reads that variable from a file (the
+ * secret (rules/secret_detect.c decides, for the plaintext-secret rule
+ * too). Where the service's image reads that variable from a file (the
  * profile's `file-secrets:` table), the value goes into a secret file:
  * `KEY: value` becomes `KEY_FILE: /run/secrets/<name>` in the image's own
  * spelling, the service lists the secret, and a top-level `secrets:` stanza

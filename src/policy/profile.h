@@ -15,6 +15,9 @@
  *     database: [postgres, mysql, "bitnami/postgresql"]
  *
  * Every transform also takes `exclude`: a list of service names it skips.
+ *
+ * hc_config_plan() (plan.c) turns a configuration into what the engine
+ * runs (struct hc_plan, engine/engine.h).
  */
 #ifndef HC_PROFILE_H
 #define HC_PROFILE_H
