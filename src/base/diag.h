@@ -8,7 +8,7 @@
 #include "base/buf.h"
 
 struct hc_diag {
-	int code;   /* the exit code it calls for (base/exit.h); 0: no error */
+	int code;   /* the exit code it calls for (enum hc_exit, base/exit.h); 0: none */
 	char *file; /* the file as named in messages, owned; NULL: the program */
 	int line;   /* 1-based; 0: the file as a whole */
 	int col;

@@ -11,18 +11,10 @@
 #define HC_ENGINE_H
 
 #include "base/diag.h"
+#include "base/exit.h"
 #include "engine/edit.h"
 #include "engine/run.h"
 #include "engine/step.h"
-
-enum hc_exit {
-	HC_EXIT_OK = 0,
-	HC_EXIT_CHANGES = 1, /* --check: work to do */
-	HC_EXIT_USAGE = 2,
-	HC_EXIT_INVALID = 3, /* input is not valid YAML or not a compose file */
-	HC_EXIT_IO = 4,
-	HC_EXIT_VERIFY = 5, /* the result would change meaning: refused */
-};
 
 struct hc_result {
 	struct hc_buf out;           /* the new text (valid when code == OK) */
