@@ -178,6 +178,19 @@ t "exit codes in docs/cli.md match --help" cmp -s "$tmp/help-codes" "$tmp/doc-co
 for o in $("$bin" --help | grep -oE -- '--[a-z-]+' | sort -u); do
   grep -q -- "$o" "$src/docs/cli.md" && ok || no "option $o not in docs/cli.md"
 done
+# the documentation's option lists are what the option table makes
+# (regenerate with: hardcompose --dump-options=man|md|bash)
+"$bin" --dump-options=man >"$tmp/opts.man"
+sed -n '/^\.SH OPTIONS$/,/^\.SH EXIT STATUS$/p' "$src/docs/hardcompose.1" | sed '1d;$d' >"$tmp/doc.man"
+t "man page OPTIONS = --dump-options=man" cmp -s "$tmp/opts.man" "$tmp/doc.man"
+"$bin" --dump-options=md >"$tmp/opts.md"
+sed -n '/^| option | meaning |$/,/^$/p' "$src/docs/cli.md" | sed '$d' >"$tmp/doc.md"
+t "docs/cli.md option table = --dump-options=md" cmp -s "$tmp/opts.md" "$tmp/doc.md"
+"$bin" --dump-options=bash >"$tmp/opts.bash"
+grep '^  local opts="' "$src/completions/hardcompose.bash" >"$tmp/doc.bash"
+t "completion options = --dump-options=bash" cmp -s "$tmp/opts.bash" "$tmp/doc.bash"
+"$bin" --dump-options=nope >/dev/null 2>&1; c=$?
+t "--dump-options of an unknown kind: exit 2" [ $c -eq 2 ]
 "$bin" --version | grep -qE '^hardcompose [0-9]+\.[0-9]+\.[0-9]+$' && ok || no "version"
 
 echo "cli: $pass passed, $fail failed"
