@@ -178,6 +178,17 @@ t "exit codes in docs/cli.md match --help" cmp -s "$tmp/help-codes" "$tmp/doc-co
 for o in $("$bin" --help | grep -oE -- '--[a-z-]+' | sort -u); do
   grep -q -- "$o" "$src/docs/cli.md" && ok || no "option $o not in docs/cli.md"
 done
+# errors in the JSON report: where they are, and their message
+mkdir -p "$tmp/jerr"
+printf 'include:\n  - b.yml\nservices:\n  a:\n    image: x\n' >"$tmp/jerr/compose.yaml"
+printf 'include:\n  - compose.yaml\nservices:\n  b:\n    image: y\n' >"$tmp/jerr/b.yml"
+(cd "$tmp/jerr" && "$bin" -c -f json compose.yaml missing.yml >"$tmp/jerr.out" 2>/dev/null)
+t "json: an include cycle's line and column" grep -qF '"error": {"line": 2, "column": 5, "message": "include cycle: compose.yaml -> b.yml -> compose.yaml"}' "$tmp/jerr.out"
+t "json: a file that cannot be read" grep -qF '"error": {"line": 0, "column": 0, "message": "cannot open: No such file or directory"}' "$tmp/jerr.out"
+printf 'profile: nope\n' >"$tmp/jerr/.hardcompose.yml"
+(cd "$tmp/jerr" && "$bin" -c -f json compose.yaml >"$tmp/jerr.out" 2>/dev/null)
+t "json: a configuration error is said whole" grep -qF '"error": {"line": 0, "column": 0, "message": "hardcompose: error: unknown profile '"'"'nope'"'"'' "$tmp/jerr.out"
+
 # the documentation's option lists are what the option table makes
 # (regenerate with: hardcompose --dump-options=man|md|bash)
 "$bin" --dump-options=man >"$tmp/opts.man"
