@@ -1,7 +1,7 @@
 /*
  * configs.h: the configuration each file runs with: the .hardcompose.yml
- * that applies to its folder (or --config, or none), built once per file
- * and searched once per folder.
+ * that applies to its folder (or --config, or none), built once per
+ * configuration file and searched once per folder.
  */
 #ifndef HC_CONFIGS_H
 #define HC_CONFIGS_H

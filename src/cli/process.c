@@ -85,7 +85,7 @@ static void test_delay(void)
 	}
 }
 
-/* Adds the services the compose file at path defines to set; 0 when path
+/* Adds the services the compose file at path defines to set; false when it
  * cannot be read or parsed. */
 static bool services_of(const char *path, struct hc_strset *set)
 {
