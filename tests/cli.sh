@@ -178,6 +178,30 @@ t "exit codes in docs/cli.md match --help" cmp -s "$tmp/help-codes" "$tmp/doc-co
 for o in $("$bin" --help | grep -oE -- '--[a-z-]+' | sort -u); do
   grep -q -- "$o" "$src/docs/cli.md" && ok || no "option $o not in docs/cli.md"
 done
+# errors in the JSON report: where they are, and their message
+mkdir -p "$tmp/jerr"
+printf 'include:\n  - b.yml\nservices:\n  a:\n    image: x\n' >"$tmp/jerr/compose.yaml"
+printf 'include:\n  - compose.yaml\nservices:\n  b:\n    image: y\n' >"$tmp/jerr/b.yml"
+(cd "$tmp/jerr" && "$bin" -c -f json compose.yaml missing.yml >"$tmp/jerr.out" 2>/dev/null)
+t "json: an include cycle's line and column" grep -qF '"error": {"line": 2, "column": 5, "message": "include cycle: compose.yaml -> b.yml -> compose.yaml"}' "$tmp/jerr.out"
+t "json: a file that cannot be read" grep -qF '"error": {"line": 0, "column": 0, "message": "cannot open: No such file or directory"}' "$tmp/jerr.out"
+printf 'profile: nope\n' >"$tmp/jerr/.hardcompose.yml"
+(cd "$tmp/jerr" && "$bin" -c -f json compose.yaml >"$tmp/jerr.out" 2>/dev/null)
+t "json: a configuration error is said whole" grep -qF '"error": {"line": 0, "column": 0, "message": "hardcompose: error: unknown profile '"'"'nope'"'"'' "$tmp/jerr.out"
+
+# the documentation's option lists are what the option table makes
+# (regenerate with: hardcompose --dump-options=man|md|bash)
+"$bin" --dump-options=man >"$tmp/opts.man"
+sed -n '/^\.SH OPTIONS$/,/^\.SH EXIT STATUS$/p' "$src/docs/hardcompose.1" | sed '1d;$d' >"$tmp/doc.man"
+t "man page OPTIONS = --dump-options=man" cmp -s "$tmp/opts.man" "$tmp/doc.man"
+"$bin" --dump-options=md >"$tmp/opts.md"
+sed -n '/^| option | meaning |$/,/^$/p' "$src/docs/cli.md" | sed '$d' >"$tmp/doc.md"
+t "docs/cli.md option table = --dump-options=md" cmp -s "$tmp/opts.md" "$tmp/doc.md"
+"$bin" --dump-options=bash >"$tmp/opts.bash"
+grep '^  local opts="' "$src/completions/hardcompose.bash" >"$tmp/doc.bash"
+t "completion options = --dump-options=bash" cmp -s "$tmp/opts.bash" "$tmp/doc.bash"
+"$bin" --dump-options=nope >/dev/null 2>&1; c=$?
+t "--dump-options of an unknown kind: exit 2" [ $c -eq 2 ]
 "$bin" --version | grep -qE '^hardcompose [0-9]+\.[0-9]+\.[0-9]+$' && ok || no "version"
 
 echo "cli: $pass passed, $fail failed"

@@ -137,11 +137,6 @@ static size_t sarif_ids(struct sid *v)
 	return n;
 }
 
-static const char *level(enum hc_severity s)
-{
-	return s == HC_ERROR ? "error" : s == HC_WARNING ? "warning" : "note";
-}
-
 static void uri(FILE *f, const char *name)
 {
 	/* a relative reference: strip ./, escape what a URI cannot hold */
@@ -165,7 +160,7 @@ static void result(FILE *f, bool *first, size_t idx, const char *id, enum hc_sev
 	*first = false;
 	jstr(f, id);
 	fprintf(f, ", \"ruleIndex\": %zu, \"level\": \"%s\", \"message\": {\"text\": ", idx,
-	        level(sev));
+	        hc_severity_name(sev));
 	jstr(f, msg);
 	fputs(
 	    "},\n         \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ",
@@ -204,7 +199,7 @@ void hc_report_sarif(FILE *f, const struct hc_outcome *o, size_t n, const char *
 		fprintf(
 		    f,
 		    "}, \"helpUri\": \"%s%s#%s\", \"defaultConfiguration\": {\"level\": \"%s\"}}",
-		    HC_DOCS, ids[i].page, ids[i].id, level(ids[i].sev));
+		    HC_DOCS, ids[i].page, ids[i].id, hc_severity_name(ids[i].sev));
 	}
 	fputs("\n      ]}},\n    \"invocations\": [{\"executionSuccessful\": true}],\n"
 	      "    \"results\": [",

@@ -5,6 +5,8 @@
 #include "cli/side.h"
 #include "base/dotenv.h"
 #include "base/io.h"
+#include "cli/fail.h"
+#include "engine/engine.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -55,7 +57,7 @@ int hc_side_secret_state(const char *folder, const char *dir, const char *name, 
 /* Creates path (which must not exist) with data: a temporary file in the
  * same folder, mode set, fsynced, then linked into place. */
 static int write_new(const char *path, const char *data, size_t len, mode_t mode, int uid,
-                     bool *chowned, struct hc_buf *err, const char *what)
+                     bool *chowned, struct hc_diag *err, const char *what)
 {
 	char *dir = hc_dirname(path);
 	struct hc_buf tmp = HC_BUF_INIT;
@@ -71,7 +73,7 @@ static int write_new(const char *path, const char *data, size_t len, mode_t mode
 		errno = e;
 	}
 	if (rc < 0)
-		hc_buf_addf(err, "%s: error: cannot %s (%s): %s", path, step, what,
+		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "cannot %s (%s): %s", step, what,
 		            strerror(errno));
 	else
 		hc_fsync_dir(dir);
@@ -161,207 +163,278 @@ static bool env_is_ours(const char *envp)
 	return ours;
 }
 
-int hc_side_write(const char *compose_path, const struct hc_side *side, struct hc_buf *err,
-                  struct hc_buf *notes)
-{
-	char *dir = hc_dirname(compose_path);
-	/* a .env of ours that a failed run left un-ignored is ignored now */
-	bool env_fixup = false;
-	if (!side->nfiles && !side->nenv) {
-		struct hc_buf p = HC_BUF_INIT, q = HC_BUF_INIT;
-		hc_buf_addf(&p, "%s/.env", dir);
-		hc_buf_addf(&q, "%s/.gitignore", dir);
-		struct stat st0;
-		env_fixup = lstat(q.data, &st0) == 0 && S_ISREG(st0.st_mode) &&
-		            lstat(p.data, &st0) == 0 && S_ISREG(st0.st_mode) && env_is_ours(p.data);
-		hc_buf_release(&p);
-		hc_buf_release(&q);
-		if (!env_fixup) {
-			free(dir);
-			return 0;
-		}
-	}
-	char *sdir = join(dir, side->dir ? side->dir : "secrets");
-	char *envp = join(dir, ".env");
-	char *gip = join(dir, ".gitignore");
-	bool *todo = hc_xcalloc(side->nfiles + 1, sizeof(*todo));
-	struct hc_buf env = HC_BUF_INIT, gi = HC_BUF_INIT, tmp = HC_BUF_INIT;
-	int rc = 0;
-	struct stat st;
+/* The paths a side write touches, and what it found. */
+struct sw {
+	const char *compose; /* the compose file */
+	const struct hc_side *side;
+	char *dir, *sdir, *envp, *gip; /* its folder, secrets/, .env, .gitignore */
+	bool *todo;                    /* secret files to create */
+	struct hc_buf env, gi;         /* .env and .gitignore as they are */
+	int env_ex, gi_ex;             /* do they exist (-1: cannot tell) */
+	bool env_fixup;                /* only: ignore a .env of ours */
+	struct hc_diag *err;
+	struct hc_buf *notes;
+};
 
-	/* 0. .env, .gitignore and the secrets folder stay in the project: a
-	 * symlink leading out of the compose file's folder is refused (a
-	 * secrets.dir given on the command line may point anywhere) */
-	char *realdir = realpath(dir, NULL);
-	const char *const sides[] = {
-	    envp, gip, hc_path_escapes(side->dir ? side->dir : "secrets") ? NULL : sdir};
+/* Reads path (err: about path) into b. */
+static int read_side(struct sw *w, const char *path, struct hc_buf *b)
+{
+	struct hc_buf e = HC_BUF_INIT;
+	int rc = hc_read_file(path, b, &e);
+	if (rc < 0)
+		hc_io_diag(w->err, HC_EXIT_IO, path, &e);
+	hc_buf_release(&e);
+	return rc;
+}
+
+/* Nothing to write: is there a .env of ours that a failed run left
+ * un-ignored, to be ignored now? */
+static bool env_fixup_needed(const char *dir)
+{
+	struct hc_buf p = HC_BUF_INIT, q = HC_BUF_INIT;
+	hc_buf_addf(&p, "%s/.env", dir);
+	hc_buf_addf(&q, "%s/.gitignore", dir);
+	struct stat st0;
+	bool fix = lstat(q.data, &st0) == 0 && S_ISREG(st0.st_mode) && lstat(p.data, &st0) == 0 &&
+	           S_ISREG(st0.st_mode) && env_is_ours(p.data);
+	hc_buf_release(&p);
+	hc_buf_release(&q);
+	return fix;
+}
+
+/* 0. .env, .gitignore and the secrets folder stay in the project: a
+ * symlink leading out of the compose file's folder is refused (a
+ * secrets.dir given on the command line may point anywhere) */
+static int check_links(struct sw *w)
+{
+	int rc = 0;
+	char *realdir = realpath(w->dir, NULL);
+	const char *sd = w->side->dir ? w->side->dir : "secrets";
+	const char *const sides[] = {w->envp, w->gip, hc_path_escapes(sd) ? NULL : w->sdir};
 	for (size_t i = 0; i < 3 && rc == 0; i++) {
 		char *target;
 		if (sides[i] && !link_inside(sides[i], realdir, &target)) {
-			hc_buf_addf(
-			    err,
-			    "%s: error: %s is a symlink leading out of the project folder (%s); "
-			    "nothing written",
-			    compose_path, sides[i], target);
+			hc_diag_set(w->err, HC_EXIT_IO, w->compose, 0, 0,
+			            "%s is a symlink leading out of the project folder (%s); "
+			            "nothing written",
+			            sides[i], target);
 			free(target);
 			rc = -1;
 		}
 	}
 	free(realdir);
+	return rc;
+}
 
-	/* 1. check: nothing is written when anything conflicts */
-	for (size_t i = 0; i < side->nfiles && rc == 0; i++) {
-		char *p = join(sdir, side->files[i].name);
-		int ex = file_exists(p, &st);
-		if (ex < 0) {
-			hc_buf_addf(err, "%s: error: cannot check the secret file %s: %s",
-			            compose_path, p, strerror(errno));
+/* 1. check: nothing is written when any secret file conflicts */
+static int check_secret(struct sw *w, size_t i, struct hc_buf *tmp)
+{
+	struct stat st;
+	char *p = join(w->sdir, w->side->files[i].name);
+	int ex = file_exists(p, &st), rc = 0;
+	if (ex < 0) {
+		hc_diag_set(w->err, HC_EXIT_IO, w->compose, 0, 0,
+		            "cannot check the secret file %s: %s", p, strerror(errno));
+		rc = -1;
+	} else if (ex && !S_ISREG(st.st_mode)) {
+		hc_diag_set(w->err, HC_EXIT_IO, w->compose, 0, 0,
+		            "the secret file %s exists and is not a regular file; nothing written",
+		            p);
+		rc = -1;
+	} else if (ex) {
+		tmp->len = 0;
+		if (read_side(w, p, tmp) < 0) {
 			rc = -1;
-		} else if (ex && !S_ISREG(st.st_mode)) {
-			hc_buf_addf(
-			    err,
-			    "%s: error: the secret file %s exists and is not a regular file; "
-			    "nothing written",
-			    compose_path, p);
+		} else if (tmp->len != w->side->files[i].len ||
+		           (tmp->len && memcmp(tmp->data, w->side->files[i].value, tmp->len))) {
+			hc_diag_set(
+			    w->err, HC_EXIT_IO, w->compose, 0, 0,
+			    "the secret file %s exists with other content; not overwritten, "
+			    "nothing written (remove it, or rename the secret)",
+			    p);
 			rc = -1;
-		} else if (ex) {
-			tmp.len = 0;
-			if (hc_read_file(p, &tmp, err) < 0) {
-				rc = -1;
-			} else if (tmp.len != side->files[i].len ||
-			           (tmp.len && memcmp(tmp.data, side->files[i].value, tmp.len))) {
-				hc_buf_addf(
-				    err,
-				    "%s: error: the secret file %s exists with other content; "
-				    "not overwritten, nothing written (remove it, or rename the "
-				    "secret)",
-				    compose_path, p);
-				rc = -1;
-			}
-		} else {
-			todo[i] = true;
 		}
-		free(p);
+	} else {
+		w->todo[i] = true;
 	}
-	int env_ex = rc == 0 ? file_exists(envp, &st) : 0;
-	if (rc == 0 && env_ex < 0) {
-		hc_buf_addf(err, "%s: error: cannot check %s: %s", compose_path, envp,
+	free(p);
+	return rc;
+}
+
+/* 1. check, then read .env and .gitignore */
+static int check_all(struct sw *w)
+{
+	struct stat st;
+	struct hc_buf tmp = HC_BUF_INIT;
+	int rc = check_links(w);
+	for (size_t i = 0; i < w->side->nfiles && rc == 0; i++)
+		rc = check_secret(w, i, &tmp);
+	hc_buf_release(&tmp);
+	w->env_ex = rc == 0 ? file_exists(w->envp, &st) : 0;
+	if (rc == 0 && w->env_ex < 0) {
+		hc_diag_set(w->err, HC_EXIT_IO, w->compose, 0, 0, "cannot check %s: %s", w->envp,
 		            strerror(errno));
 		rc = -1;
 	}
-	if (rc == 0 && env_ex && side->nenv && hc_read_file(envp, &env, err) < 0)
+	if (rc == 0 && w->env_ex && w->side->nenv && read_side(w, w->envp, &w->env) < 0)
 		rc = -1;
-	int gi_ex = rc == 0 ? file_exists(gip, &st) : 0;
-	if (rc == 0 && gi_ex > 0 && hc_read_file(gip, &gi, err) < 0)
+	w->gi_ex = rc == 0 ? file_exists(w->gip, &st) : 0;
+	if (rc == 0 && w->gi_ex > 0 && read_side(w, w->gip, &w->gi) < 0)
 		rc = -1;
+	return rc;
+}
 
-	/* 2. secret files */
+/* 2. secret files, in a folder made when needed */
+static int write_secrets(struct sw *w)
+{
+	struct stat st;
 	bool any_new = false;
-	for (size_t i = 0; i < side->nfiles && rc == 0; i++)
-		any_new |= todo[i];
-	if (rc == 0 && any_new) {
-		if (file_exists(sdir, &st) == 0) {
-			if (make_dirs(sdir, 0700) < 0) {
-				hc_buf_addf(err, "%s: error: cannot create the folder %s: %s",
-				            compose_path, sdir, strerror(errno));
-				rc = -1;
-			}
-		} else if (stat(sdir, &st) == 0 && (st.st_mode & 077)) {
-			hc_buf_addf(notes,
-			            "%s: note: the secrets folder %s has mode %04o; 0700 keeps "
-			            "other users out\n",
-			            compose_path, sdir, (unsigned)(st.st_mode & 07777));
+	int rc = 0;
+	for (size_t i = 0; i < w->side->nfiles; i++)
+		any_new |= w->todo[i];
+	if (any_new && file_exists(w->sdir, &st) == 0) {
+		if (make_dirs(w->sdir, 0700) < 0) {
+			hc_diag_set(w->err, HC_EXIT_IO, w->compose, 0, 0,
+			            "cannot create the folder %s: %s", w->sdir, strerror(errno));
+			rc = -1;
 		}
+	} else if (any_new && stat(w->sdir, &st) == 0 && (st.st_mode & 077)) {
+		hc_buf_addf(w->notes,
+		            "%s: note: the secrets folder %s has mode %04o; 0700 keeps "
+		            "other users out\n",
+		            w->compose, w->sdir, (unsigned)(st.st_mode & 07777));
 	}
-	for (size_t i = 0; i < side->nfiles && rc == 0; i++) {
-		if (!todo[i])
+	for (size_t i = 0; i < w->side->nfiles && rc == 0; i++) {
+		if (!w->todo[i])
 			continue;
-		const struct hc_secret_file *f = &side->files[i];
-		char *p = join(sdir, f->name);
+		const struct hc_secret_file *f = &w->side->files[i];
+		char *p = join(w->sdir, f->name);
 		bool chowned;
-		rc = write_new(p, f->value, f->len, 0600, f->uid, &chowned, err, "the secret file");
+		rc = write_new(p, f->value, f->len, 0600, f->uid, &chowned, w->err,
+		               "the secret file");
 		if (rc == 0 && f->uid >= 0 && !chowned && (uid_t)f->uid != geteuid())
 			hc_buf_addf(
-			    notes,
+			    w->notes,
 			    "%s: note: the image reads %s as uid %d; run: sudo chown %d %s\n",
-			    compose_path, p, f->uid, f->uid, p);
+			    w->compose, p, f->uid, f->uid, p);
 		free(p);
 	}
+	return rc;
+}
 
-	/* 3. .env */
-	if (rc == 0 && side->nenv) {
-		const char *eol = eol_of(&env);
+/* Replaces the existing file path with data (err: about path). */
+static int replace(struct sw *w, const char *path, const struct hc_buf *data)
+{
+	struct hc_buf e = HC_BUF_INIT;
+	int rc = hc_write_atomic(path, data->data, data->len, &e);
+	if (rc < 0)
+		hc_io_diag(w->err, HC_EXIT_IO, path, &e);
+	hc_buf_release(&e);
+	return rc;
+}
+
+/* 3. .env: the lines appended, a new one made 0600 */
+static int append_env(struct sw *w)
+{
+	const char *eol = eol_of(&w->env);
+	struct hc_buf out = HC_BUF_INIT;
+	hc_buf_add(&out, w->env.data ? w->env.data : "", w->env.len);
+	if (out.len && out.data[out.len - 1] != '\n')
+		hc_buf_adds(&out, eol);
+	const char *base = strrchr(w->compose, '/');
+	hc_buf_addf(&out, "# moved out of %s by hardcompose%s", base ? base + 1 : w->compose, eol);
+	for (size_t i = 0; i < w->side->nenv; i++)
+		hc_dotenv_line(&out, w->side->env[i].name, w->side->env[i].value,
+		               strlen(w->side->env[i].value), eol);
+	bool chowned;
+	struct stat est;
+	bool wide = w->env_ex && stat(w->envp, &est) == 0 && (est.st_mode & 077);
+	int rc = w->env_ex
+	             ? replace(w, w->envp, &out)
+	             : write_new(w->envp, out.data, out.len, 0600, -1, &chowned, w->err, ".env");
+	hc_buf_release(&out);
+	if (rc == 0 && wide && est.st_uid == geteuid() && chmod(w->envp, 0600) == 0)
+		hc_buf_addf(w->notes,
+		            "%s: note: %s had mode %04o, readable by other users; it holds "
+		            "secrets now: made 0600\n",
+		            w->compose, w->envp, (unsigned)(est.st_mode & 07777));
+	else if (rc == 0 && wide)
+		hc_buf_addf(w->notes,
+		            "%s: warning: %s has mode %04o and is not yours: other users can "
+		            "read the secrets appended to it; run: chmod 600 %s\n",
+		            w->compose, w->envp, (unsigned)(est.st_mode & 07777), w->envp);
+	return rc;
+}
+
+/* 4. .gitignore, when there is one: /secrets/ and /.env added */
+static int update_gitignore(struct sw *w)
+{
+	static const char *const sec_alts[] = {"secrets",   "secrets/",   "/secrets", "/secrets/",
+	                                       "secrets/*", "/secrets/*", NULL};
+	static const char *const env_alts[] = {".env", "/.env", "*.env", ".env*", NULL};
+	const char *sname = w->side->dir ? w->side->dir : "secrets";
+	while (!strncmp(sname, "./", 2))
+		sname += 2;
+	const char *eol = eol_of(&w->gi);
+	struct hc_buf add = HC_BUF_INIT;
+	bool default_dir = !strcmp(sname, "secrets") || !strcmp(sname, "secrets/");
+	if (w->side->nfiles && sname[0] != '/' && strncmp(sname, "../", 3) &&
+	    !(default_dir && has_line(&w->gi, sec_alts))) {
+		char *alt[3] = {NULL, NULL, NULL};
+		struct hc_buf a = HC_BUF_INIT;
+		hc_buf_addf(&a, "/%s%s", sname, sname[strlen(sname) - 1] == '/' ? "" : "/");
+		alt[0] = a.data;
+		if (!has_line(&w->gi, (const char *const *)alt))
+			hc_buf_addf(&add, "%s%s", a.data, eol);
+		hc_buf_release(&a);
+	}
+	if ((w->side->nenv || w->env_fixup) && !has_line(&w->gi, env_alts))
+		hc_buf_addf(&add, "/.env%s", eol);
+	int rc = 0;
+	if (add.len) {
 		struct hc_buf out = HC_BUF_INIT;
-		hc_buf_add(&out, env.data ? env.data : "", env.len);
+		hc_buf_add(&out, w->gi.data ? w->gi.data : "", w->gi.len);
 		if (out.len && out.data[out.len - 1] != '\n')
 			hc_buf_adds(&out, eol);
-		char *base = strrchr(compose_path, '/');
-		hc_buf_addf(&out, "# moved out of %s by hardcompose%s",
-		            base ? base + 1 : compose_path, eol);
-		for (size_t i = 0; i < side->nenv; i++)
-			hc_dotenv_line(&out, side->env[i].name, side->env[i].value,
-			               strlen(side->env[i].value), eol);
-		bool chowned;
-		struct stat est;
-		bool wide = env_ex && stat(envp, &est) == 0 && (est.st_mode & 077);
-		rc = env_ex ? hc_write_atomic(envp, out.data, out.len, err)
-		            : write_new(envp, out.data, out.len, 0600, -1, &chowned, err, ".env");
+		hc_buf_add(&out, add.data, add.len);
+		rc = replace(w, w->gip, &out);
 		hc_buf_release(&out);
-		if (rc == 0 && wide && est.st_uid == geteuid() && chmod(envp, 0600) == 0)
-			hc_buf_addf(notes,
-			            "%s: note: %s had mode %04o, readable by other users; it holds "
-			            "secrets now: made 0600\n",
-			            compose_path, envp, (unsigned)(est.st_mode & 07777));
-		else if (rc == 0 && wide)
-			hc_buf_addf(
-			    notes,
-			    "%s: warning: %s has mode %04o and is not yours: other users can "
-			    "read the secrets appended to it; run: chmod 600 %s\n",
-			    compose_path, envp, (unsigned)(est.st_mode & 07777), envp);
 	}
+	hc_buf_release(&add);
+	return rc;
+}
 
-	/* 4. .gitignore, when there is one */
-	if (rc == 0 && gi_ex > 0) {
-		static const char *const sec_alts[] = {"secrets",   "secrets/",  "/secrets",
-		                                       "/secrets/", "secrets/*", "/secrets/*",
-		                                       NULL};
-		static const char *const env_alts[] = {".env", "/.env", "*.env", ".env*", NULL};
-		const char *sname = side->dir ? side->dir : "secrets";
-		while (!strncmp(sname, "./", 2))
-			sname += 2;
-		const char *eol = eol_of(&gi);
-		struct hc_buf add = HC_BUF_INIT;
-		bool default_dir = !strcmp(sname, "secrets") || !strcmp(sname, "secrets/");
-		if (side->nfiles && sname[0] != '/' && strncmp(sname, "../", 3) &&
-		    !(default_dir && has_line(&gi, sec_alts))) {
-			char *alt[3] = {NULL, NULL, NULL};
-			struct hc_buf a = HC_BUF_INIT;
-			hc_buf_addf(&a, "/%s%s", sname, sname[strlen(sname) - 1] == '/' ? "" : "/");
-			alt[0] = a.data;
-			if (!has_line(&gi, (const char *const *)alt))
-				hc_buf_addf(&add, "%s%s", a.data, eol);
-			hc_buf_release(&a);
+int hc_side_write(const char *compose_path, const struct hc_side *side, struct hc_diag *err,
+                  struct hc_buf *notes)
+{
+	struct sw w = {.compose = compose_path, .side = side, .err = err, .notes = notes};
+	w.dir = hc_dirname(compose_path);
+	if (!side->nfiles && !side->nenv) {
+		w.env_fixup = env_fixup_needed(w.dir);
+		if (!w.env_fixup) {
+			free(w.dir);
+			return 0;
 		}
-		if ((side->nenv || env_fixup) && !has_line(&gi, env_alts))
-			hc_buf_addf(&add, "/.env%s", eol);
-		if (add.len) {
-			struct hc_buf out = HC_BUF_INIT;
-			hc_buf_add(&out, gi.data ? gi.data : "", gi.len);
-			if (out.len && out.data[out.len - 1] != '\n')
-				hc_buf_adds(&out, eol);
-			hc_buf_add(&out, add.data, add.len);
-			rc = hc_write_atomic(gip, out.data, out.len, err);
-			hc_buf_release(&out);
-		}
-		hc_buf_release(&add);
 	}
-	free(todo);
-	free(dir);
-	free(sdir);
-	free(envp);
-	free(gip);
-	hc_buf_release(&env);
-	hc_buf_release(&gi);
-	hc_buf_release(&tmp);
+	w.sdir = join(w.dir, side->dir ? side->dir : "secrets");
+	w.envp = join(w.dir, ".env");
+	w.gip = join(w.dir, ".gitignore");
+	w.todo = hc_xcalloc(side->nfiles + 1, sizeof(*w.todo));
+	w.env = (struct hc_buf)HC_BUF_INIT;
+	w.gi = (struct hc_buf)HC_BUF_INIT;
+	int rc = check_all(&w);
+	if (rc == 0)
+		rc = write_secrets(&w);
+	if (rc == 0 && side->nenv)
+		rc = append_env(&w);
+	if (rc == 0 && w.gi_ex > 0)
+		rc = update_gitignore(&w);
+	free(w.todo);
+	free(w.dir);
+	free(w.sdir);
+	free(w.envp);
+	free(w.gip);
+	hc_buf_release(&w.env);
+	hc_buf_release(&w.gi);
 	return rc;
 }

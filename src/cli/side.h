@@ -6,6 +6,7 @@
 #define HC_SIDE_H
 
 #include "base/buf.h"
+#include "base/diag.h"
 #include "base/io.h"
 #include "engine/run.h"
 
@@ -17,9 +18,11 @@
  * created with mode 0700; `.env` lines are appended (a new `.env` gets mode
  * 0600); the `.gitignore` beside the compose file, when there is one, gains
  * `/secrets/` and `/.env`. Each file is written atomically. Returns 0, or -1
- * with "FILE: error: ..." in err. notes gets lines worth telling the user.
+ * with err set (code HC_EXIT_IO; its file the compose file, or the side
+ * file that could not be read or written). notes gets lines worth telling
+ * the user.
  */
-int hc_side_write(const char *compose_path, const struct hc_side *side, struct hc_buf *err,
+int hc_side_write(const char *compose_path, const struct hc_side *side, struct hc_diag *err,
                   struct hc_buf *notes);
 
 /* See hc_ctx.secret_file: -1 no file, 1 it holds value, 0 anything else. */

@@ -3,7 +3,9 @@
  */
 #define _GNU_SOURCE /* memmem */
 #include "cli/walk.h"
+#include "cli/refs.h"
 #include "base/io.h"
+#include "engine/engine.h"
 #include "yaml/tree.h"
 
 #include <dirent.h>
@@ -12,8 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-bool hc_is_compose_name(const char *b)
+/* compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml,
+ * docker-compose.*.yml, docker-compose.*.yaml, compose.*.yaml, compose.*.yml */
+static bool is_compose_name(const char *b)
 {
 	static const char *const pats[] = {
 	    "compose.yaml",        "compose.yml",          "docker-compose.yml",
@@ -25,7 +30,8 @@ bool hc_is_compose_name(const char *b)
 	return false;
 }
 
-void hc_files_add(struct hc_files *l, const char *path, bool followed)
+/* Adds path unless a file with the same real path is there. */
+static void files_add(struct hc_files *l, const char *path, bool followed)
 {
 	char *real = realpath(path, NULL);
 	for (size_t i = 0; real && i < l->n; i++)
@@ -34,10 +40,13 @@ void hc_files_add(struct hc_files *l, const char *path, bool followed)
 			return;
 		}
 	l->v = hc_xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
-	l->v[l->n++] = (struct hc_file){hc_xstrdup(path), real, NULL, followed, false, false, NULL};
+	l->v[l->n++] =
+	    (struct hc_file){.path = hc_xstrdup(path), .real = real, .followed = followed};
 }
 
-void hc_files_root(struct hc_files *l, size_t from, const char *dir)
+/* Sets the root of the files from index `from` on that have none: the
+ * resolved folder dir (or of the file itself when dir is NULL). */
+static void files_root(struct hc_files *l, size_t from, const char *dir)
 {
 	for (size_t i = from; i < l->n; i++) {
 		if (l->v[i].root)
@@ -72,8 +81,7 @@ static void walk(const char *dir, struct hc_strlist *out, int depth)
 		if (lstat(p.data, &st) == 0) {
 			if (S_ISDIR(st.st_mode))
 				walk(p.data, out, depth + 1);
-			else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) &&
-			         hc_is_compose_name(n))
+			else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && is_compose_name(n))
 				hc_strlist_push(out, p.data, p.len);
 		}
 		hc_buf_release(&p);
@@ -81,16 +89,20 @@ static void walk(const char *dir, struct hc_strlist *out, int depth)
 	closedir(d);
 }
 
-void hc_walk(const char *dir, struct hc_files *out)
+/* Adds the compose files under dir (skipping .git and node_modules), sorted. */
+static void walk_dir(const char *dir, struct hc_files *out)
 {
 	struct hc_strlist l = {0};
 	walk(dir, &l, 0);
 	if (l.n)
 		qsort(l.v, l.n, sizeof(*l.v), cmp);
 	for (size_t i = 0; i < l.n; i++)
-		hc_files_add(out, l.v[i], false);
+		files_add(out, l.v[i], false);
 	hc_strlist_release(&l);
 }
+
+/* At most this many paths of one file are followed (preflight: all). */
+#define MAX_REFS 256
 
 struct ref {
 	char *path;
@@ -115,37 +127,11 @@ static size_t refs_of(const char *path, struct ref **out)
 		return 0;
 	}
 	char *dir = hc_dirname(path);
-	struct hc_node *nodes[256];
-	size_t nn = 0, ninc;
-	struct hc_node *root = d.root && d.root->type == HC_MAP ? d.root : NULL;
-	struct hc_node *inc = root ? hc_deref(hc_map_get(root, "include", NULL)) : NULL;
-	for (size_t i = 0; inc && inc->type == HC_SEQ && i < inc->nkids && nn < 256; i++) {
-		struct hc_node *it = hc_deref(inc->kids[i]);
-		if (it && it->type == HC_SCALAR) {
-			nodes[nn++] = it;
-		} else if (it && it->type == HC_MAP) {
-			struct hc_node *p = hc_deref(hc_map_get(it, "path", NULL));
-			if (p && p->type == HC_SCALAR)
-				nodes[nn++] = p;
-			for (size_t k = 0; p && p->type == HC_SEQ && k < p->nkids && nn < 256; k++)
-				if (p->kids[k]->type == HC_SCALAR)
-					nodes[nn++] = p->kids[k];
-		}
-	}
-	ninc = nn;
-	struct hc_node *svcs = root ? hc_deref(hc_map_get(root, "services", NULL)) : NULL;
-	for (size_t i = 0; svcs && svcs->type == HC_MAP && i + 1 < svcs->nkids && nn < 256;
-	     i += 2) {
-		struct hc_node *ext =
-		    hc_deref(hc_map_get(hc_deref(svcs->kids[i + 1]), "extends", NULL));
-		struct hc_node *f =
-		    ext && ext->type == HC_MAP ? hc_deref(hc_map_get(ext, "file", NULL)) : NULL;
-		if (f && f->type == HC_SCALAR && f->len)
-			nodes[nn++] = f;
-	}
+	struct hc_ref *found;
+	size_t nn = hc_refs_find(&d, &found, MAX_REFS);
 	for (size_t i = 0; i < nn; i++) {
-		struct hc_node *x = nodes[i];
-		if (!x->len || memchr(x->text, '$', x->len))
+		struct hc_node *x = found[i].node;
+		if (!x || !x->len || memchr(x->text, '$', x->len))
 			continue; /* interpolated: not known here */
 		struct hc_buf p = HC_BUF_INIT;
 		if (x->text[0] == '/' || !strcmp(dir, "."))
@@ -154,10 +140,11 @@ static size_t refs_of(const char *path, struct ref **out)
 			hc_buf_addf(&p, "%s/%.*s", dir, (int)x->len, x->text);
 		*out = hc_xrealloc(*out, (n + 1) * sizeof(**out));
 		hc_doc_linecol(&d, x->start, &(*out)[n].line, &(*out)[n].col);
-		(*out)[n].extends = i >= ninc;
+		(*out)[n].extends = found[i].extends;
 		size_t len;
 		(*out)[n++].path = hc_buf_detach(&p, &len);
 	}
+	free(found);
 	free(dir);
 	hc_doc_release(&d);
 	hc_buf_release(&t);
@@ -165,9 +152,13 @@ static size_t refs_of(const char *path, struct ref **out)
 	return n;
 }
 
+/* How deep includes are followed (preflight, which says so, stops at 32:
+ * preflight.c). */
+#define MAX_DEPTH 64
+
 static void dfs(struct hc_files *l, size_t at, struct hc_strlist *stack, int depth)
 {
-	if (depth > 64 || !l->v[at].real)
+	if (depth > MAX_DEPTH || !l->v[at].real)
 		return;
 	hc_strlist_push(stack, l->v[at].real, strlen(l->v[at].real));
 	struct ref *refs;
@@ -175,22 +166,21 @@ static void dfs(struct hc_files *l, size_t at, struct hc_strlist *stack, int dep
 	for (size_t i = 0; i < n; i++) {
 		char *real = realpath(refs[i].path, NULL);
 		if (real && hc_strlist_has(stack, real)) {
-			if (!l->v[at].err) {
+			if (!l->v[at].err.code) {
 				struct hc_buf m = HC_BUF_INIT;
-				hc_buf_addf(&m, "%d:%d: error: include cycle: ", refs[i].line,
-				            refs[i].col);
 				for (size_t k = 0; k < stack->n; k++) {
 					const char *b = strrchr(stack->v[k], '/');
 					hc_buf_addf(&m, "%s -> ", b ? b + 1 : stack->v[k]);
 				}
 				const char *b = strrchr(real, '/');
 				hc_buf_adds(&m, b ? b + 1 : real);
-				size_t len;
-				l->v[at].err = hc_buf_detach(&m, &len);
+				hc_diag_set(&l->v[at].err, HC_EXIT_INVALID, NULL, refs[i].line,
+				            refs[i].col, "include cycle: %s", m.data);
+				hc_buf_release(&m);
 			}
 		} else if (real) {
 			size_t before = l->n;
-			hc_files_add(l, refs[i].path, true);
+			files_add(l, refs[i].path, true);
 			size_t idx = before;
 			if (l->n == before) /* seen: find it, follow only if not on the stack */
 				for (idx = 0; idx < l->n &&
@@ -231,9 +221,38 @@ void hc_files_release(struct hc_files *l)
 	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i].path);
 		free(l->v[i].real);
-		free(l->v[i].err);
+		hc_diag_release(&l->v[i].err);
 		free(l->v[i].root);
 	}
 	free(l->v);
 	memset(l, 0, sizeof(*l));
+}
+
+static void add_plain(struct hc_files *l, const char *path)
+{
+	l->v = hc_xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	l->v[l->n++] = (struct hc_file){.path = hc_xstrdup(path)};
+}
+
+void hc_files_from_args(struct hc_files *l, char **names, int n)
+{
+	if (n == 0)
+		add_plain(l, "-");
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+		size_t from = l->n;
+		if (strcmp(names[i], "-") && stat(names[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			walk_dir(names[i], l);
+			files_root(l, from, names[i]);
+		} else if (!strcmp(names[i], "-")) {
+			add_plain(l, "-");
+		} else {
+			files_add(l, names[i], false);
+			files_root(l, from, NULL);
+			if (l->n > from)
+				l->v[from].named = true;
+			if (l->n == from && access(names[i], F_OK) != 0)
+				add_plain(l, names[i]); /* its error is said when it is read */
+		}
+	}
 }

@@ -6,19 +6,20 @@
 #define HC_WALK_H
 
 #include "base/buf.h"
+#include "base/diag.h"
 
 #include <stdbool.h>
 
 struct hc_file {
 	char *path;
-	char *real;    /* realpath, NULL when it does not resolve */
-	char *err;     /* "LINE:COL: error: include cycle: ..." when it is in a cycle */
-	bool followed; /* found through another file, not named by the user */
-	bool named;    /* a FILE named on the command line (always its own root) */
-	bool extended; /* reached only through extends: file: (Compose reads no
-	                  .env beside it) */
-	char *root;    /* the project folder (resolved) it was reached from:
-	                  --write leaves a file outside it alone; NULL: none */
+	char *real;         /* realpath, NULL when it does not resolve */
+	struct hc_diag err; /* an include cycle it is in (line, column, no file); code 0: none */
+	bool followed;      /* found through another file, not named by the user */
+	bool named;         /* a FILE named on the command line (always its own root) */
+	bool extended;      /* reached only through extends: file: (Compose reads no
+	                       .env beside it) */
+	char *root;         /* the project folder (resolved) it was reached from:
+	                       --write leaves a file outside it alone; NULL: none */
 };
 
 struct hc_files {
@@ -26,18 +27,13 @@ struct hc_files {
 	size_t n;
 };
 
-/* compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml,
- * docker-compose.*.yml, docker-compose.*.yaml, compose.*.yaml, compose.*.yml */
-bool hc_is_compose_name(const char *base);
-/* Adds the compose files under dir (skipping .git and node_modules), sorted. */
-void hc_walk(const char *dir, struct hc_files *out);
-void hc_files_add(struct hc_files *l, const char *path, bool followed);
-/* Sets the root of the files from index `from` on that have none: the
- * resolved folder dir (or of the file itself when dir is NULL). */
-void hc_files_root(struct hc_files *l, size_t from, const char *dir);
 /* Adds what each file includes or extends, after the file, each file once;
  * a file that includes itself through others gets err. */
 void hc_follow(struct hc_files *l);
+/* The files the command line's names stand for, in order: a folder's
+ * compose files, a file (once), "-" for stdin; none: stdin. A name that
+ * does not exist stays, to be reported when read. */
+void hc_files_from_args(struct hc_files *l, char **names, int n);
 void hc_files_release(struct hc_files *l);
 
 #endif

@@ -12,6 +12,7 @@
 #define _XOPEN_SOURCE 700
 #include "policy/config.h"
 #include "base/io.h"
+#include "engine/engine.h"
 #include "yaml/tree.h"
 
 #include <stdlib.h>
@@ -105,33 +106,27 @@ static int per_service(struct hc_config *c, struct hc_node *m, const char *where
 	return 0;
 }
 
-int hc_config_build(struct hc_config *c, const char *cfgpath, const char *profile,
-                    bool profile_given, const struct hc_act *acts, int nacts, struct hc_buf *err)
+/* Reads and parses the configuration file at cfgpath into doc and checks
+ * its settings' names. 0, -1 with nothing to release (doc not parsed), or
+ * -2 with doc parsed and an error in err. */
+static int load_file(const char *cfgpath, struct hc_buf *text, struct hc_doc *doc,
+                     struct hc_buf *err)
 {
-	hc_config_init(c);
-	struct hc_buf text = HC_BUF_INIT;
-	struct hc_doc doc;
-	bool have = false;
-	int rc = 0;
-	if (cfgpath) {
-		if (hc_read_file(cfgpath, &text, err) < 0)
-			return -1;
-		struct hc_error e;
-		if (hc_doc_parse(&doc, text.data ? text.data : "", text.len, &e) < 0) {
-			hc_buf_addf(err, "%s:%d:%d: %s", cfgpath, e.line, e.col, e.msg);
-			hc_buf_release(&text);
-			return -1;
-		}
-		have = true;
-		if (doc.root && doc.root->type != HC_MAP) {
-			hc_buf_addf(err, "%s: the configuration is a mapping", cfgpath);
-			rc = -1;
-		}
+	if (hc_read_file(cfgpath, text, err) < 0)
+		return -1;
+	struct hc_error e;
+	if (hc_doc_parse(doc, text->data ? text->data : "", text->len, &e) < 0) {
+		hc_buf_addf(err, "%s:%d:%d: %s", cfgpath, e.line, e.col, e.msg);
+		return -1;
 	}
-	struct hc_node *root = have && rc == 0 ? doc.root : NULL;
+	if (doc->root && doc->root->type != HC_MAP) {
+		hc_buf_addf(err, "%s: the configuration is a mapping", cfgpath);
+		return -2;
+	}
 	static const char *const known[] = {"profile", "enable",   "disable", "rules",
 	                                    "set",     "services", NULL};
-	for (size_t i = 0; root && rc == 0 && i + 1 < root->nkids; i += 2) {
+	struct hc_node *root = doc->root;
+	for (size_t i = 0; root && i + 1 < root->nkids; i += 2) {
 		bool ok = false;
 		for (size_t k = 0; known[k]; k++)
 			ok |= hc_scalar_is(root->kids[i], known[k]);
@@ -141,9 +136,87 @@ int hc_config_build(struct hc_config *c, const char *cfgpath, const char *profil
 			    "%s: unknown setting '%s' (profile, enable, disable, rules, set, "
 			    "services)",
 			    cfgpath, root->kids[i]->text);
-			rc = -1;
+			return -2;
 		}
 	}
+	return 0;
+}
+
+/* The file's `rules:` and `set:` settings. */
+static int rules_and_sets(struct hc_config *c, struct hc_node *root, const char *cfgpath,
+                          struct hc_buf *err)
+{
+	int rc = 0;
+	struct hc_node *rl = hc_deref(hc_map_get(root, "rules", NULL));
+	for (size_t i = 0; rc == 0 && rl && rl->type == HC_MAP && i + 1 < rl->nkids; i += 2) {
+		struct hc_node *v = hc_deref(rl->kids[i + 1]);
+		struct hc_buf e = HC_BUF_INIT;
+		if (hc_config_rule(c, rl->kids[i]->text, v && v->type == HC_SCALAR ? v->text : "?",
+		                   &e) < 0) {
+			hc_buf_addf(err, "%s: %s", cfgpath, e.data);
+			rc = -1;
+		}
+		hc_buf_release(&e);
+	}
+	struct hc_node *set = hc_deref(hc_map_get(root, "set", NULL));
+	for (size_t i = 0; rc == 0 && set && set->type == HC_MAP && i + 1 < set->nkids; i += 2) {
+		struct hc_node *v = hc_deref(set->kids[i + 1]);
+		struct hc_buf a = HC_BUF_INIT, e = HC_BUF_INIT;
+		hc_buf_addf(&a, "%s=", set->kids[i]->text);
+		if (v && v->type == HC_SCALAR)
+			hc_buf_adds(&a, v->text);
+		for (size_t k = 0; v && v->type == HC_SEQ && k < v->nkids; k++) {
+			struct hc_node *it = hc_deref(v->kids[k]);
+			if (it && it->type == HC_SCALAR)
+				hc_buf_addf(&a, "%s%s", k ? "," : "", it->text);
+		}
+		if (hc_config_set(c, a.data, &e) < 0) {
+			hc_buf_addf(err, "%s: %s", cfgpath, e.data);
+			rc = -1;
+		}
+		hc_buf_release(&a);
+		hc_buf_release(&e);
+	}
+	return rc;
+}
+
+/* The command line's --enable, --disable, --set and --rule, in order. */
+static int apply_acts(struct hc_config *c, const struct hc_act *acts, int nacts, struct hc_buf *err)
+{
+	int rc = 0;
+	for (int i = 0; rc == 0 && i < nacts; i++) {
+		if (acts[i].op == 's') {
+			rc = hc_config_set(c, acts[i].arg, err);
+		} else if (acts[i].op == 'r') {
+			const char *eq = strchr(acts[i].arg, '=');
+			if (!eq) {
+				hc_buf_addf(err, "--rule takes ID=SEVERITY, not '%s'", acts[i].arg);
+				rc = -1;
+			} else {
+				char *id = hc_xstrndup(acts[i].arg, (size_t)(eq - acts[i].arg));
+				rc = hc_config_rule(c, id, eq + 1, err);
+				free(id);
+			}
+		} else {
+			rc = hc_config_enable(c, acts[i].arg, acts[i].op == 'e', err);
+		}
+	}
+	return rc;
+}
+
+static int build(struct hc_config *c, const char *cfgpath, const char *profile, bool profile_given,
+                 const struct hc_act *acts, int nacts, struct hc_buf *err)
+{
+	hc_config_init(c);
+	struct hc_buf text = HC_BUF_INIT;
+	struct hc_doc doc;
+	int rc = cfgpath ? load_file(cfgpath, &text, &doc, err) : 0;
+	bool have = cfgpath && rc != -1;
+	if (rc == -1) {
+		hc_buf_release(&text);
+		return -1;
+	}
+	struct hc_node *root = have && rc == 0 ? doc.root : NULL;
 	/* the profile: the command line's, the file's, or baseline */
 	struct hc_node *pn = root ? hc_deref(hc_map_get(root, "profile", NULL)) : NULL;
 	struct hc_buf pp = HC_BUF_INIT;
@@ -163,61 +236,27 @@ int hc_config_build(struct hc_config *c, const char *cfgpath, const char *profil
 		rc = each_id(c, hc_map_get(root, "enable", NULL), true, cfgpath, err);
 		if (rc == 0)
 			rc = each_id(c, hc_map_get(root, "disable", NULL), false, cfgpath, err);
-		struct hc_node *rl = hc_deref(hc_map_get(root, "rules", NULL));
-		for (size_t i = 0; rc == 0 && rl && rl->type == HC_MAP && i + 1 < rl->nkids;
-		     i += 2) {
-			struct hc_node *v = hc_deref(rl->kids[i + 1]);
-			struct hc_buf e = HC_BUF_INIT;
-			if (hc_config_rule(c, rl->kids[i]->text,
-			                   v && v->type == HC_SCALAR ? v->text : "?", &e) < 0) {
-				hc_buf_addf(err, "%s: %s", cfgpath, e.data);
-				rc = -1;
-			}
-			hc_buf_release(&e);
-		}
-		struct hc_node *set = hc_deref(hc_map_get(root, "set", NULL));
-		for (size_t i = 0; rc == 0 && set && set->type == HC_MAP && i + 1 < set->nkids;
-		     i += 2) {
-			struct hc_node *v = hc_deref(set->kids[i + 1]);
-			struct hc_buf a = HC_BUF_INIT, e = HC_BUF_INIT;
-			hc_buf_addf(&a, "%s=", set->kids[i]->text);
-			if (v && v->type == HC_SCALAR)
-				hc_buf_adds(&a, v->text);
-			for (size_t k = 0; v && v->type == HC_SEQ && k < v->nkids; k++) {
-				struct hc_node *it = hc_deref(v->kids[k]);
-				if (it && it->type == HC_SCALAR)
-					hc_buf_addf(&a, "%s%s", k ? "," : "", it->text);
-			}
-			if (hc_config_set(c, a.data, &e) < 0) {
-				hc_buf_addf(err, "%s: %s", cfgpath, e.data);
-				rc = -1;
-			}
-			hc_buf_release(&a);
-			hc_buf_release(&e);
-		}
+		if (rc == 0)
+			rc = rules_and_sets(c, root, cfgpath, err);
 		if (rc == 0)
 			rc = per_service(c, hc_map_get(root, "services", NULL), cfgpath, err);
 	}
-	for (int i = 0; rc == 0 && i < nacts; i++) {
-		if (acts[i].op == 's') {
-			rc = hc_config_set(c, acts[i].arg, err);
-		} else if (acts[i].op == 'r') {
-			const char *eq = strchr(acts[i].arg, '=');
-			if (!eq) {
-				hc_buf_addf(err, "--rule takes ID=SEVERITY, not '%s'", acts[i].arg);
-				rc = -1;
-			} else {
-				char *id = hc_xstrndup(acts[i].arg, (size_t)(eq - acts[i].arg));
-				rc = hc_config_rule(c, id, eq + 1, err);
-				free(id);
-			}
-		} else {
-			rc = hc_config_enable(c, acts[i].arg, acts[i].op == 'e', err);
-		}
-	}
+	if (rc == 0)
+		rc = apply_acts(c, acts, nacts, err);
 	hc_buf_release(&pp);
 	if (have)
 		hc_doc_release(&doc);
 	hc_buf_release(&text);
+	return rc < 0 ? -1 : 0;
+}
+
+int hc_config_build(struct hc_config *c, const char *cfgpath, const char *profile,
+                    bool profile_given, const struct hc_act *acts, int nacts, struct hc_diag *err)
+{
+	struct hc_buf e = HC_BUF_INIT;
+	int rc = build(c, cfgpath, profile, profile_given, acts, nacts, &e);
+	if (rc < 0)
+		hc_diag_set(err, HC_EXIT_USAGE, NULL, 0, 0, "%s", e.data ? e.data : "");
+	hc_buf_release(&e);
 	return rc;
 }

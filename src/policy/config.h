@@ -6,6 +6,7 @@
 #define HC_CONFIG_H
 
 #include "base/buf.h"
+#include "base/diag.h"
 #include "policy/profile.h"
 
 /* An option given on the command line, applied after the file's config. */
@@ -23,9 +24,10 @@ char *hc_config_find(const char *dir);
  * Builds c: the profile (the command line's when given, else the config
  * file's, else baseline), then the config file's settings, then the
  * command line's --enable/--disable/--set/--rule. cfgpath may be NULL.
- * 0, or -1 with a message in err.
+ * 0, or -1 with err set (code HC_EXIT_USAGE, no file: the message names
+ * the configuration file itself). c is to be released either way.
  */
 int hc_config_build(struct hc_config *c, const char *cfgpath, const char *profile,
-                    bool profile_given, const struct hc_act *acts, int nacts, struct hc_buf *err);
+                    bool profile_given, const struct hc_act *acts, int nacts, struct hc_diag *err);
 
 #endif

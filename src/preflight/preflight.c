@@ -16,6 +16,7 @@
 #include "engine/engine.h"
 #include "base/io.h"
 #include "yaml/tree.h"
+#include "cli/refs.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -26,6 +27,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* How deep includes may nest (the run's own walk, walk.c, stops quietly
+ * at 64; preflight says so). */
+#define HC_PREFLIGHT_MAX_DEPTH 32
+
 struct problem {
 	size_t pos;
 	bool error;
@@ -34,7 +39,7 @@ struct problem {
 
 struct pf {
 	struct hc_strlist seen; /* real paths of the files checked */
-	int errors, warnings;
+	int errors;
 	int worst; /* exit code for unreadable or invalid files */
 };
 
@@ -45,8 +50,10 @@ struct file {
 	struct hc_strlist envn, envv; /* the .env beside it */
 	struct problem *p;
 	size_t np;
-	struct hc_strlist next;      /* files it includes or extends, checked after it */
-	struct hc_strlist next_from; /* "LINE:COL" of each */
+	struct hc_strlist next; /* files it includes or extends, checked after it */
+	struct from {
+		int line, col;
+	} * next_from; /* where each is named */
 };
 
 static void add(struct file *f, size_t pos, bool error, const char *fmt, ...)
@@ -331,12 +338,9 @@ static void check_env_files(struct file *f, struct hc_node *ef)
 	}
 }
 
-static void run_file(struct pf *pf, const char *name, int depth, const char *from, size_t from_line,
-                     size_t from_col);
-
-/* Follows a referenced compose file (include, extends). */
-static void follow(struct pf *pf, struct file *f, const struct hc_node *n, int depth,
-                   const char *what)
+/* Follows a referenced compose file (include, extends): checked after f
+ * when it exists. */
+static void follow(struct file *f, const struct hc_node *n, const char *what)
 {
 	char *p = resolve(f, n);
 	if (!p)
@@ -345,16 +349,13 @@ static void follow(struct pf *pf, struct file *f, const struct hc_node *n, int d
 	if (stat(p, &st) < 0) {
 		add(f, n->start, true, "%s file %.*s does not exist", what, (int)n->len, n->text);
 	} else {
-		int line, col;
-		char at[32];
-		hc_doc_linecol(f->doc, n->start, &line, &col);
-		snprintf(at, sizeof(at), "%d:%d", line, col);
+		struct from at;
+		hc_doc_linecol(f->doc, n->start, &at.line, &at.col);
+		f->next_from = hc_xrealloc(f->next_from, (f->next.n + 1) * sizeof(*f->next_from));
+		f->next_from[f->next.n] = at;
 		hc_strlist_push(&f->next, p, strlen(p));
-		hc_strlist_push(&f->next_from, at, strlen(at));
 	}
 	free(p);
-	(void)pf;
-	(void)depth;
 }
 
 static void print(struct pf *pf, struct file *f)
@@ -372,16 +373,84 @@ static void print(struct pf *pf, struct file *f)
 		       f->p[i].error ? "error" : "warning", f->p[i].msg);
 		if (f->p[i].error)
 			pf->errors++;
-		else
-			pf->warnings++;
 		free(f->p[i].msg);
 	}
 	free(f->p);
 	fflush(stdout);
 }
 
-static void run_file(struct pf *pf, const char *name, int depth, const char *from, size_t from_line,
-                     size_t from_col)
+/* The checks of one parsed file: variables, secret and config files,
+ * each service's env_file, volumes and extends, the includes. */
+static void check_doc(struct file *f)
+{
+	struct hc_node *root = f->doc->root;
+	if (!root || root->type != HC_MAP)
+		return;
+	struct hc_ref *refs;
+	size_t nrefs = hc_refs_find(f->doc, &refs, 0), r = 0;
+	check_vars(f, root, 0);
+	check_top(f, "secrets", "secret file", true);
+	check_top(f, "configs", "config file", false);
+	while (r < nrefs && !refs[r].extends)
+		r++; /* the includes come first: checked last */
+	struct hc_node *svcs = hc_deref(hc_map_get(root, "services", NULL));
+	for (size_t i = 0; svcs && svcs->type == HC_MAP && i + 1 < svcs->nkids; i += 2) {
+		struct hc_node *s = hc_deref(svcs->kids[i + 1]);
+		if (!s || s->type != HC_MAP)
+			continue;
+		check_env_files(f, hc_map_lookup(s, "env_file", NULL));
+		check_volumes(f, hc_map_lookup(s, "volumes", NULL));
+		if (r < nrefs && refs[r].at == i)
+			follow(f, refs[r++].node, "extends");
+	}
+	for (size_t k = 0; k < nrefs && !refs[k].extends; k++) {
+		if (refs[k].node)
+			follow(f, refs[k].node, "included");
+		bool last = k + 1 == nrefs || refs[k + 1].extends || refs[k + 1].at != refs[k].at;
+		if (refs[k].item && last)
+			check_env_files(f, hc_map_get(refs[k].item, "env_file", NULL));
+	}
+	free(refs);
+}
+
+/* Reads and parses name into text and doc; false (said, pf->worst set)
+ * when it cannot. */
+static bool load(struct pf *pf, const char *name, struct hc_buf *text, struct hc_doc *doc)
+{
+	struct hc_buf err = HC_BUF_INIT;
+	if (hc_read_file(name, text, &err) < 0) {
+		fprintf(stderr, "%s\n", err.data);
+		hc_buf_release(&err);
+		if (pf->worst < HC_EXIT_IO)
+			pf->worst = HC_EXIT_IO;
+		return false;
+	}
+	hc_buf_release(&err);
+	struct hc_error e;
+	if (hc_doc_parse(doc, text->data ? text->data : "", text->len, &e) < 0) {
+		fprintf(stderr, "%s:%d:%d: error: %s\n", name, e.line, e.col, e.msg);
+		if (pf->worst < HC_EXIT_INVALID)
+			pf->worst = HC_EXIT_INVALID;
+		return false;
+	}
+	return true;
+}
+
+/* The .env beside the file, into f->envn and f->envv. */
+static void read_dotenv(struct file *f)
+{
+	struct hc_buf envp = HC_BUF_INIT, envt = HC_BUF_INIT, err = HC_BUF_INIT;
+	hc_buf_addf(&envp, "%s/.env", f->dir);
+	if (access(envp.data, F_OK) == 0 && hc_read_file(envp.data, &envt, &err) == 0)
+		hc_dotenv_parse(envt.data ? envt.data : "", envt.len, &f->envn, &f->envv, NULL);
+	hc_buf_release(&envp);
+	hc_buf_release(&envt);
+	hc_buf_release(&err);
+}
+
+/* Checks the file name (named at from:line:col, or by the user when from
+ * is NULL), then the files it includes or extends. */
+static void run_file(struct pf *pf, const char *name, int depth, const char *from, struct from at)
 {
 	char *real = realpath(name, NULL);
 	if (real && hc_strlist_has(&pf->seen, real)) {
@@ -391,84 +460,29 @@ static void run_file(struct pf *pf, const char *name, int depth, const char *fro
 	if (real)
 		hc_strlist_push(&pf->seen, real, strlen(real));
 	free(real);
-	if (depth > 32) {
-		fprintf(stderr, "%s:%zu:%zu: error: includes nest more than 32 deep\n", from,
-		        from_line, from_col);
+	if (depth > HC_PREFLIGHT_MAX_DEPTH) {
+		fprintf(stderr, "%s:%d:%d: error: includes nest more than %d deep\n", from, at.line,
+		        at.col, HC_PREFLIGHT_MAX_DEPTH);
 		pf->errors++;
 		return;
 	}
-	struct hc_buf text = HC_BUF_INIT, err = HC_BUF_INIT;
-	if (hc_read_file(name, &text, &err) < 0) {
-		fprintf(stderr, "%s\n", err.data);
-		hc_buf_release(&err);
-		hc_buf_release(&text);
-		if (pf->worst < HC_EXIT_IO)
-			pf->worst = HC_EXIT_IO;
-		return;
-	}
+	struct hc_buf text = HC_BUF_INIT;
 	struct hc_doc doc;
-	struct hc_error e;
-	if (hc_doc_parse(&doc, text.data ? text.data : "", text.len, &e) < 0) {
-		fprintf(stderr, "%s:%d:%d: error: %s\n", name, e.line, e.col, e.msg);
+	if (!load(pf, name, &text, &doc)) {
 		hc_buf_release(&text);
-		if (pf->worst < HC_EXIT_INVALID)
-			pf->worst = HC_EXIT_INVALID;
 		return;
 	}
 	char *dir = hc_dirname(name);
 	struct file f = {.name = name, .dir = dir, .doc = &doc};
-	struct hc_buf envp = HC_BUF_INIT, envt = HC_BUF_INIT;
-	hc_buf_addf(&envp, "%s/.env", dir);
-	if (access(envp.data, F_OK) == 0 && hc_read_file(envp.data, &envt, &err) == 0)
-		hc_dotenv_parse(envt.data ? envt.data : "", envt.len, &f.envn, &f.envv, NULL);
-	struct hc_node *root = doc.root;
-	if (root && root->type == HC_MAP) {
-		check_vars(&f, root, 0);
-		check_top(&f, "secrets", "secret file", true);
-		check_top(&f, "configs", "config file", false);
-		struct hc_node *svcs = hc_deref(hc_map_get(root, "services", NULL));
-		for (size_t i = 0; svcs && svcs->type == HC_MAP && i + 1 < svcs->nkids; i += 2) {
-			struct hc_node *s = hc_deref(svcs->kids[i + 1]);
-			if (!s || s->type != HC_MAP)
-				continue;
-			check_env_files(&f, hc_map_lookup(s, "env_file", NULL));
-			check_volumes(&f, hc_map_lookup(s, "volumes", NULL));
-			struct hc_node *ext = hc_deref(hc_map_get(s, "extends", NULL));
-			struct hc_node *ef = ext && ext->type == HC_MAP
-			                         ? hc_deref(hc_map_get(ext, "file", NULL))
-			                         : NULL;
-			if (ef && ef->type == HC_SCALAR && ef->len)
-				follow(pf, &f, ef, depth, "extends");
-		}
-		struct hc_node *inc = hc_deref(hc_map_get(root, "include", NULL));
-		for (size_t i = 0; inc && inc->type == HC_SEQ && i < inc->nkids; i++) {
-			struct hc_node *it = hc_deref(inc->kids[i]);
-			if (it && it->type == HC_SCALAR) {
-				follow(pf, &f, it, depth, "included");
-			} else if (it && it->type == HC_MAP) {
-				struct hc_node *p = hc_deref(hc_map_get(it, "path", NULL));
-				if (p && p->type == HC_SCALAR)
-					follow(pf, &f, p, depth, "included");
-				for (size_t k = 0; p && p->type == HC_SEQ && k < p->nkids; k++)
-					if (p->kids[k]->type == HC_SCALAR)
-						follow(pf, &f, p->kids[k], depth, "included");
-				check_env_files(&f, hc_map_get(it, "env_file", NULL));
-			}
-		}
-	}
+	read_dotenv(&f);
+	check_doc(&f);
 	print(pf, &f);
-	for (size_t i = 0; i < f.next.n; i++) {
-		size_t line = 0, col = 0;
-		sscanf(f.next_from.v[i], "%zu:%zu", &line, &col);
-		run_file(pf, f.next.v[i], depth + 1, name, line, col);
-	}
+	for (size_t i = 0; i < f.next.n; i++)
+		run_file(pf, f.next.v[i], depth + 1, name, f.next_from[i]);
 	hc_strlist_release(&f.next);
-	hc_strlist_release(&f.next_from);
+	free(f.next_from);
 	hc_strlist_release(&f.envn);
 	hc_strlist_release(&f.envv);
-	hc_buf_release(&envp);
-	hc_buf_release(&envt);
-	hc_buf_release(&err);
 	hc_doc_release(&doc);
 	hc_buf_release(&text);
 	free(dir);
@@ -528,7 +542,7 @@ int hc_preflight_main(int argc, char **argv)
 	}
 	struct pf pf = {0};
 	for (int i = 0; i < nfiles; i++)
-		run_file(&pf, files[i], 0, NULL, 0, 0);
+		run_file(&pf, files[i], 0, NULL, (struct from){0, 0});
 	free(files);
 	hc_strlist_release(&pf.seen);
 	if (pf.worst)

@@ -1,0 +1,494 @@
+/*
+ * options.c: the option table, --help, and parsing argv into struct
+ * hc_cli (options.h). --list-transforms, --list-rules and --version print
+ * here too: they end the run before any file is read.
+ */
+#include "cli/options.h"
+#include "base/io.h"
+#include "cli/side.h"
+#include "engine/engine.h"
+#include "rules/rules.h"
+#include "transforms/transform.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { OPT_FAIL_ON = 256, OPT_CONFIG, OPT_NO_CONFIG, OPT_STDIN_FILEPATH, OPT_LIST_RULES, OPT_DUMP };
+
+const struct hc_opt hc_opts[] = {
+    {
+        .name = "write",
+        .id = 'w',
+        .arg = NULL,
+        .help = "rewrite each FILE in place (atomically; untouched if unchanged);\n"
+                "also writes the secret files and .env lines of `secrets`",
+        .man = "Rewrite each file in place, atomically; a file with nothing to change is not\n"
+               "touched. Also writes the secret files and .env lines of the secrets transform.",
+        .md =
+            "Rewrite each FILE in place. The new text goes to a temporary file in the same folder, "
+            "is fsynced, gets the original's mode (and owner when allowed), and is renamed over "
+            "the original; the folder is fsynced. A symlink is followed: its target is rewritten "
+            "and the link stays. A hard-linked file is refused (exit 4; a rename would split the "
+            "links). The file must still be the one read (device, inode, size, mtime, and its "
+            "content right before the rename), or nothing is written (exit 4). A file with nothing "
+            "to change is not touched (its mtime stays). Cannot be combined with `--check` or "
+            "`--diff`, nor used on stdin. Only `--write` lets the `secrets` transform move values "
+            "out: it first writes the secret files (0600, folder 0700) and `.env` lines beside the "
+            "compose file and extends its `.gitignore`; an existing secret file with other content "
+            "is an error (exit 4) and nothing is written ([secrets.md](secrets.md)).",
+    },
+    {
+        .name = "check",
+        .id = 'c',
+        .arg = NULL,
+        .help = "write nothing; list pending changes and findings; exit 1 if a\n"
+                "file would change or a finding reaches --fail-on\n"
+                "(plaintext secrets count: only --write moves them)",
+        .man = "Write nothing; list pending changes and findings as\n"
+               "FILE:LINE:COL: severity: [id] message; exit 1 if a file would change or a\n"
+               "finding reaches \\fB\\-\\-fail\\-on\\fR.",
+        .md = "Write nothing. Print one line per pending change, `FILE:LINE:COL: warning: "
+              "[transform-id] message`, and notes (`note:`) about values kept as the user wrote "
+              "them (`init: false`, `no-new-privileges:false`, shapes it cannot edit). Lines are "
+              "sorted by position. Exit 1 if any file would change, or has a plaintext secret that "
+              "`--write` would move.",
+    },
+    {
+        .name = "diff",
+        .id = 'd',
+        .arg = NULL,
+        .help = "write nothing; print a unified diff of the changes",
+        .man = "Write nothing; print a unified diff of the changes (secret values masked).",
+        .md = "Write nothing; print a unified diff (`--- a/FILE`, `+++ b/FILE`) of what would "
+              "change. Can be combined with `--check`. Plaintext secrets are not moved in the diff "
+              "(only `--write` moves them), and every byte of a secret value the diff shows is "
+              "replaced by `*`.",
+    },
+    {
+        .name = "format",
+        .id = 'f',
+        .arg = "FORMAT",
+        .help = "report of --check: text (default), json or sarif",
+        .man = "Report of \\-\\-check: text (default), json or sarif.",
+        .md = "The report of `--check`: `text` (default, `FILE:LINE:COL: severity: [id] message`, "
+              "sorted by file then position), `json` or `sarif` (SARIF 2.1.0), both over all files "
+              "at once; see [output.md](output.md). A format other than text without `--write` or "
+              "`--diff` implies `--check`.",
+    },
+    {
+        .name = "fail-on",
+        .id = OPT_FAIL_ON,
+        .arg = "SEVERITY",
+        .help = "findings that fail --check: error (default), warning, note\nor none",
+        .man = "Findings that fail \\-\\-check: error (default), warning, note or none.",
+        .md = "Which findings of rules make `--check` exit 1: `error` (default), `warning`, "
+              "`note`, or `none`. Pending changes always do.",
+    },
+    {
+        .name = "profile",
+        .id = 'p',
+        .arg = "NAME|PATH",
+        .help = "profile to use (default: baseline; built in: baseline,\nproduction, strict, none)",
+        .man = "Profile: baseline (default), production, strict, none, or a YAML file.",
+        .md = "The profile to use: a built-in name (`baseline`, the default, or `none`) or a YAML "
+              "file (a value with a `/` or ending in `.yml`/`.yaml`). See "
+              "[profiles.md](profiles.md).",
+    },
+    {
+        .name = "enable",
+        .id = 'e',
+        .arg = "ID",
+        .help = "run transform or rule ID as well",
+        .man = "Run transform or rule ID as well.",
+        .md = "Run transform or rule ID as well as the profile's.",
+    },
+    {
+        .name = "disable",
+        .id = 'x',
+        .arg = "ID",
+        .help = "do not run transform or rule ID",
+        .man = "Do not run transform or rule ID.",
+        .md = "Do not run transform or rule ID.",
+    },
+    {
+        .name = "set",
+        .id = 's',
+        .arg = "ID.OPTION=VALUE",
+        .help = "set an option of a transform",
+        .man = "Set an option of a transform.",
+        .md = "Set an option of a transform. Lists take comma-separated values.",
+    },
+    {
+        .name = "rule",
+        .id = 'r',
+        .arg = "ID=SEVERITY",
+        .help = "run rule ID at SEVERITY (error, warning, note) or off",
+        .man = "Run rule ID at error, warning or note, or off.",
+        .md = "Run rule ID at SEVERITY (`error`, `warning`, `note`), or `off`. See "
+              "[rules.md](rules.md).",
+    },
+    {
+        .name = "config",
+        .id = OPT_CONFIG,
+        .arg = "PATH",
+        .help = "use this configuration file instead of .hardcompose.yml",
+        .man = "Use this configuration file instead of the .hardcompose.yml found from each\n"
+               "file's folder.",
+        .md = "Use this configuration file instead of the `.hardcompose.yml` found from each "
+              "file's folder ([config.md](config.md)).",
+    },
+    {
+        .name = "no-config",
+        .id = OPT_NO_CONFIG,
+        .arg = NULL,
+        .help = "use no configuration file",
+        .man = "Use no configuration file.",
+        .md = "Use no configuration file.",
+    },
+    {
+        .name = "stdin-filepath",
+        .id = OPT_STDIN_FILEPATH,
+        .arg = "PATH",
+        .help = "the name of stdin in messages; its folder decides the\nconfiguration file",
+        .man = "With stdin: the name in messages, and the folder where the configuration is\n"
+               "looked for.",
+        .md = "With stdin input: the name used in messages, and the folder from which the "
+              "configuration file (and `.env`) is found. Nothing is read from or written to PATH.",
+    },
+    {
+        .name = "jobs",
+        .id = 'j',
+        .arg = "N",
+        .help = "process N files at once (default: the number of CPUs)",
+        .man = "Process N files at once (default: the number of CPUs); output order does not\n"
+               "depend on N.",
+        .md = "Process N files at once (default: the number of CPUs). Output is in the same order "
+              "whatever N is: files named on the command line in order, a FOLDER's files sorted by "
+              "path, then the files they include or extend.",
+    },
+    {
+        .name = "list-transforms",
+        .id = 'l',
+        .arg = NULL,
+        .help = "list the transforms in run order, with their options",
+        .man = "List the transforms in run order, with their options.",
+        .md = "List the transforms in run order, with their options and defaults.",
+    },
+    {
+        .name = "list-rules",
+        .id = OPT_LIST_RULES,
+        .arg = NULL,
+        .help = "list the findings rules, with their severities",
+        .man = "List the findings rules with their severities.",
+        .md = "List the findings rules with the severity the profile gives them (`off` when it "
+              "does not run them).",
+    },
+    {
+        .name = "help",
+        .id = 'h',
+        .arg = NULL,
+        .help = "show this help",
+        .man = "Show the help.",
+        .md = "Show the help, with the exit codes.",
+    },
+    {
+        .name = "version",
+        .id = 'V',
+        .arg = NULL,
+        .help = "show the version",
+        .man = "Show the version.",
+        .md = "Show the version.",
+    },
+};
+const size_t hc_nopts = sizeof(hc_opts) / sizeof(hc_opts[0]);
+#define NOPTS (sizeof(hc_opts) / sizeof(hc_opts[0]))
+
+static const char usage_head[] =
+    "usage: hardcompose [OPTIONS] [FILE|FOLDER...]\n"
+    "       hardcompose preflight [FILE...]   (see hardcompose preflight --help)\n"
+    "\n"
+    "Rewrites Docker Compose files into hardened ones, changing nothing else.\n"
+    "With no FILE, or FILE '-', reads stdin and writes the result to stdout.\n"
+    "With one FILE and no -w, writes the result to stdout. A FOLDER stands for\n"
+    "the compose files under it; with --write, --check or --diff the files a\n"
+    "file includes or extends are processed too.\n"
+    "\n"
+    "Options:\n";
+
+static const char usage_tail[] =
+    "\n"
+    "Exit codes:\n"
+    "  0  success (with --check: nothing to change)\n"
+    "  1  --check: at least one file would change; preflight: something is missing\n"
+    "  2  usage error (unknown option, transform, option name or profile)\n"
+    "  3  invalid input: not YAML, or not a compose file\n"
+    "  4  I/O error: a file could not be read or written, or a secret file exists with "
+    "other content\n"
+    "  5  refused: the result would change meaning beyond the declared keys\n";
+
+static bool has_short(const struct hc_opt *o)
+{
+	return o->id < 256;
+}
+
+/* --help: each option's names and value, then its help, lines aligned. */
+static void usage(FILE *f)
+{
+	fputs(usage_head, f);
+	for (size_t i = 0; i < NOPTS; i++) {
+		const struct hc_opt *o = &hc_opts[i];
+		char left[64];
+		if (has_short(o))
+			snprintf(left, sizeof(left), "  -%c, --%s%s%s", o->id, o->name,
+			         o->arg ? " " : "", o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof(left), "      --%s%s%s", o->name, o->arg ? " " : "",
+			         o->arg ? o->arg : "");
+		fprintf(f, "%-23s  ", left);
+		for (const char *p = o->help; *p; p++) {
+			fputc(*p, f);
+			if (*p == '\n')
+				fprintf(f, "%25s", "");
+		}
+		fputc('\n', f);
+	}
+	fputs(usage_tail, f);
+}
+
+static void list_transforms(void)
+{
+	for (size_t i = 0; i < hc_ntransforms; i++) {
+		const struct hc_transform *t = hc_transforms[i];
+		printf("%-20s %s\n", t->id, t->summary);
+		for (size_t k = 0; k < t->nopts; k++)
+			printf("    %s.%s (default: %s): %s\n", t->id, t->options[k].name,
+			       t->options[k].dflt, t->options[k].help);
+		printf("    %s.exclude (default: none): services this transform skips\n", t->id);
+	}
+}
+
+static void list_rules(const struct hc_config *c)
+{
+	for (size_t i = 0; i < hc_nrules; i++)
+		printf("%-26s %-7s %s%s\n", hc_rules[i].id,
+		       c->r[i].enabled ? hc_severity_name(c->r[i].sev) : "off", hc_rules[i].summary,
+		       hc_rules[i].covered_by ? " (quiet while its transform runs)" : "");
+}
+
+/* What parsing found besides cli's fields. */
+struct parse {
+	struct hc_buf err; /* a usage error */
+	bool list_rules;
+	int stop;         /* an option that ends the run: 'l', 'h', 'V' or 'D'; 0: none */
+	const char *dump; /* --dump-options's value */
+};
+
+static void set_format(struct hc_cli *cli, const char *v, struct hc_buf *err)
+{
+	if (!strcmp(v, "text"))
+		cli->format = HC_FMT_TEXT;
+	else if (!strcmp(v, "json"))
+		cli->format = HC_FMT_JSON;
+	else if (!strcmp(v, "sarif"))
+		cli->format = HC_FMT_SARIF;
+	else
+		hc_buf_addf(err, "--format takes text, json or sarif, not '%s'", v);
+}
+
+static void set_jobs(struct hc_cli *cli, const char *v, struct hc_buf *err)
+{
+	char *end;
+	long j = strtol(v, &end, 10);
+	if (*end || j < 1 || j > 256)
+		hc_buf_addf(err, "--jobs takes a number from 1 to 256, not '%s'", v);
+	else
+		cli->jobs = (int)j;
+}
+
+/* Applies option c (getopt's answer) with value v. */
+static void apply_option(struct hc_cli *cli, struct parse *ps, int c, const char *v,
+                         const char *given)
+{
+	switch (c) {
+	case 'w':
+		cli->write = true;
+		break;
+	case 'c':
+		cli->check = true;
+		break;
+	case 'd':
+		cli->diff = true;
+		break;
+	case 'f':
+		set_format(cli, v, &ps->err);
+		break;
+	case OPT_FAIL_ON:
+		if (!strcmp(v, "none"))
+			cli->fail_on = -1;
+		else if ((cli->fail_on = hc_severity_parse(v)) < 0)
+			hc_buf_addf(&ps->err,
+			            "--fail-on takes error, warning, note or none, not '%s'", v);
+		break;
+	case 'p':
+		cli->profile = v;
+		cli->profile_given = true;
+		break;
+	case 'e':
+	case 'x':
+	case 's':
+	case 'r':
+		cli->acts[cli->nacts].op = c;
+		cli->acts[cli->nacts++].arg = v;
+		break;
+	case OPT_CONFIG:
+		cli->config_path = v;
+		break;
+	case OPT_NO_CONFIG:
+		cli->no_config = true;
+		break;
+	case OPT_STDIN_FILEPATH:
+		cli->stdin_filepath = v;
+		break;
+	case 'j':
+		set_jobs(cli, v, &ps->err);
+		break;
+	case 'l':
+	case 'h':
+	case 'V':
+		ps->stop = c;
+		break;
+	case OPT_LIST_RULES:
+		ps->list_rules = true;
+		break;
+	case OPT_DUMP:
+		ps->dump = v;
+		ps->stop = 'D';
+		break;
+	case ':':
+		hc_buf_addf(&ps->err, "option '%s' needs a value", given);
+		break;
+	default:
+		hc_buf_addf(&ps->err, "unknown option '%s'", given);
+		break;
+	}
+}
+
+/* getopt's lists, made from the table. */
+static void getopt_lists(struct option *lo, char *so)
+{
+	size_t k = 0;
+	so[k++] = ':';
+	for (size_t i = 0; i < NOPTS; i++) {
+		lo[i] = (struct option){hc_opts[i].name,
+		                        hc_opts[i].arg ? required_argument : no_argument, NULL,
+		                        hc_opts[i].id};
+		if (has_short(&hc_opts[i])) {
+			so[k++] = (char)hc_opts[i].id;
+			if (hc_opts[i].arg)
+				so[k++] = ':';
+		}
+	}
+	lo[NOPTS] = (struct option){"dump-options", required_argument, NULL, OPT_DUMP};
+	lo[NOPTS + 1] = (struct option){NULL, 0, NULL, 0};
+	so[k] = 0;
+}
+
+/* The checks once every option is read; the first failing says why. */
+static void check_combination(struct hc_cli *cli, struct hc_buf *err)
+{
+	if (!err->len && hc_secrets_dir(&cli->config) && strchr(hc_secrets_dir(&cli->config), '$'))
+		hc_buf_addf(err,
+		            "secrets.dir '%s' holds a '$', which Compose would interpolate in the "
+		            "secrets: file: paths",
+		            hc_secrets_dir(&cli->config));
+	if (!err->len && cli->write && (cli->check || cli->diff))
+		hc_buf_adds(err, "--write cannot be combined with --check, --diff or --format");
+	if (!err->len && cli->write && cli->nfiles == 0)
+		hc_buf_adds(err, "--write needs at least one FILE");
+	for (int i = 0; !err->len && cli->write && i < cli->nfiles; i++)
+		if (!strcmp(cli->files[i], "-"))
+			hc_buf_adds(err, "--write cannot rewrite stdin");
+	if (!err->len && !cli->write && !cli->check && !cli->diff) {
+		struct stat st;
+		if (cli->nfiles > 1)
+			hc_buf_adds(err, "several FILEs need --write, --check or --diff");
+		else if (cli->nfiles == 1 && stat(cli->files[0], &st) == 0 && S_ISDIR(st.st_mode))
+			hc_buf_adds(err, "a FOLDER needs --write, --check or --diff");
+	}
+}
+
+/* Prints what an option that ends the run asks for. */
+static void stop_now(int what)
+{
+	if (what == 'l')
+		list_transforms();
+	else if (what == 'h')
+		usage(stdout);
+	else
+		printf("hardcompose %s\n", HC_VERSION);
+}
+
+/* The configuration without a configuration file: validates the ids and
+ * the profile now; a configuration file is built (and its errors said) per
+ * file. */
+static void build_config(struct hc_cli *cli, struct hc_buf *err)
+{
+	struct hc_diag d = HC_DIAG_INIT;
+	if (hc_config_build(&cli->config, NULL, cli->profile, true, cli->acts, cli->nacts, &d) < 0)
+		hc_buf_adds(err, d.msg);
+	hc_diag_release(&d);
+}
+
+int hc_cli_parse(struct hc_cli *cli, int argc, char **argv, int *code)
+{
+	memset(cli, 0, sizeof(*cli));
+	cli->profile = "baseline";
+	cli->fail_on = HC_ERROR;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	cli->jobs = ncpu > 0 ? (int)ncpu : 1;
+	cli->acts = hc_xcalloc((size_t)argc + 1, sizeof(*cli->acts));
+	struct option lo[NOPTS + 2];
+	char so[2 * NOPTS + 2];
+	getopt_lists(lo, so);
+	struct parse ps = {HC_BUF_INIT, false, 0, NULL};
+	int c;
+	opterr = 0;
+	optind = 1;
+	while (!ps.err.len && !ps.stop && (c = getopt_long(argc, argv, so, lo, NULL)) != -1)
+		apply_option(cli, &ps, c, optarg, argv[optind - 1]);
+	cli->files = argv + optind;
+	cli->nfiles = argc - optind;
+	if (cli->format != HC_FMT_TEXT && !cli->write && !cli->diff)
+		cli->check = true; /* a report is a --check */
+	if (!ps.err.len && !ps.stop)
+		build_config(cli, &ps.err);
+	if (!ps.err.len && !ps.stop && ps.list_rules) {
+		list_rules(&cli->config);
+		ps.stop = 'L';
+	}
+	if (!ps.stop)
+		check_combination(cli, &ps.err);
+	*code = HC_EXIT_OK;
+	if (ps.stop == 'D' && hc_options_dump(stdout, ps.dump) < 0)
+		hc_buf_addf(&ps.err, "--dump-options takes man, md or bash, not '%s'", ps.dump);
+	if (ps.stop == 'l' || ps.stop == 'h' || ps.stop == 'V')
+		stop_now(ps.stop);
+	else if (ps.err.len) {
+		fprintf(stderr, "hardcompose: error: %s\n", ps.err.data);
+		fprintf(stderr, "try 'hardcompose --help'\n");
+		*code = HC_EXIT_USAGE;
+	}
+	int rc = ps.stop || ps.err.len ? -1 : 0;
+	hc_buf_release(&ps.err);
+	return rc;
+}
+
+void hc_cli_release(struct hc_cli *cli)
+{
+	hc_config_release(&cli->config);
+	free(cli->acts);
+}

@@ -1,0 +1,27 @@
+/*
+ * process.h: one file's run: read it, run the engine on it, then write it
+ * (--write), or report on it (--check, --diff), or give it to stdout. What
+ * goes to stdout and stderr is kept in the job's outcome, printed in file
+ * order once every job is done.
+ */
+#ifndef HC_PROCESS_H
+#define HC_PROCESS_H
+
+#include "base/diag.h"
+#include "cli/options.h"
+#include "cli/report.h"
+#include "cli/walk.h"
+
+struct hc_job {
+	const struct hc_cli *cli;
+	const struct hc_config *cfg;  /* NULL: cfgerr says why */
+	const struct hc_diag *cfgerr; /* owned by the run's configurations */
+	const char *cfgnote;          /* a configuration file found, said once per run */
+	struct hc_file *file;
+	struct hc_outcome o;
+};
+
+/* Runs job i of the array jobs (struct hc_job *): fills its outcome. */
+void hc_job_run(void *jobs, size_t i);
+
+#endif
