@@ -170,7 +170,9 @@ t "bad profile exit 2" [ $c -eq 2 ]
 t "bad profile names the id" grep -q "unknown transform 'nope'" "$tmp/err"
 
 # --list-transforms is the registry order; --help and docs/cli.md agree on exit codes
-t "list order" bash -c "[ \"\$('$bin' --list-transforms | grep -v '^ ' | awk '{print \$1}' | tr '\n' ' ')\" = 'drop-version init no-new-privileges cap-drop logging resource-limits restart-policy healthcheck-start-period stop-grace-period bind-localhost read-only secrets extension-anchors extension-blocks ' ]"
+# the run order is transforms/registry.c's table (hc_t_NAME is transform NAME, '_' as '-')
+order=$(sed -n '/hc_transforms\[\] = {/,/};/p' "$src/transforms/registry.c" | grep -o '&hc_t_[a-z_]*' | sed 's/&hc_t_//; s/_/-/g' | tr '\n' ' ')
+t "list order is the registry's" bash -c "[ -n '$order' ] && [ \"\$('$bin' --list-transforms | grep -v '^ ' | awk '{print \$1}' | tr '\n' ' ')\" = '$order' ]"
 "$bin" --help | grep -E '^  [0-5]  ' >"$tmp/help-codes"
 grep -E '^\| `?[0-5]`? \|' "$src/docs/cli.md" | sed -E 's/^\| `?([0-5])`? \| (.*) \|$/  \1  \2/' >"$tmp/doc-codes"
 t "exit codes in --help" [ "$(wc -l <"$tmp/help-codes")" -eq 6 ]
@@ -188,6 +190,18 @@ t "json: a file that cannot be read" grep -qF '"error": {"line": 0, "column": 0,
 printf 'profile: nope\n' >"$tmp/jerr/.hardcompose.yml"
 (cd "$tmp/jerr" && "$bin" -c -f json compose.yaml >"$tmp/jerr.out" 2>/dev/null)
 t "json: a configuration error is said whole" grep -qF '"error": {"line": 0, "column": 0, "message": "hardcompose: error: unknown profile '"'"'nope'"'"'' "$tmp/jerr.out"
+
+# .hardcompose.yml set: a list option takes a YAML list item by item; a
+# list for a scalar option is a usage error, not a joined string
+mkdir -p "$tmp/setl"
+printf 'services:\n  a:\n    image: x\n  b:\n    image: y\n' >"$tmp/setl/compose.yaml"
+printf 'profile: none\nenable: [init]\nset:\n  init.exclude: [a, b]\n' >"$tmp/setl/.hardcompose.yml"
+(cd "$tmp/setl" && "$bin" compose.yaml >"$tmp/setl.out" 2>&1); c=$?
+t "set: a list for a list option" [ $c -eq 0 ] && t "set: the list's items all apply" cmp -s "$tmp/setl.out" "$tmp/setl/compose.yaml"
+printf 'profile: none\nset:\n  logging.max-size: [10m, 20m]\n' >"$tmp/setl/.hardcompose.yml"
+(cd "$tmp/setl" && "$bin" compose.yaml >"$tmp/setl.out" 2>"$tmp/setl.err"); c=$?
+t "set: a list for a scalar option: exit 2" [ $c -eq 2 ]
+t "set: ... says it needs a scalar" grep -q "option 'logging.max-size' needs a scalar value" "$tmp/setl.err"
 
 # the documentation's option lists are what the option table makes
 # (regenerate with: hardcompose --dump-options=man|md|bash)

@@ -4,6 +4,7 @@
  */
 #define _XOPEN_SOURCE 700
 #include "base/io.h"
+#include "base/exit.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,14 +50,14 @@ static size_t max_size(void)
 	return HC_MAX_FILE;
 }
 
-static int too_big(const char *path, struct hc_buf *err)
+static int too_big(const char *path, struct hc_diag *err)
 {
-	hc_buf_addf(err, "%s: error: larger than %zu MiB; not read", path,
+	hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "larger than %zu MiB; not read",
 	            (size_t)(max_size() >> 20));
 	return -1;
 }
 
-int hc_read_file_ex(const char *path, struct hc_buf *buf, struct hc_buf *err, bool any,
+int hc_read_file_ex(const char *path, struct hc_buf *buf, struct hc_diag *err, bool any,
                     struct hc_stamp *stamp)
 {
 	size_t max = max_size();
@@ -66,7 +67,8 @@ int hc_read_file_ex(const char *path, struct hc_buf *buf, struct hc_buf *err, bo
 		if (read_fd(0, buf, max) < 0) {
 			if (errno == EFBIG)
 				return too_big("<stdin>", err);
-			hc_buf_addf(err, "<stdin>: error: cannot read: %s", strerror(errno));
+			hc_diag_set(err, HC_EXIT_IO, "<stdin>", 0, 0, "cannot read: %s",
+			            strerror(errno));
 			return -1;
 		}
 		return 0;
@@ -74,24 +76,24 @@ int hc_read_file_ex(const char *path, struct hc_buf *buf, struct hc_buf *err, bo
 	/* O_NONBLOCK: opening a FIFO without a writer does not wait */
 	int fd = open(path, O_RDONLY | O_NOCTTY | (any ? 0 : O_NONBLOCK));
 	if (fd < 0) {
-		hc_buf_addf(err, "%s: error: cannot open: %s", path, strerror(errno));
+		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "cannot open: %s", strerror(errno));
 		return -1;
 	}
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
 		int e = errno;
 		close(fd);
-		hc_buf_addf(err, "%s: error: cannot stat: %s", path, strerror(e));
+		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "cannot stat: %s", strerror(e));
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		close(fd);
-		hc_buf_addf(err, "%s: error: is a folder", path);
+		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "is a folder");
 		return -1;
 	}
 	if (!any && !S_ISREG(st.st_mode)) {
 		close(fd);
-		hc_buf_addf(err, "%s: error: not a regular file (%s); not read", path,
+		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "not a regular file (%s); not read",
 		            S_ISFIFO(st.st_mode)   ? "a FIFO"
 		            : S_ISCHR(st.st_mode)  ? "a character device"
 		            : S_ISBLK(st.st_mode)  ? "a block device"
@@ -122,13 +124,13 @@ int hc_read_file_ex(const char *path, struct hc_buf *buf, struct hc_buf *err, bo
 	if (rc < 0) {
 		if (e == EFBIG)
 			return too_big(path, err);
-		hc_buf_addf(err, "%s: error: cannot read: %s", path, strerror(e));
+		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "cannot read: %s", strerror(e));
 		return -1;
 	}
 	return 0;
 }
 
-int hc_read_file(const char *path, struct hc_buf *buf, struct hc_buf *err)
+int hc_read_file(const char *path, struct hc_buf *buf, struct hc_diag *err)
 {
 	return hc_read_file_ex(path, buf, err, false, NULL);
 }
@@ -213,11 +215,12 @@ static int changed_since(const char *real, const struct hc_stamp *was, const cha
 	if (stat(real, &st) < 0 || !same_stamp(&st, was) || st.st_nlink > 1)
 		goto stale;
 	if (orig) {
-		struct hc_buf now = HC_BUF_INIT, e = HC_BUF_INIT;
+		struct hc_buf now = HC_BUF_INIT;
+		struct hc_diag e = HC_DIAG_INIT;
 		int rc = hc_read_file(real, &now, &e);
 		bool same = rc == 0 && now.len == olen && (!olen || !memcmp(now.data, orig, olen));
 		hc_buf_release(&now);
-		hc_buf_release(&e);
+		hc_diag_release(&e);
 		if (!same)
 			goto stale;
 	}
@@ -227,41 +230,42 @@ stale:
 	return -1;
 }
 
-int hc_write_check(const char *path, const struct hc_stamp *was, struct hc_buf *err)
+int hc_write_check(const char *path, const struct hc_stamp *was, struct hc_diag *err)
 {
 	char *real = realpath(path, NULL);
 	if (!real) {
-		hc_buf_addf(err, "%s: error: cannot resolve path: %s", path, strerror(errno));
+		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "cannot resolve path: %s",
+		            strerror(errno));
 		return -1;
 	}
 	struct stat st;
 	int rc = -1;
 	if (stat(real, &st) < 0) {
-		hc_buf_addf(err, "%s: error: cannot stat: %s", path, strerror(errno));
+		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "cannot stat: %s", strerror(errno));
 	} else if (!S_ISREG(st.st_mode)) {
-		hc_buf_addf(err, "%s: error: not a regular file; not rewritten", path);
+		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "not a regular file; not rewritten");
 	} else if (st.st_nlink > 1) {
 		/* a rename would give this name a new file and leave the old text
 		 * under the other names */
-		hc_buf_addf(err,
-		            "%s: error: the file has %lu hard links; rewriting it would split them "
+		hc_diag_set(err, HC_EXIT_IO, path, 0, 0,
+		            "the file has %lu hard links; rewriting it would split them "
 		            "(the other names would keep the old text); nothing written (break the "
 		            "link, or run on a copy)",
-		            path, (unsigned long)st.st_nlink);
+		            (unsigned long)st.st_nlink);
 	} else if (access(real, W_OK) < 0) {
 		/* a rename would replace it anyway: respect the permission */
-		hc_buf_addf(err, "%s: error: not writable: %s; nothing written", path,
+		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "not writable: %s; nothing written",
 		            strerror(errno));
 	} else if (was && was->valid && !same_stamp(&st, was)) {
-		hc_buf_addf(err,
-		            "%s: error: the file changed while hardcompose ran; not overwritten, "
-		            "nothing written (run again)",
-		            path);
+		hc_diag_set(err, HC_EXIT_IO, path, 0, 0,
+		            "the file changed while hardcompose ran; not overwritten, "
+		            "nothing written (run again)");
 	} else {
 		char *dir = hc_dirname(real);
 		if (access(dir, W_OK | X_OK) < 0)
-			hc_buf_addf(err, "%s: error: cannot write its folder: %s; nothing written",
-			            path, strerror(errno));
+			hc_diag_set(err, HC_EXIT_IO, path, 0, 0,
+			            "cannot write its folder: %s; nothing written",
+			            strerror(errno));
 		else
 			rc = 0;
 		free(dir);
@@ -270,28 +274,29 @@ int hc_write_check(const char *path, const struct hc_stamp *was, struct hc_buf *
 	return rc;
 }
 
-int hc_write_atomic(const char *path, const char *data, size_t len, struct hc_buf *err)
+int hc_write_atomic(const char *path, const char *data, size_t len, struct hc_diag *err)
 {
 	return hc_write_atomic_ex(path, data, len, NULL, NULL, 0, err);
 }
 
 int hc_write_atomic_ex(const char *path, const char *data, size_t len, const struct hc_stamp *was,
-                       const char *orig, size_t olen, struct hc_buf *err)
+                       const char *orig, size_t olen, struct hc_diag *err)
 {
 	char *real = realpath(path, NULL);
 	if (!real) {
-		hc_buf_addf(err, "%s: error: cannot resolve path: %s", path, strerror(errno));
+		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "cannot resolve path: %s",
+		            strerror(errno));
 		return -1;
 	}
 	struct stat st;
 	if (stat(real, &st) < 0) {
-		hc_buf_addf(err, "%s: error: cannot stat: %s", path, strerror(errno));
+		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "cannot stat: %s", strerror(errno));
 		free(real);
 		return -1;
 	}
 	if (access(real, W_OK) < 0) {
 		/* a rename would replace it anyway: respect the permission */
-		hc_buf_addf(err, "%s: error: not writable: %s", path, strerror(errno));
+		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "not writable: %s", strerror(errno));
 		free(real);
 		return -1;
 	}
@@ -315,12 +320,11 @@ int hc_write_atomic_ex(const char *path, const char *data, size_t len, const str
 		}
 	}
 	if (rc < 0 && errno == ESTALE) {
-		hc_buf_addf(err,
-		            "%s: error: the file changed while hardcompose ran; not overwritten "
-		            "(run again)",
-		            path);
+		hc_diag_set(err, HC_EXIT_IO, path, 0, 0,
+		            "the file changed while hardcompose ran; not overwritten "
+		            "(run again)");
 	} else if (rc < 0) {
-		hc_buf_addf(err, "%s: error: cannot %s: %s", path, step, strerror(errno));
+		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "cannot %s: %s", step, strerror(errno));
 	} else {
 		char *dir = hc_xstrndup(real, dirlen ? dirlen : 1);
 		hc_fsync_dir(dir);

@@ -6,6 +6,7 @@
 #define HC_IO_H
 
 #include "base/buf.h"
+#include "base/diag.h"
 
 #include <stdbool.h>
 #include <sys/types.h>
@@ -27,10 +28,10 @@ struct hc_stamp {
 
 /* Reads a whole regular file ("-" is stdin) into buf: a FIFO, a device or
  * a file over HC_MAX_FILE is refused at once. -1 with a message in err. */
-int hc_read_file(const char *path, struct hc_buf *buf, struct hc_buf *err);
+int hc_read_file(const char *path, struct hc_buf *buf, struct hc_diag *err);
 /* The same; any: also a FIFO or a device (a file named on the command
  * line, read up to HC_MAX_FILE); stamp (may be NULL) gets what it was. */
-int hc_read_file_ex(const char *path, struct hc_buf *buf, struct hc_buf *err, bool any,
+int hc_read_file_ex(const char *path, struct hc_buf *buf, struct hc_diag *err, bool any,
                     struct hc_stamp *stamp);
 
 /*
@@ -40,16 +41,16 @@ int hc_read_file_ex(const char *path, struct hc_buf *buf, struct hc_buf *err, bo
  * its target is replaced, the link stays. On failure the original is intact,
  * the temporary file is removed, and err says why.
  */
-int hc_write_atomic(const char *path, const char *data, size_t len, struct hc_buf *err);
+int hc_write_atomic(const char *path, const char *data, size_t len, struct hc_diag *err);
 /* The same for a file read with stamp was and content orig (olen bytes):
  * refused when the file is no longer that one (another inode, size, mtime
  * or content) or has several hard links. Either may be NULL. */
 int hc_write_atomic_ex(const char *path, const char *data, size_t len, const struct hc_stamp *was,
-                       const char *orig, size_t olen, struct hc_buf *err);
+                       const char *orig, size_t olen, struct hc_diag *err);
 /* Can path be replaced now: a regular file with one link, writable, in a
  * writable folder, and still what was says (NULL: not compared)? Checked
  * before anything else is written. 0, or -1 with a message in err. */
-int hc_write_check(const char *path, const struct hc_stamp *was, struct hc_buf *err);
+int hc_write_check(const char *path, const struct hc_stamp *was, struct hc_diag *err);
 
 /* Writes all n bytes to fd (retrying short writes and EINTR). 0 or -1. */
 int hc_write_all(int fd, const char *p, size_t n);

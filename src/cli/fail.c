@@ -7,17 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void hc_io_diag(struct hc_diag *d, int code, const char *path, const struct hc_buf *err)
-{
-	const char *file = strcmp(path, "-") ? path : "<stdin>";
-	const char *m = err->data ? err->data : "";
-	size_t n = strlen(file);
-	if (!strncmp(m, file, n) && !strncmp(m + n, ": error: ", 9))
-		hc_diag_set(d, code, file, 0, 0, "%s", m + n + 9);
-	else
-		hc_diag_set(d, code, NULL, 0, 0, "%s", m);
-}
-
 void hc_outcome_fail(struct hc_outcome *o, const struct hc_diag *d)
 {
 	struct hc_buf t = HC_BUF_INIT;

@@ -89,7 +89,8 @@ static void test_delay(void)
  * cannot be read or parsed. */
 static bool services_of(const char *path, struct hc_strset *set)
 {
-	struct hc_buf t = HC_BUF_INIT, e = HC_BUF_INIT;
+	struct hc_buf t = HC_BUF_INIT;
+	struct hc_diag e = HC_DIAG_INIT;
 	struct hc_doc d;
 	struct hc_error pe;
 	bool ok = access(path, F_OK) == 0 && hc_read_file(path, &t, &e) == 0 &&
@@ -103,7 +104,7 @@ static bool services_of(const char *path, struct hc_strset *set)
 		hc_doc_release(&d);
 	}
 	hc_buf_release(&t);
-	hc_buf_release(&e);
+	hc_diag_release(&e);
 	return ok;
 }
 
@@ -175,16 +176,12 @@ static bool read_input(struct hc_job *j, struct run *r, bool is_stdin)
 {
 	const struct hc_cli *cli = j->cli;
 	struct hc_outcome *o = &j->o;
-	struct hc_buf err = HC_BUF_INIT;
-	if (hc_read_file_ex(o->path, &r->in, &err, !j->file->followed, &r->stamp) < 0) {
-		struct hc_diag d = HC_DIAG_INIT;
-		hc_io_diag(&d, HC_EXIT_IO, o->path, &err);
+	struct hc_diag d = HC_DIAG_INIT;
+	if (hc_read_file_ex(o->path, &r->in, &d, !j->file->followed, &r->stamp) < 0) {
 		hc_outcome_fail(o, &d);
 		hc_diag_release(&d);
-		hc_buf_release(&err);
 		return false;
 	}
-	hc_buf_release(&err);
 	/* --write leaves alone a file outside its project folder that an
 	 * include or a symlink in a folder led to */
 	if (cli->write && !is_stdin && !j->file->named && j->file->root && j->file->real &&
@@ -218,14 +215,15 @@ static void make_ctx(struct hc_job *j, struct run *r, bool is_stdin)
 		r->ctx.in_base = &r->in_base;
 	if (where) {
 		/* the .env beside the file: names the secrets transform must not reuse */
-		struct hc_buf p = HC_BUF_INIT, e2 = HC_BUF_INIT;
+		struct hc_buf p = HC_BUF_INIT;
+		struct hc_diag e2 = HC_DIAG_INIT;
 		hc_buf_addf(&p, "%s/.env", r->folder);
 		if (access(p.data, F_OK) == 0 && hc_read_file(p.data, &r->env, &e2) == 0) {
 			r->ctx.dotenv = r->env.data ? r->env.data : "";
 			r->ctx.dotenv_len = r->env.len;
 		}
 		hc_buf_release(&p);
-		hc_buf_release(&e2);
+		hc_diag_release(&e2);
 	}
 }
 
@@ -258,24 +256,23 @@ static int write_out(struct hc_job *j, struct run *r, struct hc_result *res, boo
 {
 	struct hc_outcome *o = &j->o;
 	const char *path = o->path;
-	struct hc_buf notes = HC_BUF_INIT, err = HC_BUF_INIT;
+	struct hc_buf notes = HC_BUF_INIT;
 	struct hc_diag d = HC_DIAG_INIT;
 	test_delay();
 	/* the compose file must be writable and unchanged before anything
 	 * beside it is written */
-	if (changed && hc_write_check(path, &r->stamp, &err) < 0)
-		hc_io_diag(&d, HC_EXIT_IO, path, &err);
+	if (changed && hc_write_check(path, &r->stamp, &d) < 0)
+		;
 	else if (hc_side_write(path, &res->side, &d, &notes) < 0)
 		;
-	else if (changed && hc_write_atomic_ex(path, res->out.data, res->out.len, &r->stamp,
-	                                       r->in.data, r->in.len, &err) < 0)
-		hc_io_diag(&d, HC_EXIT_IO, path, &err);
+	else if (changed)
+		hc_write_atomic_ex(path, res->out.data, res->out.len, &r->stamp, r->in.data,
+		                   r->in.len, &d);
 	if (d.code)
 		hc_outcome_fail(o, &d);
 	if (notes.len)
 		hc_buf_add(&o->err, notes.data, notes.len);
 	hc_buf_release(&notes);
-	hc_buf_release(&err);
 	hc_diag_release(&d);
 	return o->code ? HC_EXIT_IO : HC_EXIT_OK;
 }

@@ -41,11 +41,12 @@ int hc_side_secret_state(const char *folder, const char *dir, const char *name, 
 	struct stat st;
 	int rc = -1;
 	if (lstat(p, &st) == 0) {
-		struct hc_buf t = HC_BUF_INIT, e = HC_BUF_INIT;
+		struct hc_buf t = HC_BUF_INIT;
+		struct hc_diag e = HC_DIAG_INIT;
 		rc = S_ISREG(st.st_mode) && hc_read_file(p, &t, &e) == 0 && t.len == len &&
 		     (!len || !memcmp(t.data, value, len));
 		hc_buf_release(&t);
-		hc_buf_release(&e);
+		hc_diag_release(&e);
 	} else if (errno != ENOENT) {
 		rc = 0;
 	}
@@ -155,11 +156,12 @@ static bool link_inside(const char *path, const char *real, char **target)
 /* Did hardcompose write this .env (it holds our comment)? */
 static bool env_is_ours(const char *envp)
 {
-	struct hc_buf t = HC_BUF_INIT, e = HC_BUF_INIT;
+	struct hc_buf t = HC_BUF_INIT;
+	struct hc_diag e = HC_DIAG_INIT;
 	bool ours =
 	    hc_read_file(envp, &t, &e) == 0 && t.data && strstr(t.data, "by hardcompose") != NULL;
 	hc_buf_release(&t);
-	hc_buf_release(&e);
+	hc_diag_release(&e);
 	return ours;
 }
 
@@ -179,12 +181,7 @@ struct sw {
 /* Reads path (err: about path) into b. */
 static int read_side(struct sw *w, const char *path, struct hc_buf *b)
 {
-	struct hc_buf e = HC_BUF_INIT;
-	int rc = hc_read_file(path, b, &e);
-	if (rc < 0)
-		hc_io_diag(w->err, HC_EXIT_IO, path, &e);
-	hc_buf_release(&e);
-	return rc;
+	return hc_read_file(path, b, w->err);
 }
 
 /* Nothing to write: is there a .env of ours that a failed run left
@@ -325,12 +322,7 @@ static int write_secrets(struct sw *w)
 /* Replaces the existing file path with data (err: about path). */
 static int replace(struct sw *w, const char *path, const struct hc_buf *data)
 {
-	struct hc_buf e = HC_BUF_INIT;
-	int rc = hc_write_atomic(path, data->data, data->len, &e);
-	if (rc < 0)
-		hc_io_diag(w->err, HC_EXIT_IO, path, &e);
-	hc_buf_release(&e);
-	return rc;
+	return hc_write_atomic(path, data->data, data->len, w->err);
 }
 
 /* 3. .env: the lines appended, a new one made 0600 */

@@ -114,7 +114,8 @@ struct ref {
 static size_t refs_of(const char *path, struct ref **out)
 {
 	*out = NULL;
-	struct hc_buf t = HC_BUF_INIT, err = HC_BUF_INIT;
+	struct hc_buf t = HC_BUF_INIT;
+	struct hc_diag err = HC_DIAG_INIT;
 	size_t n = 0;
 	struct hc_doc d;
 	struct hc_error e;
@@ -123,7 +124,7 @@ static size_t refs_of(const char *path, struct ref **out)
 	           (memmem(t.data, t.len, "include", 7) || memmem(t.data, t.len, "extends", 7));
 	if (!may || hc_doc_parse(&d, t.data ? t.data : "", t.len, &e) < 0) {
 		hc_buf_release(&t);
-		hc_buf_release(&err);
+		hc_diag_release(&err);
 		return 0;
 	}
 	char *dir = hc_dirname(path);
@@ -148,7 +149,7 @@ static size_t refs_of(const char *path, struct ref **out)
 	free(dir);
 	hc_doc_release(&d);
 	hc_buf_release(&t);
-	hc_buf_release(&err);
+	hc_diag_release(&err);
 	return n;
 }
 

@@ -2,6 +2,7 @@
  * engine.c: the pipeline. See engine.h.
  */
 #include "engine/engine.h"
+#include "base/text.h"
 #include "base/strset.h"
 #include "engine/suppress.h"
 #include "engine/verify.h"
@@ -155,19 +156,6 @@ void hc_side_mask(struct hc_run *r, size_t start, size_t end)
 	s->mask[s->nmask++] = (struct hc_range){a, b > a ? b : a};
 }
 
-static void path_add(struct hc_buf *b, const char *seg, size_t n)
-{
-	hc_buf_addc(b, '/');
-	for (size_t i = 0; i < n; i++) {
-		if (seg[i] == '~')
-			hc_buf_adds(b, "~0");
-		else if (seg[i] == '/')
-			hc_buf_adds(b, "~1");
-		else
-			hc_buf_addc(b, seg[i]);
-	}
-}
-
 static void service_change(struct hc_run *r, const struct hc_service *s, const char *key,
                            enum hc_change kind, const char *fmt, va_list ap)
     __attribute__((format(printf, 5, 0)));
@@ -181,7 +169,7 @@ static void service_change(struct hc_run *r, const struct hc_service *s, const c
 	for (const char *k = key;;) {
 		const char *slash = strchr(k, '/');
 		size_t n = slash ? (size_t)(slash - k) : strlen(k);
-		path_add(&p, k, n);
+		hc_ptr_add(&p, k, n);
 		if (!slash)
 			break;
 		k = slash + 1;
@@ -296,7 +284,7 @@ static void run_transform(const struct hc_step *st, struct hc_run *r, struct hc_
 		}
 		path.len = 0;
 		hc_buf_adds(&path, "/services");
-		path_add(&path, k->text, k->len);
+		hc_ptr_add(&path, k->text, k->len);
 		struct hc_service s = {.name = k->text, .key = k, .value = v, .path = path.data};
 		st->t->service(r, &s, st->opts);
 	}
@@ -560,9 +548,9 @@ static void declare_alias_services(struct hc_declared *declared, const struct hc
 				continue;
 			struct hc_buf from = HC_BUF_INIT, to = HC_BUF_INIT;
 			hc_buf_adds(&from, "/services");
-			path_add(&from, services->kids[k]->text, services->kids[k]->len);
+			hc_ptr_add(&from, services->kids[k]->text, services->kids[k]->len);
 			hc_buf_adds(&to, "/services");
-			path_add(&to, services->kids[i]->text, services->kids[i]->len);
+			hc_ptr_add(&to, services->kids[i]->text, services->kids[i]->len);
 			hc_declare_copy(declared, from.data, to.data);
 			hc_buf_release(&from);
 			hc_buf_release(&to);

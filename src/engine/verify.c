@@ -7,6 +7,7 @@
  * alias bomb costs one walk of each anchor, not one per reference.
  */
 #include "engine/verify.h"
+#include "base/text.h"
 #include "base/buf.h"
 
 #include <xxhash.h>
@@ -191,20 +192,11 @@ static bool key_eq(const struct hc_node *a, const struct hc_node *b);
 
 static void push_key(struct hc_buf *path, const struct hc_node *k)
 {
-	hc_buf_addc(path, '/');
 	k = hc_deref((struct hc_node *)k);
-	if (k && k->type == HC_SCALAR) {
-		for (size_t i = 0; i < k->len; i++) {
-			if (k->text[i] == '~')
-				hc_buf_adds(path, "~0");
-			else if (k->text[i] == '/')
-				hc_buf_adds(path, "~1");
-			else
-				hc_buf_addc(path, k->text[i]);
-		}
-	} else {
-		hc_buf_adds(path, "?");
-	}
+	if (k && k->type == HC_SCALAR)
+		hc_ptr_add(path, k->text, k->len);
+	else
+		hc_ptr_add(path, "?", 1);
 }
 
 /* The loosest kind declared at the current path, or -1. */

@@ -112,8 +112,12 @@ static int per_service(struct hc_config *c, struct hc_node *m, const char *where
 static int load_file(const char *cfgpath, struct hc_buf *text, struct hc_doc *doc,
                      struct hc_buf *err)
 {
-	if (hc_read_file(cfgpath, text, err) < 0)
+	struct hc_diag d = HC_DIAG_INIT;
+	if (hc_read_file(cfgpath, text, &d) < 0) {
+		hc_diag_format(err, &d);
+		hc_diag_release(&d);
 		return -1;
+	}
 	struct hc_error e;
 	if (hc_doc_parse(doc, text->data ? text->data : "", text->len, &e) < 0) {
 		hc_buf_addf(err, "%s:%d:%d: %s", cfgpath, e.line, e.col, e.msg);
@@ -160,21 +164,11 @@ static int rules_and_sets(struct hc_config *c, struct hc_node *root, const char 
 	}
 	struct hc_node *set = hc_deref(hc_map_get(root, "set", NULL));
 	for (size_t i = 0; rc == 0 && set && set->type == HC_MAP && i + 1 < set->nkids; i += 2) {
-		struct hc_node *v = hc_deref(set->kids[i + 1]);
-		struct hc_buf a = HC_BUF_INIT, e = HC_BUF_INIT;
-		hc_buf_addf(&a, "%s=", set->kids[i]->text);
-		if (v && v->type == HC_SCALAR)
-			hc_buf_adds(&a, v->text);
-		for (size_t k = 0; v && v->type == HC_SEQ && k < v->nkids; k++) {
-			struct hc_node *it = hc_deref(v->kids[k]);
-			if (it && it->type == HC_SCALAR)
-				hc_buf_addf(&a, "%s%s", k ? "," : "", it->text);
-		}
-		if (hc_config_set(c, a.data, &e) < 0) {
+		struct hc_buf e = HC_BUF_INIT;
+		if (hc_config_set_value(c, set->kids[i]->text, set->kids[i + 1], &e) < 0) {
 			hc_buf_addf(err, "%s: %s", cfgpath, e.data);
 			rc = -1;
 		}
-		hc_buf_release(&a);
 		hc_buf_release(&e);
 	}
 	return rc;

@@ -245,6 +245,54 @@ static char *scalar_dup(const struct hc_node *n)
 	return hc_xstrndup(n->text, n->len);
 }
 
+/* Sets option o of t to the YAML value v: a list option takes a sequence
+ * item by item (an item may hold a comma), every option a scalar. `where`
+ * prefixes the error (may be NULL). */
+static int set_value(struct hc_tconf *tc, const struct hc_transform *t, const struct hc_option *o,
+                     struct hc_node *v, const char *where, struct hc_buf *err)
+{
+	if (v && v->type == HC_SEQ && o->type == HC_OPT_LIST) {
+		struct hc_strlist *l = opt_slot(tc, o);
+		list_free(l);
+		for (size_t j = 0; j < v->nkids; j++) {
+			struct hc_node *it = hc_deref(v->kids[j]);
+			if (it && it->type == HC_SCALAR)
+				list_push(l, it->text, it->len);
+		}
+		return 0;
+	}
+	if (v && v->type == HC_SCALAR) {
+		char *val = scalar_dup(v);
+		int rc = opt_set(tc, t, o, val, err);
+		free(val);
+		return rc;
+	}
+	hc_buf_addf(err, "%s%soption '%s.%s' needs a scalar value", where ? where : "",
+	            where ? ": " : "", t->id, o->name);
+	return -1;
+}
+
+int hc_config_set_value(struct hc_config *c, const char *key, struct hc_node *v, struct hc_buf *err)
+{
+	const char *dot = strchr(key, '.');
+	if (!dot) {
+		hc_buf_addf(err, "--set takes ID.OPTION=VALUE, not '%s'", key);
+		return -1;
+	}
+	char *id = hc_xstrndup(key, (size_t)(dot - key));
+	int rc = -1;
+	int i = hc_transform_find(id);
+	const struct hc_option *o = i < 0 ? NULL : find_opt(hc_transforms[i], dot + 1);
+	if (i < 0)
+		hc_buf_addf(err, "unknown transform '%s' (see --list-transforms)", id);
+	else if (!o)
+		hc_buf_addf(err, "unknown option '%s' of transform '%s'", dot + 1, id);
+	else
+		rc = set_value(&c->t[i], hc_transforms[i], o, hc_deref(v), NULL, err);
+	free(id);
+	return rc;
+}
+
 static int apply_options(struct hc_tconf *tc, const struct hc_transform *t, struct hc_node *map,
                          const char *where, struct hc_buf *err)
 {
@@ -257,22 +305,8 @@ static int apply_options(struct hc_tconf *tc, const struct hc_transform *t, stru
 			hc_buf_addf(err, "%s: unknown option '%s' of transform '%s'", where, name,
 			            t->id);
 			rc = -1;
-		} else if (v && v->type == HC_SEQ && o->type == HC_OPT_LIST) {
-			struct hc_strlist *l = opt_slot(tc, o);
-			list_free(l);
-			for (size_t j = 0; j < v->nkids; j++) {
-				struct hc_node *it = hc_deref(v->kids[j]);
-				if (it && it->type == HC_SCALAR)
-					list_push(l, it->text, it->len);
-			}
-		} else if (v && v->type == HC_SCALAR) {
-			char *val = scalar_dup(v);
-			rc = opt_set(tc, t, o, val, err);
-			free(val);
 		} else {
-			hc_buf_addf(err, "%s: option '%s.%s' needs a scalar value", where, t->id,
-			            name);
-			rc = -1;
+			rc = set_value(tc, t, o, v, where, err);
 		}
 		free(name);
 		if (rc)
@@ -571,8 +605,12 @@ static int load(struct hc_config *c, const char *spec, struct hc_buf *err, int d
 		return -1;
 	}
 	struct hc_buf text = HC_BUF_INIT;
-	if (hc_read_file(spec, &text, err) < 0)
+	struct hc_diag d = HC_DIAG_INIT;
+	if (hc_read_file(spec, &text, &d) < 0) {
+		hc_diag_format(err, &d);
+		hc_diag_release(&d);
 		return -1;
+	}
 	int rc = apply_profile(c, spec, text.data ? text.data : "", text.len, err, depth);
 	hc_buf_release(&text);
 	return rc;

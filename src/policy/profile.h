@@ -55,6 +55,11 @@ int hc_config_enable(struct hc_config *c, const char *id, bool on, struct hc_buf
 int hc_config_rule(struct hc_config *c, const char *id, const char *value, struct hc_buf *err);
 /* "ID.OPTION=VALUE" */
 int hc_config_set(struct hc_config *c, const char *assignment, struct hc_buf *err);
+/* "ID.OPTION" set to a YAML value (.hardcompose.yml `set:`): a scalar as
+ * with hc_config_set, a sequence item by item for a list option. */
+struct hc_node;
+int hc_config_set_value(struct hc_config *c, const char *key, struct hc_node *v,
+                        struct hc_buf *err);
 
 /*
  * The engine's plan for c (plan.c): its enabled transforms in registry

@@ -417,15 +417,17 @@ static void check_doc(struct file *f)
  * when it cannot. */
 static bool load(struct pf *pf, const char *name, struct hc_buf *text, struct hc_doc *doc)
 {
-	struct hc_buf err = HC_BUF_INIT;
+	struct hc_diag err = HC_DIAG_INIT;
 	if (hc_read_file(name, text, &err) < 0) {
-		fprintf(stderr, "%s\n", err.data);
-		hc_buf_release(&err);
+		struct hc_buf m = HC_BUF_INIT;
+		hc_diag_format(&m, &err);
+		fprintf(stderr, "%s\n", m.data);
+		hc_buf_release(&m);
+		hc_diag_release(&err);
 		if (pf->worst < HC_EXIT_IO)
 			pf->worst = HC_EXIT_IO;
 		return false;
 	}
-	hc_buf_release(&err);
 	struct hc_error e;
 	if (hc_doc_parse(doc, text->data ? text->data : "", text->len, &e) < 0) {
 		fprintf(stderr, "%s:%d:%d: error: %s\n", name, e.line, e.col, e.msg);
@@ -439,13 +441,14 @@ static bool load(struct pf *pf, const char *name, struct hc_buf *text, struct hc
 /* The .env beside the file, into f->envn and f->envv. */
 static void read_dotenv(struct file *f)
 {
-	struct hc_buf envp = HC_BUF_INIT, envt = HC_BUF_INIT, err = HC_BUF_INIT;
+	struct hc_buf envp = HC_BUF_INIT, envt = HC_BUF_INIT;
+	struct hc_diag err = HC_DIAG_INIT;
 	hc_buf_addf(&envp, "%s/.env", f->dir);
 	if (access(envp.data, F_OK) == 0 && hc_read_file(envp.data, &envt, &err) == 0)
 		hc_dotenv_parse(envt.data ? envt.data : "", envt.len, &f->envn, &f->envv, NULL);
 	hc_buf_release(&envp);
 	hc_buf_release(&envt);
-	hc_buf_release(&err);
+	hc_diag_release(&err);
 }
 
 /* Checks the file name (named at from:line:col, or by the user when from
