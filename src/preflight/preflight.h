@@ -1,6 +1,6 @@
 /*
  * preflight.h: `hardcompose preflight`: are the files and variables a
- * compose file needs there? See preflight.c and docs/preflight.md.
+ * compose file needs there? See preflight.c and docs/secrets.md.
  */
 #ifndef HC_PREFLIGHT_H
 #define HC_PREFLIGHT_H
