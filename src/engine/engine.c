@@ -597,8 +597,8 @@ static bool start(struct pipeline *p, const char *text, size_t len)
 	return true;
 }
 
-void hc_process_ex(const struct hc_plan *plan, const struct hc_ctx *ctx, const char *name,
-                   const char *text, size_t len, struct hc_result *res)
+void hc_process(const struct hc_plan *plan, const struct hc_ctx *ctx, const char *name,
+                const char *text, size_t len, struct hc_result *res)
 {
 	static const struct hc_ctx no_ctx = {0};
 	memset(res, 0, sizeof(*res));

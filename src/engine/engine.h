@@ -53,8 +53,8 @@ struct hc_plan {
 
 /* Runs plan over text (len bytes; `name` for messages) into *res, which
  * the caller releases. ctx NULL: no side effects, no rules, no .env. */
-void hc_process_ex(const struct hc_plan *plan, const struct hc_ctx *ctx, const char *name,
-                   const char *text, size_t len, struct hc_result *res);
+void hc_process(const struct hc_plan *plan, const struct hc_ctx *ctx, const char *name,
+                const char *text, size_t len, struct hc_result *res);
 void hc_result_release(struct hc_result *res);
 
 #endif

@@ -91,6 +91,6 @@ void hc_config_process(const struct hc_config *c, const struct hc_ctx *ctx, cons
 {
 	struct hc_config_plan p;
 	hc_config_plan(c, &p);
-	hc_process_ex(&p.plan, ctx, name, text, len, res);
+	hc_process(&p.plan, ctx, name, text, len, res);
 	hc_config_plan_release(&p);
 }

@@ -68,13 +68,13 @@ int hc_config_set_value(struct hc_config *c, const char *key, struct hc_node *v,
  * outlive it; release it with hc_config_plan_release.
  */
 struct hc_config_plan {
-	struct hc_plan plan; /* what hc_process_ex takes */
+	struct hc_plan plan; /* what hc_process takes */
 	struct hc_step *steps;
 	struct hc_rules_hook *rules; /* plan.rules_ctx, owned */
 };
 void hc_config_plan(const struct hc_config *c, struct hc_config_plan *p);
 void hc_config_plan_release(struct hc_config_plan *p);
-/* hc_process_ex with c's plan, built and released around the run. */
+/* hc_process with c's plan, built and released around the run. */
 void hc_config_process(const struct hc_config *c, const struct hc_ctx *ctx, const char *name,
                        const char *text, size_t len, struct hc_result *res);
 /* The secrets transform's `dir` option in c, or NULL. */
