@@ -96,7 +96,7 @@ int hc_list_ensure(struct hc_run *r, const struct hc_service *s, const char *key
 				hc_val_free(list);
 				return -1;
 			}
-			char *raw = hc_xstrndup(r->doc->text + x->start, x->end - x->start);
+			char *raw = hc_text_dup(r->doc, x->start, x->end);
 			hc_val_push(list, hc_val_raw(raw));
 			free(raw);
 		}
