@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	static const struct hc_ctx ctx = {.side_effects = true, .rules = true};
 	struct hc_result a;
-	hc_process_ex(&cfg, &ctx, "fuzz", (const char *)data, size, &a);
+	hc_config_process(&cfg, &ctx, "fuzz", (const char *)data, size, &a);
 	if (a.code != HC_EXIT_OK) {
 		if (!a.err.msg || !a.err.msg[0])
 			abort(); /* a refusal must say why */
@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	struct hc_result b;
-	hc_process_ex(&cfg, &ctx, "fuzz", a.out.data, a.out.len, &b);
+	hc_config_process(&cfg, &ctx, "fuzz", a.out.data, a.out.len, &b);
 	if (b.code != HC_EXIT_OK)
 		abort(); /* our own output must be accepted */
 	if (b.out.len != a.out.len || memcmp(b.out.data, a.out.data, a.out.len))

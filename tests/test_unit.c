@@ -164,7 +164,7 @@ static void test_verify(void)
 	CHECK(hc_doc_parse(&da, a, strlen(a), &err) == 0);
 	CHECK(hc_doc_parse(&db, b, strlen(b), &err) == 0);
 	CHECK(hc_doc_parse(&dc, c, strlen(c), &err) == 0);
-	struct hc_strset none = {0}, decl = {0};
+	struct hc_declared none = {0}, decl = {0};
 	char *where;
 	const struct hc_node *at;
 	CHECK(hc_verify(da.root, db.root, &none, &where, &at) ==
@@ -176,7 +176,7 @@ static void test_verify(void)
 	hc_declare_path(&decl, "/s/w/image", HC_CHANGE_ANY);
 	CHECK(hc_verify(db.root, dc.root, &decl, &where, &at) == 0);
 	free(where);
-	hc_strset_release(&decl);
+	hc_declared_release(&decl);
 	hc_doc_release(&da);
 	hc_doc_release(&db);
 	hc_doc_release(&dc);
@@ -193,13 +193,13 @@ static int verify_one(const char *a, const char *b, const char *path, enum hc_ch
 		hc_doc_release(&da);
 		return -2;
 	}
-	struct hc_strset decl = {0};
+	struct hc_declared decl = {0};
 	hc_declare_path(&decl, path, kind);
 	char *where;
 	const struct hc_node *at;
 	int rc = hc_verify(da.root, db.root, &decl, &where, &at);
 	free(where);
-	hc_strset_release(&decl);
+	hc_declared_release(&decl);
 	hc_doc_release(&da);
 	hc_doc_release(&db);
 	return rc;

@@ -3,7 +3,8 @@
  *
  * A variable whose name looks like a secret (PASSWORD, TOKEN, API_KEY, ...)
  * with a literal value, or a URL with a password in it, is a plaintext
- * secret. Where the service's image reads that variable from a file (the
+ * secret (rules/secret_detect.c decides, for the plaintext-secret rule
+ * too). Where the service's image reads that variable from a file (the
  * profile's `file-secrets:` table), the value goes into a secret file:
  * `KEY: value` becomes `KEY_FILE: /run/secrets/<name>` in the image's own
  * spelling, the service lists the secret, and a top-level `secrets:` stanza
@@ -20,11 +21,10 @@
  * points at a file that does not exist. Values never appear in findings;
  * their ranges are handed back to be masked wherever output shows input.
  */
+#include "transforms/secrets.h"
 #include "transforms/transform.h"
 #include "base/dotenv.h"
-#include "policy/profile.h"
-#include "rules/rules.h"
-#include "cli/side.h"
+#include "rules/secret_detect.h"
 
 #include <ctype.h>
 #include <stddef.h>
@@ -36,20 +36,18 @@
 #include <xxhash.h>
 
 struct secrets_opts {
-	struct hc_strlist patterns;
-	struct hc_strlist ignore;
+	struct hc_secret_words words; /* patterns, ignore, urls */
 	struct hc_strlist exceptions;
 	char *dir;
-	bool urls;
 };
 
 static const struct hc_option secrets_options[] = {
-    {"patterns", HC_OPT_LIST, offsetof(struct secrets_opts, patterns),
+    {"patterns", HC_OPT_LIST, offsetof(struct secrets_opts, words.patterns),
      "PASSWORD,PASSWD,PASS,SECRET,TOKEN,API_KEY,APIKEY,PRIVATE_KEY,ACCESS_KEY,SECRET_KEY,"
      "CREDENTIAL,CREDENTIALS,AUTH_KEY,ENCRYPTION_KEY,MASTER_KEY,SIGNING_KEY,SALT,ERLANG_COOKIE",
      "words of variable names that hold secrets (whole words of the name, split at _ . - and "
      "case changes)"},
-    {"ignore", HC_OPT_LIST, offsetof(struct secrets_opts, ignore),
+    {"ignore", HC_OPT_LIST, offsetof(struct secrets_opts, words.ignore),
      "FILE,PATH,DIR,ALLOW,RANDOM,EMPTY,ENABLE,ENABLED,DISABLE,DISABLED,REQUIRE,REQUIRED,LENGTH,"
      "MIN,MAX,TTL,EXPIRY,EXPIRE,EXPIRES,EXPIRATION,TIMEOUT,LIFETIME,ALGORITHM,TYPE,METHOD,"
      "POLICY,HOST,PORT,URL,URI,ENDPOINT,NAME,ID,HEADER,FORMAT,MODE,ROTATION,RESET",
@@ -58,7 +56,7 @@ static const struct hc_option secrets_options[] = {
      "variables left alone: NAME, or SERVICE.NAME"},
     {"dir", HC_OPT_STR, offsetof(struct secrets_opts, dir), "secrets",
      "folder of the secret files, relative to the compose file"},
-    {"urls", HC_OPT_BOOL, offsetof(struct secrets_opts, urls), "true",
+    {"urls", HC_OPT_BOOL, offsetof(struct secrets_opts, words.urls), "true",
      "also move passwords written in URLs (postgres://user:pass@db/app)"},
 };
 
@@ -162,78 +160,6 @@ struct state {
 
 /* ---- names and values ---------------------------------------------------- */
 
-/* Upper-cased words of a variable name: split at non-alphanumerics and at a
- * lower-to-upper change (dbPassword -> DB PASSWORD). */
-static void words(const char *s, struct hc_strlist *out)
-{
-	char w[128];
-	size_t n = 0;
-	for (const char *p = s;; p++) {
-		bool alnum = *p && isalnum((unsigned char)*p);
-		bool split =
-		    !alnum || (n && islower((unsigned char)p[-1]) && isupper((unsigned char)*p));
-		if (split && n) {
-			hc_strlist_push(out, w, n);
-			n = 0;
-		}
-		if (!*p)
-			break;
-		if (alnum && n < sizeof(w) - 1)
-			w[n++] = (char)toupper((unsigned char)*p);
-	}
-}
-
-static bool ends_with(const char *s, const char *suf)
-{
-	size_t a = strlen(s), b = strlen(suf);
-	return a >= b && !strcmp(s + a - b, suf);
-}
-
-static bool is_secret_name(const struct secrets_opts *o, const char *var)
-{
-	struct hc_strlist kw = {0};
-	words(var, &kw);
-	bool hit = false;
-	for (size_t i = 0; i < kw.n && !hit; i++)
-		hit = hc_strlist_has(&o->ignore, kw.v[i]);
-	if (hit) {
-		hc_strlist_release(&kw);
-		return false;
-	}
-	for (size_t p = 0; p < o->patterns.n && !hit; p++) {
-		struct hc_strlist pw = {0};
-		words(o->patterns.v[p], &pw);
-		for (size_t i = 0; pw.n && i + pw.n <= kw.n && !hit; i++) {
-			size_t k = 0;
-			while (k < pw.n && !strcmp(kw.v[i + k], pw.v[k]))
-				k++;
-			hit = k == pw.n;
-		}
-		/* DBPASSWORD, ROOTPASSWORD: a long word at the end of a word */
-		for (size_t i = 0; pw.n == 1 && strlen(pw.v[0]) >= 6 && i < kw.n && !hit; i++)
-			hit = ends_with(kw.v[i], pw.v[0]);
-		hc_strlist_release(&pw);
-	}
-	hc_strlist_release(&kw);
-	return hit;
-}
-
-/* Does Compose interpolate anything in s? ($$ is a literal $.) */
-static bool interpolates(const char *s, size_t n)
-{
-	for (size_t i = 0; i + 1 < n; i++) {
-		if (s[i] != '$')
-			continue;
-		if (s[i + 1] == '$') {
-			i++;
-			continue;
-		}
-		if (s[i + 1] == '{' || s[i + 1] == '_' || isalpha((unsigned char)s[i + 1]))
-			return true;
-	}
-	return false;
-}
-
 static char *runtime(const char *s, size_t n)
 {
 	struct hc_buf b = HC_BUF_INIT;
@@ -246,56 +172,10 @@ static char *runtime(const char *s, size_t n)
 	return hc_buf_detach(&b, &len);
 }
 
-static bool boolish(const char *s)
+static bool ends_with(const char *s, const char *suf)
 {
-	static const char *const w[] = {"true", "false", "yes", "no", "on", "off", "y", "n", NULL};
-	for (size_t i = 0; w[i]; i++)
-		if (!strcasecmp(s, w[i]))
-			return true;
-	return false;
-}
-
-/* A literal value worth moving. */
-static bool literal(const char *s, size_t n)
-{
-	if (!n || interpolates(s, n) || !strncmp(s, "/run/secrets/", 13))
-		return false;
-	char tmp[8];
-	if (n < sizeof(tmp)) {
-		memcpy(tmp, s, n);
-		tmp[n] = '\0';
-		if (boolish(tmp))
-			return false;
-	}
-	return true;
-}
-
-/* The password of a URL in s: scheme://user:PASS@host... */
-static bool url_password(const char *s, size_t n, size_t *ps, size_t *pe)
-{
-	const char *sep = NULL;
-	for (size_t i = 0; i + 2 < n; i++)
-		if (s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/') {
-			sep = s + i + 3;
-			break;
-		}
-	if (!sep)
-		return false;
-	const char *end = s + n, *auth_end = sep;
-	while (auth_end < end && *auth_end != '/' && *auth_end != '?' && *auth_end != '#')
-		auth_end++;
-	const char *at = NULL;
-	for (const char *p = sep; p < auth_end; p++)
-		if (*p == '@')
-			at = p;
-	if (!at)
-		return false;
-	const char *colon = memchr(sep, ':', (size_t)(at - sep));
-	if (!colon || colon + 1 >= at)
-		return false;
-	*ps = (size_t)(colon + 1 - s);
-	*pe = (size_t)(at - s);
-	return literal(s + *ps, *pe - *ps);
+	size_t a = strlen(s), b = strlen(suf);
+	return a >= b && !strcmp(s + a - b, suf);
 }
 
 /* Lowercase [a-z0-9_], no doubled or edge underscores, not starting with a digit. */
@@ -329,15 +209,6 @@ static char *upper(const char *s)
 	for (char *p = u; *p; p++)
 		*p = (char)toupper((unsigned char)*p);
 	return u;
-}
-
-bool hc_is_plaintext_secret(const void *opts, const char *var, const char *val, size_t vlen)
-{
-	const struct secrets_opts *o = opts;
-	size_t ps, pe;
-	if (is_secret_name(o, var) && literal(val, vlen))
-		return true;
-	return o->urls && url_password(val, vlen, &ps, &pe);
 }
 
 /* ---- the existing .env ------------------------------------------------- */
@@ -493,9 +364,9 @@ static void consider(struct state *st, struct cand *c, const char *val, size_t v
 	struct hc_run *r = st->r;
 	if (excepted(o, c->svc, c->var))
 		return;
-	bool whole = is_secret_name(o, c->var) && literal(val, vlen);
+	bool whole = hc_is_secret_name(&o->words, c->var) && hc_secret_literal(val, vlen);
 	size_t ps = 0, pe = vlen;
-	if (!whole && !(o->urls && url_password(val, vlen, &ps, &pe)))
+	if (!whole && !(o->words.urls && hc_url_password(val, vlen, &ps, &pe)))
 		return;
 	if (c->vnode->style == HC_LITERAL || c->vnode->style == HC_FOLDED) {
 		hc_report(r, c->vnode->start, HC_NOTE,
@@ -597,7 +468,7 @@ static void inherited(struct state *st, const char *svc, struct hc_node *n, int 
 			if (!eq)
 				continue;
 			char *var = hc_xstrndup(it->text, (size_t)(eq - it->text));
-			if (hc_is_plaintext_secret(st->o, var, eq + 1,
+			if (hc_is_plaintext_secret(&st->o->words, var, eq + 1,
 			                           it->len - (size_t)(eq - it->text) - 1) &&
 			    !excepted(st->o, svc, var)) {
 				hc_report(st->r, it->start, HC_WARNING,
@@ -624,7 +495,7 @@ static void inherited(struct state *st, const char *svc, struct hc_node *n, int 
 		}
 		struct hc_node *t = hc_deref(v);
 		if (t && t->type == HC_SCALAR && !hc_is_null(t) &&
-		    hc_is_plaintext_secret(st->o, k->text, t->text, t->len) &&
+		    hc_is_plaintext_secret(&st->o->words, k->text, t->text, t->len) &&
 		    !excepted(st->o, svc, k->text)) {
 			hc_report(
 			    st->r, t->start, HC_WARNING,
@@ -674,7 +545,8 @@ static void collect_service(struct state *st, const char *svc, struct hc_node *s
 			if (k->type == HC_SCALAR && v->type == HC_ALIAS) {
 				struct hc_node *t = hc_deref(v);
 				if (t && t->type == HC_SCALAR &&
-				    hc_is_plaintext_secret(st->o, k->text, t->text, t->len) &&
+				    hc_is_plaintext_secret(&st->o->words, k->text, t->text,
+				                           t->len) &&
 				    !excepted(st->o, svc, k->text))
 					alias_secret(st, svc, k->text, v, t);
 				continue;
@@ -700,7 +572,7 @@ static void collect_service(struct state *st, const char *svc, struct hc_node *s
 				    t && t->type == HC_SCALAR ? memchr(t->text, '=', t->len) : NULL;
 				if (eq) {
 					char *var = hc_xstrndup(t->text, (size_t)(eq - t->text));
-					if (hc_is_plaintext_secret(st->o, var, eq + 1,
+					if (hc_is_plaintext_secret(&st->o->words, var, eq + 1,
 					                           t->len - (size_t)(eq - t->text) -
 					                               1) &&
 					    !excepted(st->o, svc, var))
@@ -1461,12 +1333,14 @@ static void secrets_document(struct hc_run *r, struct hc_node *root, const void 
 	strmap_release(&st.taken);
 }
 
-const char *hc_secrets_dir(const struct hc_config *c)
+const char *hc_secrets_opts_dir(const void *opts)
 {
-	int i = hc_transform_find("secrets");
-	if (i < 0 || !c->t || !c->t[i].opts)
-		return NULL;
-	return ((const struct secrets_opts *)c->t[i].opts)->dir;
+	return ((const struct secrets_opts *)opts)->dir;
+}
+
+const struct hc_secret_words *hc_secrets_opts_words(const void *opts)
+{
+	return &((const struct secrets_opts *)opts)->words;
 }
 
 const struct hc_transform hc_t_secrets = {
@@ -1477,4 +1351,5 @@ const struct hc_transform hc_t_secrets = {
     .opts_size = sizeof(struct secrets_opts),
     .document = secrets_document,
     .batch = true,
+    .in_base_too = true, /* plaintext secrets of an override file are its own */
 };

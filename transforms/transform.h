@@ -1,10 +1,9 @@
 /*
- * transform.h: the contract between a transform and the engine.
+ * transform.h: the transforms and what they share.
  *
- * A transform is one `const struct hc_transform` with a stable kebab-case id,
- * a one-line summary, typed options (data, parsed by one shared parser for
- * profiles, config files and --set) and a function called once per service.
- * It must be idempotent: on its own output it proposes nothing.
+ * The contract between a transform and the engine (struct hc_transform,
+ * its options) is engine/step.h; this header adds the registry and the
+ * helpers transforms share.
  *
  * To add a transform:
  *   1. write transforms/<name>.c exporting `const struct hc_transform hc_t_<name>`;
@@ -18,36 +17,11 @@
 
 #include "engine/place.h"
 #include "engine/run.h"
+#include "engine/step.h"
 #include "rules/classes.h"
 
 #include <stdbool.h>
 #include <stddef.h>
-
-enum hc_opt_type { HC_OPT_BOOL, HC_OPT_STR, HC_OPT_INT, HC_OPT_LIST };
-
-struct hc_option {
-	const char *name;
-	enum hc_opt_type type;
-	size_t offset; /* into the transform's options struct */
-	const char *dflt;
-	const char *help;
-};
-
-struct hc_transform {
-	const char *id;
-	const char *summary;
-	const struct hc_option *options;
-	size_t nopts;
-	size_t opts_size;
-	/* Proposes edits for one service (s->value is a mapping or null). */
-	void (*service)(struct hc_run *r, const struct hc_service *s, const void *opts);
-	/* Optional: proposes edits at the top level (root is a mapping). */
-	void (*document)(struct hc_run *r, struct hc_node *root, const void *opts);
-	/* It reads no key that the transforms marked `batch` before it write: it
-	 * may share their edit batch and re-parse (one parse instead of several;
-	 * tests/corpus.sh checks outputs do not change). */
-	bool batch;
-};
 
 /* The registry: its order is the run order. */
 extern const struct hc_transform *const hc_transforms[];

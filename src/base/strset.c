@@ -1,5 +1,5 @@
 /*
- * strset.c: string hash set used for declared paths and their prefixes.
+ * strset.c: a string hash set. See strset.h.
  * Each slot holds a length-prefixed copy so lookups need no NUL.
  */
 #include "base/strset.h"
@@ -57,6 +57,20 @@ bool hc_strset_has(const struct hc_strset *s, const char *str, size_t len)
 	if (!s->n)
 		return false;
 	return s->slots[find_slot(s->slots, s->cap, str, len)] != NULL;
+}
+
+bool hc_strset_next(const struct hc_strset *s, size_t *it, const char **str, size_t *len)
+{
+	for (; *it < s->cap; (*it)++) {
+		const char *slot = s->slots[*it];
+		if (!slot)
+			continue;
+		memcpy(len, slot, sizeof(*len));
+		*str = slot + sizeof(*len);
+		(*it)++;
+		return true;
+	}
+	return false;
 }
 
 void hc_strset_release(struct hc_strset *s)

@@ -628,7 +628,7 @@ static void process(struct job *j)
 		free(dir);
 	}
 	struct hc_result res;
-	hc_process_ex(j->cfg, &ctx, o->name, in.data ? in.data : "", in.len, &res);
+	hc_config_process(j->cfg, &ctx, o->name, in.data ? in.data : "", in.len, &res);
 	int code = res.code;
 	bool changed = code == HC_EXIT_OK &&
 	               (res.out.len != in.len || (in.len && memcmp(res.out.data, in.data, in.len)));

@@ -26,8 +26,4 @@ int hc_side_write(const char *compose_path, const struct hc_side *side, struct h
 int hc_side_secret_state(const char *folder, const char *dir, const char *name, const char *value,
                          size_t len);
 
-struct hc_config;
-/* The secrets transform's `dir` option in c (transforms/secrets.c). */
-const char *hc_secrets_dir(const struct hc_config *c);
-
 #endif

@@ -2,7 +2,6 @@
  * engine.c: the pipeline. See engine.h.
  */
 #include "engine/engine.h"
-#include "rules/rules.h"
 #include "base/strset.h"
 #include "engine/suppress.h"
 #include "engine/verify.h"
@@ -42,8 +41,7 @@ bool hc_run_skips(const struct hc_run *r, const char *name, const struct hc_node
 {
 	if (r->exclude && hc_strlist_has(r->exclude, name))
 		return true;
-	/* plaintext secrets of an override file are its own: they still move */
-	if (r->ctx->in_base && strcmp(r->tid, "secrets") &&
+	if (r->ctx->in_base && !r->in_base_too &&
 	    hc_strset_has(r->ctx->in_base, name, strlen(name)))
 		return true;
 	return r->sup && hc_supps_hit(r->sup, r->tid, hc_pieces_map_back(r->pieces, key->start));
@@ -212,19 +210,6 @@ void hc_service_rewrite(struct hc_run *r, const struct hc_service *s, const char
 	va_end(ap);
 }
 
-void hc_text_linecol(const char *text, size_t len, size_t pos, int *line, int *col)
-{
-	int l = 1, c = 1;
-	for (size_t i = 0; i < pos && i < len; i++) {
-		if (text[i] == '\n')
-			l++, c = 1;
-		else if (((unsigned char)text[i] & 0xC0) != 0x80)
-			c++;
-	}
-	*line = l;
-	*col = c;
-}
-
 static void error_at(struct hc_result *res, const char *name, const struct hc_doc *doc, size_t pos,
                      int code, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
@@ -298,8 +283,7 @@ static int check_shape(struct hc_result *res, const char *name, const struct hc_
 	return 0;
 }
 
-static void run_transform(const struct hc_transform *t, const struct hc_tconf *tc, struct hc_run *r,
-                          struct hc_node *services)
+static void run_transform(const struct hc_step *st, struct hc_run *r, struct hc_node *services)
 {
 	struct hc_buf path = HC_BUF_INIT;
 	for (size_t i = 0; i + 1 < services->nkids; i += 2) {
@@ -314,7 +298,7 @@ static void run_transform(const struct hc_transform *t, const struct hc_tconf *t
 		hc_buf_adds(&path, "/services");
 		path_add(&path, k->text, k->len);
 		struct hc_service s = {.name = k->text, .key = k, .value = v, .path = path.data};
-		t->service(r, &s, tc->opts);
+		st->t->service(r, &s, st->opts);
 	}
 	hc_buf_release(&path);
 }
@@ -407,38 +391,59 @@ static void undo_run(struct hc_result *res, struct hc_edits *e, size_t mark, siz
 	res->side.nmask = sm0;
 }
 
-/* Applies a batch of edits to res->out and re-parses it into *cur. */
-static void apply_batch(struct hc_result *res, const char *name, const struct hc_doc *orig,
-                        struct hc_doc *cur, bool *cur_is_orig, struct hc_buf *next,
-                        struct hc_edits *batch, const char *tid)
+/* One run of a plan over a text: what the steps share. */
+struct pipeline {
+	struct hc_result *res;
+	const char *name;
+	const struct hc_plan *plan;
+	const struct hc_ctx *ctx; /* never NULL */
+	struct hc_doc orig;       /* the input, parsed */
+	struct hc_doc cur;        /* res->out, parsed; shallow copy of orig until a batch applies */
+	bool cur_is_orig;         /* then cur is not released on its own */
+	struct hc_node *services; /* of orig */
+	struct hc_supps sup;      /* ignore comments of the input */
+	struct hc_declared declared;
+	struct hc_buf next;    /* scratch for the next output text */
+	struct hc_edits batch; /* edits proposed, not yet applied */
+	const char *batch_tid; /* the last transform that proposed some */
+	bool batch_open;       /* it is marked batch: the next may join */
+	bool can_batch;        /* the input's shape allows batching at all */
+};
+
+/* Applies p->batch to res->out and re-parses it into p->cur. */
+static void apply_batch(struct pipeline *p)
 {
+	struct hc_result *res = p->res;
 	size_t bad;
 	struct hc_error e;
-	if (hc_edits_apply(batch, res->out.data, res->out.len, next, &res->pieces, &bad) < 0) {
-		error_at(res, name, orig, hc_pieces_map_back(&res->pieces, batch->v[bad].start),
-		         HC_EXIT_VERIFY, "transform '%s' proposed overlapping edits; refused", tid);
-		hc_edits_clear(batch);
+	if (hc_edits_apply(&p->batch, res->out.data, res->out.len, &p->next, &res->pieces, &bad) <
+	    0) {
+		error_at(res, p->name, &p->orig,
+		         hc_pieces_map_back(&res->pieces, p->batch.v[bad].start), HC_EXIT_VERIFY,
+		         "transform '%s' proposed overlapping edits; refused", p->batch_tid);
+		hc_edits_clear(&p->batch);
 		return;
 	}
-	hc_edits_clear(batch);
+	hc_edits_clear(&p->batch);
 	struct hc_buf tmp = res->out;
-	res->out = *next;
-	*next = tmp;
-	if (!*cur_is_orig)
-		hc_doc_release(cur);
-	*cur_is_orig = false;
-	if (hc_doc_parse(cur, res->out.data, res->out.len, &e) < 0) {
-		*cur_is_orig = true; /* nothing left to release */
+	res->out = p->next;
+	p->next = tmp;
+	if (!p->cur_is_orig)
+		hc_doc_release(&p->cur);
+	p->cur_is_orig = false;
+	if (hc_doc_parse(&p->cur, res->out.data, res->out.len, &e) < 0) {
+		p->cur_is_orig = true; /* nothing left to release */
 		/* the error's place in the output, mapped back to the input */
 		size_t at = 0;
 		for (int l = 1; l < e.line && at < res->out.len; at++)
 			l += res->out.data[at] == '\n';
 		for (int c = 1; c < e.col && at < res->out.len && res->out.data[at] != '\n'; at++)
 			c += ((unsigned char)res->out.data[at] & 0xC0) != 0x80;
-		error_at(res, name, orig, hc_pieces_map_back(&res->pieces, at), HC_EXIT_VERIFY,
+		error_at(res, p->name, &p->orig, hc_pieces_map_back(&res->pieces, at),
+		         HC_EXIT_VERIFY,
 		         "transform '%s' produced text that does not parse (%s, at %d:%d of the "
 		         "result); refused",
-		         tid, e.msg, e.line, e.col);
+		         p->batch_tid, e.msg, e.line, e.col);
 	}
 }
 
@@ -460,131 +465,95 @@ static void note_alias_services(struct hc_result *res, struct hc_node *services)
 		}
 }
 
-void hc_process(const struct hc_config *cfg, const char *name, const char *text, size_t len,
-                struct hc_result *res)
+/* Batches only where each service is a non-empty block mapping: two
+ * transforms filling one empty or flow mapping in one batch would both
+ * write its first entry. */
+static bool batchable(const struct hc_ctx *ctx, const struct hc_doc *orig,
+                      const struct hc_node *services)
 {
-	hc_process_ex(cfg, NULL, name, text, len, res);
+	bool ok =
+	    !ctx->no_batch && orig->root->type == HC_MAP && !orig->root->flow && !services->flow;
+	for (size_t i = 0; ok && i + 1 < services->nkids; i += 2) {
+		const struct hc_node *v = services->kids[i + 1];
+		ok = v->type == HC_ALIAS || (v->type == HC_MAP && !v->flow && v->nkids > 0);
+	}
+	return ok;
 }
 
-void hc_process_ex(const struct hc_config *cfg, const struct hc_ctx *ctx, const char *name,
-                   const char *text, size_t len, struct hc_result *res)
+/* Runs step st over the current text, its edits joining the batch. False
+ * when it must run again alone: it inserts where the batch does, into
+ * another collection, so their order would be a guess; what it proposed
+ * is taken back and the batch applied. */
+static bool run_step(struct pipeline *p, const struct hc_step *st)
 {
-	static const struct hc_ctx no_ctx = {0};
-	if (!ctx)
-		ctx = &no_ctx;
-	memset(res, 0, sizeof(*res));
-	hc_pieces_init(&res->pieces, len);
-	struct hc_doc orig;
-	struct hc_error e;
-	if (hc_doc_parse(&orig, text, len, &e) < 0) {
-		hc_diag_set(&res->err, HC_EXIT_INVALID, name, e.line, e.col, "%s", e.msg);
-		res->code = HC_EXIT_INVALID;
-		return;
+	struct hc_result *res = p->res;
+	const struct hc_transform *t = st->t;
+	struct hc_run r = {
+	    .doc = &p->cur,
+	    .tid = t->id,
+	    .edits = p->batch,
+	    .declared = &p->declared,
+	    .findings = &res->findings,
+	    .pieces = &res->pieces,
+	    .classes = p->plan->classes,
+	    .ctx = p->ctx,
+	    .side = &res->side,
+	    .exclude = st->exclude,
+	    .sup = &p->sup,
+	    .in_base_too = t->in_base_too,
+	};
+	struct hc_node *svc = NULL;
+	struct hc_result scratch = {0};
+	check_shape(&scratch, p->name, &p->cur, &svc);
+	hc_diag_release(&scratch.err);
+	size_t mark = p->batch.n, f0 = res->findings.n, sf0 = res->side.nfiles,
+	       se0 = res->side.nenv, sm0 = res->side.nmask;
+	if (t->document && p->cur.root && p->cur.root->type == HC_MAP)
+		t->document(&r, p->cur.root, st->opts);
+	if (svc && t->service)
+		run_transform(st, &r, svc);
+	if (mark && batch_conflict(&r.edits, mark)) {
+		undo_run(res, &r.edits, mark, f0, sf0, se0, sm0);
+		p->batch = r.edits;
+		apply_batch(p);
+		p->batch_open = false;
+		return false;
 	}
-	struct hc_node *services;
-	if (check_shape(res, name, &orig, &services) < 0) {
-		hc_doc_release(&orig);
-		return;
-	}
-	hc_buf_add(&res->out, text, len);
-	if (!services) {
-		hc_doc_release(&orig);
-		return;
-	}
-	note_alias_services(res, services);
+	res->changes += r.changes;
+	p->batch = r.edits;
+	p->batch_tid = t->id;
+	p->batch_open = t->batch;
+	return true;
+}
 
-	/* ignore comments, then the rules, on the input as written */
-	struct hc_supps sup;
-	hc_supps_parse(&orig, &sup, &res->findings);
-	if (ctx->rules) {
-		bool *covered = hc_xcalloc(hc_nrules + 1, sizeof(*covered));
-		for (size_t i = 0; i < hc_nrules; i++) {
-			int ti =
-			    hc_rules[i].covered_by ? hc_transform_find(hc_rules[i].covered_by) : -1;
-			covered[i] = ti >= 0 && cfg->t[ti].enabled;
-		}
-		int si = hc_transform_find("secrets");
-		hc_rules_run(cfg->r, covered, &orig, services, si >= 0 ? cfg->t[si].opts : NULL,
-		             &res->findings, skip_cb, &sup);
-		free(covered);
-	}
-
-	struct hc_strset declared = {0};
-	struct hc_doc cur = orig; /* shallow: orig is released once, at the end */
-	bool cur_is_orig = true;
-	struct hc_buf next = HC_BUF_INIT;
-	/* Transforms marked `batch` share one edit batch and one re-parse with
-	 * the batchable transforms right before them (they read no key those
-	 * write); any other transform applies its edits and re-parses at once. */
-	struct hc_edits batch = {0};
-	const char *batch_tid = NULL;
-	bool batch_open = false;
-	/* batches only where each service is a non-empty block mapping: two
-	 * transforms filling one empty or flow mapping in one batch would both
-	 * write its first entry */
-	bool can_batch =
-	    !ctx->no_batch && orig.root->type == HC_MAP && !orig.root->flow && !services->flow;
-	for (size_t i = 0; can_batch && i + 1 < services->nkids; i += 2) {
-		const struct hc_node *v = services->kids[i + 1];
-		can_batch = v->type == HC_ALIAS || (v->type == HC_MAP && !v->flow && v->nkids > 0);
-	}
-	for (size_t ti = 0; ti <= hc_ntransforms && res->code == HC_EXIT_OK; ti++) {
-		const struct hc_transform *t = ti < hc_ntransforms ? hc_transforms[ti] : NULL;
-		if (t && (!cfg->t[ti].enabled || hc_supps_file(&sup, t->id)))
+/* Transforms marked `batch` share one edit batch and one re-parse with the
+ * batchable transforms right before them (they read no key those write);
+ * any other transform applies its edits and re-parses at once. */
+static void run_steps(struct pipeline *p)
+{
+	const struct hc_plan *plan = p->plan;
+	for (size_t i = 0; i <= plan->nsteps && p->res->code == HC_EXIT_OK; i++) {
+		const struct hc_step *st = i < plan->nsteps ? &plan->steps[i] : NULL;
+		if (st && hc_supps_file(&p->sup, st->t->id))
 			continue;
-		if (batch.n && !(t && batch_open && t->batch && can_batch)) {
-			apply_batch(res, name, &orig, &cur, &cur_is_orig, &next, &batch, batch_tid);
-			if (res->code != HC_EXIT_OK)
+		if (p->batch.n && !(st && p->batch_open && st->t->batch && p->can_batch)) {
+			apply_batch(p);
+			if (p->res->code != HC_EXIT_OK)
 				break;
 		}
-		if (!t)
+		if (!st)
 			break;
-		struct hc_run r = {
-		    .doc = &cur,
-		    .tid = t->id,
-		    .edits = batch,
-		    .declared = &declared,
-		    .findings = &res->findings,
-		    .pieces = &res->pieces,
-		    .classes = &cfg->classes,
-		    .ctx = ctx,
-		    .side = &res->side,
-		    .exclude = &cfg->t[ti].exclude,
-		    .sup = &sup,
-		};
-		struct hc_node *svc = NULL;
-		struct hc_result scratch = {0};
-		check_shape(&scratch, name, &cur, &svc);
-		hc_diag_release(&scratch.err);
-		size_t mark = batch.n, f0 = res->findings.n, sf0 = res->side.nfiles,
-		       se0 = res->side.nenv, sm0 = res->side.nmask;
-		if (t->document && cur.root && cur.root->type == HC_MAP)
-			t->document(&r, cur.root, cfg->t[ti].opts);
-		if (svc && t->service)
-			run_transform(t, &cfg->t[ti], &r, svc);
-		if (mark && batch_conflict(&r.edits, mark)) {
-			/* it inserts where the batch does, into another collection: the
-			 * order would be a guess. Take it back, apply the batch, run it
-			 * again on the new text. */
-			undo_run(res, &r.edits, mark, f0, sf0, se0, sm0);
-			batch = r.edits;
-			apply_batch(res, name, &orig, &cur, &cur_is_orig, &next, &batch, batch_tid);
-			if (res->code != HC_EXIT_OK)
-				break;
-			batch_open = false;
-			ti--; /* run it again, alone */
-			continue;
-		}
-		res->changes += r.changes;
-		batch = r.edits;
-		batch_tid = t->id;
-		batch_open = t->batch;
+		if (!run_step(p, st) && p->res->code == HC_EXIT_OK)
+			i--; /* run it again, alone */
 	}
-	hc_edits_clear(&batch);
-	hc_buf_release(&next);
+	hc_edits_clear(&p->batch);
+	hc_buf_release(&p->next);
+}
 
-	/* a service that is an alias of another changes with it */
-	for (size_t i = 0; res->code == HC_EXIT_OK && i + 1 < services->nkids; i += 2) {
+/* A service that is an alias of another changes with it. */
+static void declare_alias_services(struct hc_declared *declared, const struct hc_node *services)
+{
+	for (size_t i = 0; i + 1 < services->nkids; i += 2) {
 		struct hc_node *v = services->kids[i + 1];
 		for (size_t k = 0; v->type == HC_ALIAS && k + 1 < services->nkids; k += 2) {
 			if (services->kids[k + 1] != v->target)
@@ -594,38 +563,90 @@ void hc_process_ex(const struct hc_config *cfg, const struct hc_ctx *ctx, const 
 			path_add(&from, services->kids[k]->text, services->kids[k]->len);
 			hc_buf_adds(&to, "/services");
 			path_add(&to, services->kids[i]->text, services->kids[i]->len);
-			hc_declare_copy(&declared, from.data, to.data);
+			hc_declare_copy(declared, from.data, to.data);
 			hc_buf_release(&from);
 			hc_buf_release(&to);
 		}
 	}
-	if (res->code == HC_EXIT_OK && !cur_is_orig) {
-		char *where = NULL;
-		const struct hc_node *at = NULL;
-		if (hc_verify(orig.root, cur.root, &declared, &where, &at) < 0) {
-			error_at(res, name, &orig, at ? at->start : 0, HC_EXIT_VERIFY,
-			         "the result would change the meaning at %s; refused to write",
-			         where);
-		}
-		free(where);
-	}
-	if (!cur_is_orig)
-		hc_doc_release(&cur);
-	hc_doc_release(&orig);
-	hc_strset_release(&declared);
-	/* what the comments silence */
+}
+
+/* Drops the findings an ignore comment covers (not its own warnings). */
+static void drop_suppressed(struct hc_findings *fs, const struct hc_supps *sup)
+{
 	size_t w = 0;
-	for (size_t i = 0; i < res->findings.n; i++) {
-		struct hc_finding *f = &res->findings.v[i];
-		if (strcmp(f->rule, "suppression") && hc_supps_hit(&sup, f->rule, f->pos)) {
+	for (size_t i = 0; i < fs->n; i++) {
+		struct hc_finding *f = &fs->v[i];
+		if (strcmp(f->rule, "suppression") && hc_supps_hit(sup, f->rule, f->pos)) {
 			free(f->rule);
 			free(f->msg);
 			continue;
 		}
-		res->findings.v[w++] = *f;
+		fs->v[w++] = *f;
 	}
-	res->findings.n = w;
-	hc_supps_release(&sup);
+	fs->n = w;
+}
+
+/* Parses the input and checks its shape into p; false when the run ends
+ * there (an error, or no services: the text stays as it is). */
+static bool start(struct pipeline *p, const char *text, size_t len)
+{
+	struct hc_result *res = p->res;
+	struct hc_error e;
+	if (hc_doc_parse(&p->orig, text, len, &e) < 0) {
+		hc_diag_set(&res->err, HC_EXIT_INVALID, p->name, e.line, e.col, "%s", e.msg);
+		res->code = HC_EXIT_INVALID;
+		return false;
+	}
+	if (check_shape(res, p->name, &p->orig, &p->services) < 0) {
+		hc_doc_release(&p->orig);
+		return false;
+	}
+	hc_buf_add(&res->out, text, len);
+	if (!p->services) {
+		hc_doc_release(&p->orig);
+		return false;
+	}
+	return true;
+}
+
+void hc_process_ex(const struct hc_plan *plan, const struct hc_ctx *ctx, const char *name,
+                   const char *text, size_t len, struct hc_result *res)
+{
+	static const struct hc_ctx no_ctx = {0};
+	memset(res, 0, sizeof(*res));
+	hc_pieces_init(&res->pieces, len);
+	struct pipeline p = {.res = res,
+	                     .name = name,
+	                     .plan = plan,
+	                     .ctx = ctx ? ctx : &no_ctx,
+	                     .cur_is_orig = true};
+	if (!start(&p, text, len))
+		return;
+	note_alias_services(res, p.services);
+	/* ignore comments, then the rules, on the input as written */
+	hc_supps_parse(&p.orig, &p.sup, &res->findings, plan->known_id);
+	if (p.ctx->rules && plan->rules)
+		plan->rules(plan->rules_ctx, &p.orig, p.services, &res->findings, skip_cb, &p.sup);
+	p.cur = p.orig; /* shallow: orig is released once, at the end */
+	p.can_batch = batchable(p.ctx, &p.orig, p.services);
+	run_steps(&p);
+	if (res->code == HC_EXIT_OK)
+		declare_alias_services(&p.declared, p.services);
+	if (res->code == HC_EXIT_OK && !p.cur_is_orig) {
+		char *where = NULL;
+		const struct hc_node *at = NULL;
+		if (hc_verify(p.orig.root, p.cur.root, &p.declared, &where, &at) < 0)
+			error_at(res, name, &p.orig, at ? at->start : 0, HC_EXIT_VERIFY,
+			         "the result would change the meaning at %s; refused to write",
+			         where);
+		free(where);
+	}
+	if (!p.cur_is_orig)
+		hc_doc_release(&p.cur);
+	hc_doc_release(&p.orig);
+	hc_declared_release(&p.declared);
+	drop_suppressed(&res->findings, &p.sup); /* what the comments silence */
+	hc_supps_release(&p.sup);
 }
 
 void hc_result_release(struct hc_result *res)

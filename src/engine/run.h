@@ -93,15 +93,16 @@ struct hc_run {
 	const struct hc_doc *doc;     /* the current text, parsed */
 	const char *tid;              /* id of the running transform */
 	struct hc_edits edits;        /* proposed for this step */
-	struct hc_strset *declared;   /* paths whose meaning may change */
+	struct hc_declared *declared; /* paths whose meaning may change */
 	struct hc_findings *findings; /* positions already mapped to the input */
 	const struct hc_pieces *pieces;
-	const struct hc_classes *classes; /* from the profile */
+	const struct hc_classes *classes; /* from the plan (engine.h) */
 	size_t changes;                   /* pending changes reported by this step */
 	const struct hc_ctx *ctx;         /* never NULL */
 	struct hc_side *side;             /* what the caller writes besides the text */
 	const struct hc_strlist *exclude; /* services this transform skips */
 	const struct hc_supps *sup;       /* ignore comments of the input */
+	bool in_base_too;                 /* the transform edits in_base services too */
 };
 
 /* A service as the engine hands it to a transform. */
@@ -129,7 +130,8 @@ struct hc_run_mark hc_run_mark(const struct hc_run *r);
 void hc_run_rollback(struct hc_run *r, struct hc_run_mark m);
 
 /* Does the running transform leave service `name` (key node `key` of the
- * current text) alone: excluded, or covered by an ignore comment? */
+ * current text) alone: excluded, the base file's (hc_ctx.in_base), or
+ * covered by an ignore comment? */
 bool hc_run_skips(const struct hc_run *r, const char *name, const struct hc_node *key);
 
 /* Declares that the meaning at `path` changes, as `kind` says (verify.h). */

@@ -26,9 +26,10 @@ struct hc_supps {
 	size_t n;
 };
 
-/* Reads the comments of doc; an id that is neither a rule nor a transform
- * gets a warning in f. */
-void hc_supps_parse(const struct hc_doc *doc, struct hc_supps *s, struct hc_findings *f);
+/* Reads the comments of doc; an id that known() (may be NULL: all are)
+ * does not know, a rule or a transform, gets a warning in f. */
+void hc_supps_parse(const struct hc_doc *doc, struct hc_supps *s, struct hc_findings *f,
+                    bool (*known)(const char *id));
 /* Does a comment cover id at input byte pos? */
 bool hc_supps_hit(const struct hc_supps *s, const char *id, size_t pos);
 /* Does an ignore-file comment cover id? */

@@ -16,57 +16,42 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Entries: "\1PREFIX" for every proper prefix of a declared path, and
- * "\2PATH" (extend), "\3PATH" (remove), "\4PATH" (any). */
-static const char kind_mark[] = {'\2', '\3', '\4'};
-
-void hc_declare_path(struct hc_strset *declared, const char *path, enum hc_change kind)
+void hc_declare_path(struct hc_declared *d, const char *path, enum hc_change kind)
 {
 	size_t len = strlen(path);
-	struct hc_buf b = HC_BUF_INIT;
-	hc_buf_addc(&b, kind_mark[kind]);
-	hc_buf_add(&b, path, len);
-	hc_strset_add(declared, b.data, b.len);
-	for (size_t i = 1; i < len; i++) {
-		if (path[i] != '/')
-			continue;
-		b.len = 0;
-		hc_buf_addc(&b, '\1');
-		hc_buf_add(&b, path, i);
-		hc_strset_add(declared, b.data, b.len);
-	}
-	hc_buf_release(&b);
+	hc_strset_add(&d->kind[kind], path, len);
+	for (size_t i = 1; i < len; i++)
+		if (path[i] == '/')
+			hc_strset_add(&d->prefixes, path, i);
 }
 
-void hc_declare_copy(struct hc_strset *declared, const char *from, const char *to)
+void hc_declare_copy(struct hc_declared *d, const char *from, const char *to)
 {
 	size_t fl = strlen(from);
-	struct hc_strlist add = {0};
-	for (size_t i = 0; i < declared->cap; i++) {
-		/* a slot holds a size_t length, then the bytes */
-		const char *slot = declared->slots ? declared->slots[i] : NULL;
-		if (!slot)
-			continue;
+	for (int k = 0; k < HC_NCHANGES; k++) {
+		/* collected first: declaring adds to the set being walked */
+		struct hc_strlist add = {0};
+		const char *e;
 		size_t len;
-		memcpy(&len, slot, sizeof(len));
-		const char *e = slot + sizeof(len);
-		if (len < 1 + fl || e[0] == '\1' || strncmp(e + 1, from, fl) ||
-		    (len > 1 + fl && e[1 + fl] != '/'))
-			continue;
-		hc_strlist_push(&add, e, len);
+		for (size_t it = 0; hc_strset_next(&d->kind[k], &it, &e, &len);)
+			if (len >= fl && !strncmp(e, from, fl) && (len == fl || e[fl] == '/'))
+				hc_strlist_push(&add, e, len);
+		for (size_t i = 0; i < add.n; i++) {
+			struct hc_buf p = HC_BUF_INIT;
+			hc_buf_adds(&p, to);
+			hc_buf_adds(&p, add.v[i] + fl);
+			hc_declare_path(d, p.data, (enum hc_change)k);
+			hc_buf_release(&p);
+		}
+		hc_strlist_release(&add);
 	}
-	for (size_t i = 0; i < add.n; i++) {
-		enum hc_change kind = HC_CHANGE_EXTEND;
-		for (size_t k = 0; k < sizeof(kind_mark); k++)
-			if (kind_mark[k] == add.v[i][0])
-				kind = (enum hc_change)k;
-		struct hc_buf p = HC_BUF_INIT;
-		hc_buf_adds(&p, to);
-		hc_buf_adds(&p, add.v[i] + 1 + fl);
-		hc_declare_path(declared, p.data, kind);
-		hc_buf_release(&p);
-	}
-	hc_strlist_release(&add);
+}
+
+void hc_declared_release(struct hc_declared *d)
+{
+	for (int k = 0; k < HC_NCHANGES; k++)
+		hc_strset_release(&d->kind[k]);
+	hc_strset_release(&d->prefixes);
 }
 
 struct pair {
@@ -84,7 +69,7 @@ struct pairs {
 };
 
 struct ctx {
-	const struct hc_strset *declared;
+	const struct hc_declared *declared;
 	struct hc_buf path;
 	struct hc_strset memo; /* "%p %p" of alias targets known equal */
 	char *where;
@@ -222,21 +207,12 @@ static void push_key(struct hc_buf *path, const struct hc_node *k)
 	}
 }
 
-static bool has_mark(struct ctx *c, char mark)
-{
-	struct hc_buf b = HC_BUF_INIT;
-	hc_buf_addc(&b, mark);
-	hc_buf_add(&b, c->path.data ? c->path.data : "", c->path.len);
-	bool r = hc_strset_has(c->declared, b.data, b.len);
-	hc_buf_release(&b);
-	return r;
-}
-
 /* The loosest kind declared at the current path, or -1. */
 static int declared_here(struct ctx *c)
 {
 	for (int k = HC_CHANGE_ANY; k >= HC_CHANGE_EXTEND; k--)
-		if (has_mark(c, kind_mark[k]))
+		if (hc_strset_has(&c->declared->kind[k], c->path.data ? c->path.data : "",
+		                  c->path.len))
 			return k;
 	return -1;
 }
@@ -322,12 +298,8 @@ static int check_declared(struct ctx *c, int k, const struct hc_node *av, const 
 
 static bool declared_below(struct ctx *c)
 {
-	struct hc_buf b = HC_BUF_INIT;
-	hc_buf_addc(&b, '\1');
-	hc_buf_add(&b, c->path.data ? c->path.data : "", c->path.len);
-	bool r = hc_strset_has(c->declared, b.data, b.len) || c->path.len == 0;
-	hc_buf_release(&b);
-	return r;
+	return c->path.len == 0 ||
+	       hc_strset_has(&c->declared->prefixes, c->path.data ? c->path.data : "", c->path.len);
 }
 
 static int cmp_map(struct ctx *c, const struct hc_node *a, const struct hc_node *b, int depth)
@@ -442,7 +414,7 @@ static int cmp(struct ctx *c, const struct hc_node *a, const struct hc_node *b, 
 	return rc;
 }
 
-int hc_verify(const struct hc_node *a, const struct hc_node *b, const struct hc_strset *declared,
+int hc_verify(const struct hc_node *a, const struct hc_node *b, const struct hc_declared *declared,
               char **where, const struct hc_node **at)
 {
 	struct ctx c = {.declared = declared};

@@ -15,12 +15,16 @@
  *     database: [postgres, mysql, "bitnami/postgresql"]
  *
  * Every transform also takes `exclude`: a list of service names it skips.
+ *
+ * hc_config_plan() (plan.c) turns a configuration into what the engine
+ * runs (struct hc_plan, engine/engine.h).
  */
 #ifndef HC_PROFILE_H
 #define HC_PROFILE_H
 
 #include "transforms/transform.h"
 #include "base/buf.h"
+#include "engine/engine.h"
 #include "rules/classes.h"
 #include "rules/rules.h"
 
@@ -51,6 +55,25 @@ int hc_config_enable(struct hc_config *c, const char *id, bool on, struct hc_buf
 int hc_config_rule(struct hc_config *c, const char *id, const char *value, struct hc_buf *err);
 /* "ID.OPTION=VALUE" */
 int hc_config_set(struct hc_config *c, const char *assignment, struct hc_buf *err);
+
+/*
+ * The engine's plan for c (plan.c): its enabled transforms in registry
+ * order, the findings rules (quiet where an enabled transform covers them)
+ * and which ids ignore comments may name. It points into c, which must
+ * outlive it; release it with hc_config_plan_release.
+ */
+struct hc_config_plan {
+	struct hc_plan plan; /* what hc_process_ex takes */
+	struct hc_step *steps;
+	struct hc_rules_hook *rules; /* plan.rules_ctx, owned */
+};
+void hc_config_plan(const struct hc_config *c, struct hc_config_plan *p);
+void hc_config_plan_release(struct hc_config_plan *p);
+/* hc_process_ex with c's plan, built and released around the run. */
+void hc_config_process(const struct hc_config *c, const struct hc_ctx *ctx, const char *name,
+                       const char *text, size_t len, struct hc_result *res);
+/* The secrets transform's `dir` option in c, or NULL. */
+const char *hc_secrets_dir(const struct hc_config *c);
 
 /* Built-in profiles (generated from profiles/ *.yml at build time). */
 struct hc_builtin_profile {

@@ -14,7 +14,7 @@ struct hc_rctx {
 	const struct hc_doc *doc;
 	const struct hc_rule *rule;
 	enum hc_severity sev;
-	const void *secrets_opts;
+	const struct hc_secret_words *words; /* the secrets transform's, or NULL */
 	struct hc_findings *out;
 	bool (*skip)(void *ctx, const char *id, size_t pos);
 	void *skip_ctx;
@@ -385,13 +385,13 @@ static void no_healthcheck(struct hc_rctx *x, const struct hc_service *s)
 static void plaintext_secret(struct hc_rctx *x, const struct hc_service *s)
 {
 	struct hc_node *env = hc_deref(get(s, "environment"));
-	if (!env || !x->secrets_opts)
+	if (!env || !x->words)
 		return;
 	if (env->type == HC_MAP) {
 		for (size_t i = 0; i + 1 < env->nkids; i += 2) {
 			struct hc_node *k = env->kids[i], *v = hc_deref(env->kids[i + 1]);
 			if (k->type == HC_SCALAR && v && v->type == HC_SCALAR && !hc_is_null(v) &&
-			    hc_is_plaintext_secret(x->secrets_opts, k->text, v->text, v->len))
+			    hc_is_plaintext_secret(x->words, k->text, v->text, v->len))
 				report(x, env->kids[i + 1],
 				       "service \"%s\": %s holds a plaintext secret; read it from "
 				       "a secret "
@@ -407,7 +407,7 @@ static void plaintext_secret(struct hc_rctx *x, const struct hc_service *s)
 				continue;
 			char var[128];
 			copyn(var, sizeof(var), it->text, (size_t)(eqs - it->text));
-			if (hc_is_plaintext_secret(x->secrets_opts, var, eqs + 1,
+			if (hc_is_plaintext_secret(x->words, var, eqs + 1,
 			                           it->len - (size_t)(eqs - it->text) - 1))
 				report(x, env->kids[i],
 				       "service \"%s\": %s holds a plaintext secret; read it from "
@@ -662,14 +662,12 @@ const char *hc_severity_name(enum hc_severity s)
 }
 
 void hc_rules_run(const struct hc_rconf *rc, const bool *covered, const struct hc_doc *doc,
-                  struct hc_node *services, const void *secrets_opts, struct hc_findings *out,
-                  bool (*skip)(void *ctx, const char *id, size_t pos), void *skip_ctx)
+                  struct hc_node *services, const struct hc_secret_words *words,
+                  struct hc_findings *out, bool (*skip)(void *ctx, const char *id, size_t pos),
+                  void *skip_ctx)
 {
-	struct hc_rctx x = {.doc = doc,
-	                    .secrets_opts = secrets_opts,
-	                    .out = out,
-	                    .skip = skip,
-	                    .skip_ctx = skip_ctx};
+	struct hc_rctx x = {
+	    .doc = doc, .words = words, .out = out, .skip = skip, .skip_ctx = skip_ctx};
 	for (size_t r = 0; r < hc_nrules; r++) {
 		if (!rc[r].enabled || (covered && covered[r]))
 			continue;

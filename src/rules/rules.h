@@ -12,6 +12,7 @@
 #define HC_RULES_H
 
 #include "engine/run.h"
+#include "rules/secret_detect.h"
 #include "yaml/tree.h"
 
 struct hc_rctx;
@@ -48,15 +49,12 @@ const char *hc_severity_name(enum hc_severity s);
 /*
  * Runs the enabled rules over doc's services, adding findings (input
  * positions). `covered[i]` says transform-covered rule i stays quiet.
- * `skip(ctx, id, pos)` says a finding is suppressed (may be NULL).
+ * `words` are the secrets transform's (NULL: plaintext-secret reports
+ * nothing). `skip(ctx, id, pos)` says a finding is suppressed (may be NULL).
  */
 void hc_rules_run(const struct hc_rconf *rc, const bool *covered, const struct hc_doc *doc,
-                  struct hc_node *services, const void *secrets_opts, struct hc_findings *out,
-                  bool (*skip)(void *ctx, const char *id, size_t pos), void *skip_ctx);
-
-/* From transforms/secrets.c: is `var` = val (Compose's text) a plaintext
- * secret under those options (a secret name, or a password in a URL)? */
-bool hc_is_plaintext_secret(const void *secrets_opts, const char *var, const char *val,
-                            size_t vlen);
+                  struct hc_node *services, const struct hc_secret_words *words,
+                  struct hc_findings *out, bool (*skip)(void *ctx, const char *id, size_t pos),
+                  void *skip_ctx);
 
 #endif

@@ -1,0 +1,38 @@
+/*
+ * secret_detect.h: what counts as a plaintext secret in `environment:`.
+ *
+ * Shared by the plaintext-secret rule (rules.c) and the secrets transform
+ * (transforms/secrets.c), so the two always agree. A variable is a secret
+ * when a word of its name is one of `patterns` and none is one of `ignore`,
+ * and its value is a literal (nothing Compose interpolates, not a boolean,
+ * not already a /run/secrets/ path); with `urls`, a password written in a
+ * URL (scheme://user:PASS@host) is one too, whatever the name.
+ */
+#ifndef HC_SECRET_DETECT_H
+#define HC_SECRET_DETECT_H
+
+#include "base/buf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The words that make a name a secret; the secrets transform's options
+ * embed it, so profiles set it as `secrets.patterns` and so on. */
+struct hc_secret_words {
+	struct hc_strlist patterns; /* words of secret names (PASSWORD, API_KEY) */
+	struct hc_strlist ignore;   /* words that make a name not a secret (FILE, TTL) */
+	bool urls;                  /* passwords in URLs count */
+};
+
+/* Is `var` = val (vlen bytes, Compose's text) a plaintext secret under w? */
+bool hc_is_plaintext_secret(const struct hc_secret_words *w, const char *var, const char *val,
+                            size_t vlen);
+/* Does the name var look like a secret's (patterns and ignore of w)? */
+bool hc_is_secret_name(const struct hc_secret_words *w, const char *var);
+/* Is s (n bytes) a literal value worth moving? */
+bool hc_secret_literal(const char *s, size_t n);
+/* The password of a URL in s: scheme://user:PASS@host...; its bytes are
+ * [*ps, *pe) of s. False when there is none or it is not a literal. */
+bool hc_url_password(const char *s, size_t n, size_t *ps, size_t *pe);
+
+#endif

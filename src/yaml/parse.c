@@ -1,0 +1,491 @@
+/*
+ * parse.c: builds a located tree from libfyaml's event stream.
+ *
+ * libfyaml 0.7.12 does not export the start and end tokens of collection
+ * nodes, but its events carry byte marks, so we build our own small tree
+ * from events: every node gets the byte range it covers in the input. The
+ * parser's own diagnostics are collected, never printed. tree.c checks the
+ * text first and calls hc_tree_build().
+ */
+#include "yaml/parse.h"
+#include "base/strset.h"
+
+#include <libfyaml.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+/* libfyaml's wording, made plain where it reads badly. */
+static const char *plain_msg(const char *m)
+{
+	static const char *const fix[][2] = {
+	    {"wrong indendation in sequence while in mapping",
+	     "a list item here is indented less than the mapping it belongs to"},
+	    {"invalid alias detected", "an alias (*) needs an anchor name"},
+	    {"missing comma in flow mapping", "unclosed or malformed flow mapping ({...})"},
+	    {"flow sequence with invalid extra closing bracket", "a ']' without its '['"},
+	};
+	for (size_t i = 0; i < sizeof(fix) / sizeof(fix[0]); i++)
+		if (!strcmp(m, fix[i][0]))
+			return fix[i][1];
+	/* never quote a character of a value: it may be a secret's */
+	if (!strncmp(m, "invalid escape '", 16))
+		return "invalid escape sequence in a double-quoted string";
+	return m;
+}
+
+/*
+ * The offset of the `|` or `>` that opens a block scalar whose content
+ * starts at content (on a later line). Returns content if none is found.
+ */
+static size_t block_header(const char *t, size_t content)
+{
+	size_t ls = hc_line_start(t, content);
+	if (ls == 0)
+		return content;
+	/* the header is on the last line before the content that is not blank */
+	size_t hs = hc_line_start(t, ls - 1);
+	size_t found = content;
+	bool in_quote = false;
+	for (size_t i = hs; i < ls; i++) {
+		char c = t[i];
+		if (c == '"' || c == '\'')
+			in_quote = !in_quote;
+		if (in_quote)
+			continue;
+		if (c == '#' && (i == hs || t[i - 1] == ' '))
+			break;
+		if ((c == '|' || c == '>') && (i == hs || t[i - 1] == ' ' || t[i - 1] == ':'))
+			found = i;
+	}
+	return found;
+}
+
+static struct hc_node *new_node(struct hc_doc *doc, enum hc_node_type t)
+{
+	struct hc_node *n = hc_arena_alloc(&doc->arena, sizeof(*n));
+	n->type = t;
+	return n;
+}
+
+static void add_kid(struct hc_doc *doc, struct hc_node *p, struct hc_node *k)
+{
+	if (p->nkids == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 4;
+		struct hc_node **kids = hc_arena_alloc(&doc->arena, cap * sizeof(*kids));
+		if (p->nkids)
+			memcpy(kids, p->kids, p->nkids * sizeof(*kids));
+		p->kids = kids;
+		p->cap = cap;
+	}
+	p->kids[p->nkids++] = k;
+	k->parent = p;
+}
+
+static const char *tok_text(struct hc_doc *doc, struct fy_token *t)
+{
+	if (!t)
+		return NULL;
+	size_t len;
+	const char *s = fy_token_get_text(t, &len);
+	return s ? hc_arena_strndup(&doc->arena, s, len) : NULL;
+}
+
+/* Anchors by name (a hash table, so 50,000 aliases cost linear time);
+ * a later definition shadows an earlier one. */
+struct anchors {
+	const char **names; /* slots: NULL when empty */
+	struct hc_node **nodes;
+	size_t n, cap; /* cap: a power of two, over twice n */
+};
+
+static size_t anchor_slot(const struct anchors *a, const char *name)
+{
+	size_t h = (size_t)XXH3_64bits(name, strlen(name)) & (a->cap - 1);
+	while (a->names[h] && strcmp(a->names[h], name))
+		h = (h + 1) & (a->cap - 1);
+	return h;
+}
+
+static void anchor_add(struct anchors *a, const char *name, struct hc_node *node)
+{
+	if ((a->n + 1) * 2 > a->cap) {
+		struct anchors old = *a;
+		a->cap = a->cap ? a->cap * 2 : 64;
+		a->names = hc_xcalloc(a->cap, sizeof(*a->names));
+		a->nodes = hc_xcalloc(a->cap, sizeof(*a->nodes));
+		a->n = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.names[i])
+				anchor_add(a, old.names[i], old.nodes[i]);
+		free(old.names);
+		free(old.nodes);
+	}
+	size_t h = anchor_slot(a, name);
+	if (!a->names[h])
+		a->n++;
+	a->names[h] = name;
+	a->nodes[h] = node;
+}
+
+static struct hc_node *anchor_find(struct anchors *a, const char *name)
+{
+	if (!a->cap)
+		return NULL;
+	size_t h = anchor_slot(a, name);
+	return a->names[h] ? a->nodes[h] : NULL;
+}
+
+static bool same_key(const struct hc_node *a, const struct hc_node *b)
+{
+	return a->type == HC_SCALAR && b->type == HC_SCALAR && a->len == b->len &&
+	       !memcmp(a->text, b->text, a->len);
+}
+
+#define MAX_DEPTH 512
+
+struct builder {
+	struct hc_doc *doc;
+	struct hc_error *err;
+	struct hc_node *stack[MAX_DEPTH];
+	int depth;
+	struct anchors anchors;
+	size_t last_end;
+	int docs;
+	struct hc_strset dups; /* keys of large mappings */
+	struct hc_buf scratch;
+};
+
+#define DUP_LINEAR 16
+
+/* Fails with "what" or "what 'arg'" at pos. */
+static int fail_at(struct builder *b, size_t pos, const char *what, const char *arg)
+{
+	char msg[200];
+	if (arg)
+		snprintf(msg, sizeof(msg), "%s '%s'", what, arg);
+	else
+		snprintf(msg, sizeof(msg), "%s", what);
+	int line, col;
+	hc_doc_linecol(b->doc, pos, &line, &col);
+	hc_error_set(b->err, line, col, msg);
+	return -1;
+}
+
+/* Adds (map, key) to the duplicate-key set; -1 if it was there. */
+static int dup_add(struct builder *b, const struct hc_node *map, const struct hc_node *key)
+{
+	if (key->type != HC_SCALAR)
+		return 0;
+	b->scratch.len = 0;
+	hc_buf_add(&b->scratch, &map, sizeof(map));
+	hc_buf_add(&b->scratch, key->text, key->len);
+	if (hc_strset_has(&b->dups, b->scratch.data, b->scratch.len))
+		return -1;
+	hc_strset_add(&b->dups, b->scratch.data, b->scratch.len);
+	return 0;
+}
+
+static int attach(struct builder *b, struct hc_node *n)
+{
+	if (b->depth == 0) {
+		b->doc->root = n;
+		return 0;
+	}
+	struct hc_node *p = b->stack[b->depth - 1];
+	if (p->type == HC_MAP && p->nkids % 2 == 0 && n->type == HC_SCALAR) {
+		if (p->nkids < 2 * DUP_LINEAR) {
+			for (size_t i = 0; i < p->nkids; i += 2)
+				if (same_key(p->kids[i], n))
+					return fail_at(b, n->start, "duplicate key", n->text);
+		} else {
+			/* large mappings (services): a hash set of (mapping, key) */
+			if (p->nkids == 2 * DUP_LINEAR)
+				for (size_t i = 0; i < p->nkids; i += 2)
+					dup_add(b, p, p->kids[i]);
+			if (dup_add(b, p, n) < 0)
+				return fail_at(b, n->start, "duplicate key", n->text);
+		}
+	}
+	add_kid(b->doc, p, n);
+	return 0;
+}
+
+/*
+ * The scalar's value, read through a token iterator into the arena:
+ * fy_token_get_text() in 0.7.12 leaks its text buffer for long scalars that
+ * need unescaping (found by fuzzing: a single-quoted key of many '').
+ */
+static void scalar_text(struct builder *b, struct fy_token *t, struct hc_node *n)
+{
+	size_t len = t ? fy_token_get_text_length(t) : 0;
+	char *s = hc_arena_alloc(&b->doc->arena, len + 1);
+	size_t got = 0;
+	/* chunk by chunk: fy_token_iter_read() of 0.7.12 returns the chunks of
+	 * an escaped or folded scalar out of order ('it''s' reads as "st") */
+	struct fy_token_iter *it = len ? fy_token_iter_create(t) : NULL;
+	const struct fy_iter_chunk *c = NULL;
+	int cerr = 0;
+	while (it && (c = fy_token_iter_chunk_next(it, c, &cerr)) != NULL) {
+		size_t k = c->len < len - got ? c->len : len - got;
+		memcpy(s + got, c->str, k);
+		got += k;
+	}
+	if (it)
+		fy_token_iter_destroy(it);
+	s[got] = '\0';
+	n->text = s;
+	n->len = got;
+}
+
+/* A mapping or sequence opens: its node, starting at its bracket when it
+ * is a flow collection. */
+static struct hc_node *open_collection(struct builder *b, struct fy_event *e,
+                                       const struct fy_mark *sm, struct fy_token **anchor,
+                                       struct fy_token **tag)
+{
+	struct hc_node *n = new_node(b->doc, e->type == FYET_MAPPING_START ? HC_MAP : HC_SEQ);
+	n->flow = fy_event_get_node_style(e) == FYNS_FLOW;
+	if (e->type == FYET_MAPPING_START)
+		*anchor = e->mapping_start.anchor, *tag = e->mapping_start.tag;
+	else
+		*anchor = e->sequence_start.anchor, *tag = e->sequence_start.tag;
+	n->start = n->end = sm ? sm->input_pos : b->last_end;
+	if (!n->flow)
+		return n;
+	/* the mark may sit on an anchor or tag: skip them to the bracket; a
+	 * single-pair mapping inside a flow sequence (`[a: b]`) has none */
+	const char *t = b->doc->text;
+	char open = n->type == HC_MAP ? '{' : '[';
+	size_t p = n->start;
+	while (p < b->doc->len && (t[p] == '&' || t[p] == '!')) {
+		while (p < b->doc->len && !strchr(" \t\r\n", t[p]))
+			p++;
+		while (p < b->doc->len && strchr(" \t\r\n", t[p]))
+			p++;
+	}
+	if (p < b->doc->len && t[p] == open)
+		n->start = p;
+	else
+		n->bare = true;
+	return n;
+}
+
+/* A mapping or sequence closes: it ends at its bracket or its last kid. */
+static void close_collection(struct builder *b, const struct fy_mark *em)
+{
+	struct hc_node *c = b->stack[--b->depth];
+	if (c->flow && em)
+		c->end = em->input_pos;
+	else if (c->nkids)
+		c->end = c->kids[c->nkids - 1]->end;
+	if (c->end > b->last_end)
+		b->last_end = c->end;
+}
+
+static enum hc_scalar_style scalar_style(struct fy_token *value)
+{
+	switch (fy_token_scalar_style(value)) {
+	case FYSS_SINGLE_QUOTED:
+		return HC_SINGLE;
+	case FYSS_DOUBLE_QUOTED:
+		return HC_DOUBLE;
+	case FYSS_LITERAL:
+		return HC_LITERAL;
+	case FYSS_FOLDED:
+		return HC_FOLDED;
+	default:
+		return HC_PLAIN;
+	}
+}
+
+/* A scalar: its text and style, its range covering quotes and block
+ * scalar headers. */
+static struct hc_node *scalar_node(struct builder *b, struct fy_event *e, const struct fy_mark *sm,
+                                   const struct fy_mark *em)
+{
+	struct hc_node *n = new_node(b->doc, HC_SCALAR);
+	if (sm && em) {
+		n->start = sm->input_pos;
+		n->end = em->input_pos;
+	} else {
+		n->empty = true;
+		n->start = n->end = b->last_end;
+	}
+	scalar_text(b, e->scalar.value, n);
+	n->style = scalar_style(e->scalar.value);
+	/* a block scalar's mark starts at its content: move it back to the
+	 * `|` or `>` header */
+	if ((n->style == HC_LITERAL || n->style == HC_FOLDED) && !n->empty)
+		n->start = block_header(b->doc->text, n->start);
+	/* marks of quoted scalars exclude the quotes: include them */
+	char q = n->style == HC_SINGLE ? '\'' : n->style == HC_DOUBLE ? '"' : 0;
+	if (q && n->start > 0 && b->doc->text[n->start - 1] == q)
+		n->start--;
+	if (q && n->end < b->doc->len && b->doc->text[n->end] == q)
+		n->end++;
+	return n;
+}
+
+/* An alias: its node in *np, or -1 when it refers to no anchor or to a
+ * node that contains it. */
+static int alias_node(struct builder *b, struct fy_event *e, const struct fy_mark *sm,
+                      const struct fy_mark *em, struct hc_node **np)
+{
+	struct hc_node *n = *np = new_node(b->doc, HC_ALIAS);
+	n->start = sm ? sm->input_pos : b->last_end;
+	n->end = em ? em->input_pos : n->start;
+	/* the mark may sit after the '*': include it */
+	if (n->start > 0 && b->doc->text[n->start] != '*' && b->doc->text[n->start - 1] == '*')
+		n->start--;
+	n->text = tok_text(b->doc, e->alias.anchor);
+	n->len = n->text ? strlen(n->text) : 0;
+	n->target = n->text ? anchor_find(&b->anchors, n->text) : NULL;
+	if (!n->target)
+		return fail_at(b, n->start, "undefined alias", n->text ? n->text : "");
+	for (int k = 0; k < b->depth; k++)
+		if (b->stack[k] == n->target)
+			return fail_at(b, n->start, "alias inside the node it refers to (a cycle)",
+			               n->text);
+	return 0;
+}
+
+/* Gives n its anchor and tag; its range starts at them. */
+static void set_props(struct builder *b, struct hc_node *n, struct fy_token *anchor,
+                      struct fy_token *tag)
+{
+	n->anchor = tok_text(b->doc, anchor);
+	n->tag = tok_text(b->doc, tag);
+	if (n->type == HC_SCALAR && n->empty && (anchor || tag)) {
+		/* `key: &a` is a null written as its anchor (or tag): it spans
+		 * them, possibly on the next line; nothing may go between */
+		size_t lo = (size_t)-1, hi = 0;
+		for (int i = 0; i < 2; i++) {
+			struct fy_token *pt = i ? tag : anchor;
+			const struct fy_mark *sm2 = pt ? fy_token_start_mark(pt) : NULL;
+			const struct fy_mark *em2 = pt ? fy_token_end_mark(pt) : NULL;
+			if (sm2 && sm2->input_pos < lo)
+				lo = sm2->input_pos;
+			if (em2 && em2->input_pos > hi)
+				hi = em2->input_pos;
+		}
+		if (lo != (size_t)-1 && hi >= lo) {
+			if (lo > 0 && b->doc->text[lo - 1] == '&')
+				lo--;
+			n->empty = false;
+			n->start = lo;
+			n->end = hi;
+			if (n->end > b->last_end)
+				b->last_end = n->end;
+		}
+	}
+	/* a node starts at its tag or anchor: `!t key:` is indented where `!` is */
+	for (int i = 0; i < 2; i++) {
+		struct fy_token *pt = i ? tag : anchor;
+		const struct fy_mark *pm = pt ? fy_token_start_mark(pt) : NULL;
+		size_t at = pm ? pm->input_pos : 0;
+		/* an anchor token's mark is on its name, past the '&' */
+		if (pm && i == 0 && at > 0 && b->doc->text[at - 1] == '&')
+			at--;
+		if (pm && at < n->start && !n->flow)
+			n->start = at;
+	}
+}
+
+static int on_event(struct builder *b, struct fy_event *e)
+{
+	const struct fy_mark *sm = fy_event_start_mark(e), *em = fy_event_end_mark(e);
+	struct fy_token *anchor = NULL, *tag = NULL;
+	struct hc_node *n = NULL;
+
+	switch (e->type) {
+	case FYET_DOCUMENT_START:
+		if (++b->docs > 1)
+			return fail_at(b, sm ? sm->input_pos : b->last_end,
+			               "several YAML documents in one file; a compose file has one",
+			               NULL);
+		return 0;
+	case FYET_MAPPING_START:
+	case FYET_SEQUENCE_START:
+		n = open_collection(b, e, sm, &anchor, &tag);
+		break;
+	case FYET_MAPPING_END:
+	case FYET_SEQUENCE_END:
+		close_collection(b, em);
+		return 0;
+	case FYET_SCALAR:
+		n = scalar_node(b, e, sm, em);
+		anchor = e->scalar.anchor, tag = e->scalar.tag;
+		break;
+	case FYET_ALIAS:
+		if (alias_node(b, e, sm, em, &n) < 0)
+			return -1;
+		break;
+	default:
+		return 0;
+	}
+	set_props(b, n, anchor, tag);
+	if (attach(b, n) < 0)
+		return -1;
+	if (n->anchor)
+		anchor_add(&b->anchors, n->anchor, n);
+	if (n->type == HC_MAP || n->type == HC_SEQ) {
+		if (b->depth == MAX_DEPTH)
+			return fail_at(b, n->start, "nesting too deep", NULL);
+		b->stack[b->depth++] = n;
+	} else if (n->end > b->last_end) {
+		b->last_end = n->end;
+	}
+	return 0;
+}
+
+int hc_tree_build(struct hc_doc *doc, struct hc_error *err)
+{
+	struct fy_diag_cfg dc;
+	fy_diag_cfg_default(&dc);
+	dc.fp = NULL;
+	dc.output_fn = NULL;
+	struct fy_diag *diag = fy_diag_create(&dc);
+	if (!diag) {
+		hc_error_set(err, 0, 0, "cannot create the YAML parser");
+		return -1;
+	}
+	fy_diag_set_collect_errors(diag, true);
+	struct fy_parse_cfg pc = {
+	    .flags = FYPCF_QUIET | FYPCF_SLOPPY_FLOW_INDENTATION,
+	    .diag = diag,
+	};
+	struct fy_parser *fyp = fy_parser_create(&pc);
+	struct builder *b = hc_xcalloc(1, sizeof(*b));
+	b->doc = doc;
+	b->err = err;
+	int rc = 0;
+	if (!fyp || fy_parser_set_string(fyp, doc->text, doc->len) != 0) {
+		hc_error_set(err, 0, 0, "cannot create the YAML parser");
+		rc = -1;
+	}
+	struct fy_event *e;
+	while (rc == 0 && (e = fy_parser_parse(fyp)) != NULL) {
+		rc = on_event(b, e);
+		fy_parser_event_free(fyp, e);
+	}
+	if (rc == 0 && fyp && fy_parser_get_stream_error(fyp)) {
+		void *it = NULL;
+		struct fy_diag_error *de = fy_diag_errors_iterate(diag, &it);
+		if (de)
+			hc_error_set(err, de->line, de->column, plain_msg(de->msg));
+		else
+			hc_error_set(err, 0, 0, "invalid YAML");
+		rc = -1;
+	}
+	free(b->anchors.names);
+	free(b->anchors.nodes);
+	hc_strset_release(&b->dups);
+	hc_buf_release(&b->scratch);
+	free(b);
+	if (fyp)
+		fy_parser_destroy(fyp);
+	fy_diag_destroy(diag);
+	return rc;
+}
