@@ -172,6 +172,28 @@ static bool yaml_value_changes(const char *s, size_t n)
 	return !canonical;
 }
 
+/* Candidate c goes to a file the image reads through VAR<suffix>: is that
+ * variable set in env as well? Then neither is moved: said and masked. (An
+ * image that reads the file /run/secrets/VAR has no such variable.) */
+static bool set_twice(struct secrets_state *st, const struct secret_cand *c, struct hc_node *env)
+{
+	if (c->fs->form == HC_FORM_FILE)
+		return false;
+	struct hc_buf fv = HC_BUF_INIT;
+	hc_buf_adds(&fv, c->var);
+	hc_buf_adds(&fv, c->fs->suffix);
+	bool both = env_has_var(env, fv.data);
+	hc_buf_release(&fv);
+	if (both) {
+		hc_report(st->r, c->vnode->start, HC_WARNING,
+		          "service \"%s\": %s is a plaintext secret and %s%s is set as well; "
+		          "remove one of them",
+		          c->svc, c->var, c->var, c->fs->suffix);
+		hc_side_mask(st->r, c->vnode->start, c->vnode->end);
+	}
+	return both;
+}
+
 /* A secret reported, not moved: masked wherever output shows it. */
 static void leave(struct secrets_state *st, const struct secret_cand *c, const char *why,
                   const char *todo)
@@ -235,24 +257,10 @@ static void consider(struct secrets_state *st, struct secret_cand *c, const char
 	c->se = pe;
 	c->secret = runtime(val + ps, pe - ps);
 	c->route = c->fs && hc_file_secrets_reads(c->fs, c->var) ? R_FILE : R_ENV;
-	if (c->route == R_FILE) {
-		struct hc_buf fv = HC_BUF_INIT;
-		hc_buf_adds(&fv, c->var);
-		if (c->fs->form != HC_FORM_FILE)
-			hc_buf_adds(&fv, c->fs->suffix);
-		bool both = c->fs->form != HC_FORM_FILE && env_has_var(env, fv.data);
-		hc_buf_release(&fv);
-		if (both) {
-			hc_report(
-			    r, c->vnode->start, HC_WARNING,
-			    "service \"%s\": %s is a plaintext secret and %s%s is set as well; "
-			    "remove one of them",
-			    c->svc, c->var, c->var, c->fs->suffix);
-			hc_side_mask(r, c->vnode->start, c->vnode->end);
-			free(c->cstr);
-			free(c->secret);
-			return;
-		}
+	if (c->route == R_FILE && set_twice(st, c, env)) {
+		free(c->cstr);
+		free(c->secret);
+		return;
 	}
 	if (c->url) {
 		/* the whole URL is the file's content when the image reads a file */
