@@ -1,7 +1,7 @@
 /*
  * test_unit.c: unit tests of the edit engine, style detection, placement,
- * the line helpers and the diff. Prints "N passed, N failed" and exits
- * non-zero on any failure.
+ * the line helpers, the diff and the string map. Prints "N passed, N
+ * failed" and exits non-zero on any failure.
  */
 #include "engine/diff.h"
 #include "engine/edit.h"

@@ -51,7 +51,8 @@ static const struct hc_option secrets_options[] = {
      "also move passwords written in URLs (postgres://user:pass@db/app)"},
 };
 
-/* The top-level secret names, each to the index of its first key. */
+/* Indexes the top-level secret names (st->stanza): each to the index of
+ * its first key in that mapping. */
 static void index_stanza(struct secrets_state *st)
 {
 	struct hc_node *tm = hc_deref(st->tsec);
