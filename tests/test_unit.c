@@ -1,11 +1,12 @@
 /*
  * test_unit.c: unit tests of the edit engine, style detection, placement,
- * the line helpers and the diff. Prints "N passed, N failed" and exits
- * non-zero on any failure.
+ * the line helpers, the diff and the string map. Prints "N passed, N
+ * failed" and exits non-zero on any failure.
  */
 #include "engine/diff.h"
 #include "engine/edit.h"
 #include "engine/place.h"
+#include "base/strmap.h"
 #include "base/strset.h"
 #include "yaml/tree.h"
 #include "engine/verify.h"
@@ -379,6 +380,37 @@ static void test_item_and_node_edits(void)
 	fix_close(&f);
 }
 
+static void test_word_end(void)
+{
+	struct fix f;
+	const char *t = "a: !!str\tx\nb: !t\nc: !!str v\n";
+	CHECK(fix_open(&f, t));
+	size_t a = (size_t)(strstr(t, "!!str") - t), b = (size_t)(strstr(t, "!t") - t);
+	size_t c = (size_t)(strstr(t, "!!str v") - t);
+	CHECK(hc_word_end(&f.d, a, f.d.len) == a + 5); /* a tab ends it */
+	CHECK(hc_word_end(&f.d, b, f.d.len) == b + 2); /* the line end */
+	CHECK(hc_word_end(&f.d, c, f.d.len) == c + 5); /* a space */
+	CHECK(hc_word_end(&f.d, c, c + 3) == c + 3);   /* no further than end */
+	fix_close(&f);
+}
+
+static void test_strmap(void)
+{
+	struct hc_strmap m = {0};
+	CHECK(hc_strmap_get(&m, "x") == HC_STRMAP_NONE);
+	char keys[200][8];
+	for (size_t i = 0; i < 200; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "k%zu", i);
+		hc_strmap_put(&m, keys[i], i);
+	}
+	hc_strmap_put(&m, "k7", 700); /* replaces */
+	CHECK(m.n == 200 && m.cap >= 2 * m.n);
+	CHECK(hc_strmap_get(&m, "k0") == 0 && hc_strmap_get(&m, "k199") == 199);
+	CHECK(hc_strmap_get(&m, "k7") == 700 && hc_strmap_get(&m, "k200") == HC_STRMAP_NONE);
+	hc_strmap_release(&m);
+	CHECK(m.n == 0 && hc_strmap_get(&m, "k0") == HC_STRMAP_NONE);
+}
+
 int main(void)
 {
 	test_apply_order();
@@ -393,6 +425,8 @@ int main(void)
 	test_lines();
 	test_pair_edits();
 	test_item_and_node_edits();
+	test_word_end();
+	test_strmap();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

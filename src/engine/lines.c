@@ -116,3 +116,10 @@ void hc_add_unindented(struct hc_buf *out, const struct hc_doc *d, size_t s, siz
 		s = le < e ? le + 1 : le;
 	}
 }
+
+size_t hc_word_end(const struct hc_doc *d, size_t pos, size_t end)
+{
+	while (pos < end && d->text[pos] != ' ' && d->text[pos] != '\t' && d->text[pos] != '\n')
+		pos++;
+	return pos;
+}

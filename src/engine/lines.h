@@ -57,4 +57,8 @@ int hc_copy_reindented(struct hc_buf *out, const struct hc_doc *d, size_t s, siz
  * aside. */
 void hc_add_unindented(struct hc_buf *out, const struct hc_doc *d, size_t s, size_t e);
 
+/* The end of the word that starts at pos: the first space, tab or '\n' in
+ * [pos, end), or end. A node's tag as written is the word at its start. */
+size_t hc_word_end(const struct hc_doc *d, size_t pos, size_t end);
+
 #endif
