@@ -2,7 +2,7 @@
  * secret_detect.h: what counts as a plaintext secret in `environment:`.
  *
  * Shared by the plaintext-secret rule (rules.c) and the secrets transform
- * (transforms/secrets.c), so the two always agree. A variable is a secret
+ * (transforms/secrets_collect.c), so the two always agree. A variable is a secret
  * when a word of its name is one of `patterns` and none is one of `ignore`,
  * and its value is a literal (nothing Compose interpolates, not a boolean,
  * not already a /run/secrets/ path); with `urls`, a password written in a
