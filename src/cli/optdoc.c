@@ -1,10 +1,11 @@
 /*
  * optdoc.c: the documentation's option lists made from the option table
- * (options.h): the man page's OPTIONS section, the table of docs/cli.md
+ * (optable.h): the man page's OPTIONS section, the table of docs/cli.md
  * and the option words of completions/hardcompose.bash. tests/cli.sh
  * checks that those files hold exactly this.
  */
-#include "cli/options.h"
+#include "cli/optdoc.h"
+#include "cli/optable.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -38,7 +39,7 @@ static void roff_arg(FILE *f, const char *arg)
 
 static void dump_man(FILE *f)
 {
-	for (size_t i = 0; i < hc_nopts; i++) {
+	for (size_t i = 0; i < HC_NOPTS; i++) {
 		const struct hc_opt *o = &hc_opts[i];
 		fputs(has_short(o) || o->arg ? ".TP\n.BR " : ".TP\n.B ", f);
 		if (has_short(o))
@@ -54,7 +55,7 @@ static void dump_man(FILE *f)
 static void dump_md(FILE *f)
 {
 	fputs("| option | meaning |\n| --- | --- |\n", f);
-	for (size_t i = 0; i < hc_nopts; i++) {
+	for (size_t i = 0; i < HC_NOPTS; i++) {
 		const struct hc_opt *o = &hc_opts[i];
 		fputs("| ", f);
 		if (has_short(o))
@@ -74,11 +75,11 @@ static void dump_md(FILE *f)
 static void dump_bash(FILE *f)
 {
 	fputs("  local opts=\"", f);
-	for (size_t i = 0; i < hc_nopts; i++) {
+	for (size_t i = 0; i < HC_NOPTS; i++) {
 		const struct hc_opt *o = &hc_opts[i];
 		if (has_short(o))
 			fprintf(f, "-%c ", o->id);
-		fprintf(f, "--%s%s", o->name, i + 1 < hc_nopts ? " " : "\"\n");
+		fprintf(f, "--%s%s", o->name, i + 1 < HC_NOPTS ? " " : "\"\n");
 	}
 }
 

@@ -1,8 +1,9 @@
 /*
- * options.h: the command-line options, defined once in a table from which
- * getopt's lists, --help and the documentation's option lists are made.
+ * options.h: parsing the command line into struct hc_cli, with the
+ * option table (optable.h), from which getopt's lists, --help and the
+ * documentation's option lists (optdoc.h) are made.
  *
- * To add an option: a row in the table of options.c (its help text as
+ * To add an option: a row in the table of optable.c (and HC_NOPTS one up; its help text as
  * --help shows it and as the man page says it), a field in struct hc_cli,
  * a case in apply_option(); then run tests/cli.sh, which says which of
  * docs/hardcompose.1, docs/cli.md and completions/hardcompose.bash to
@@ -19,20 +20,6 @@
 #include <stdio.h>
 
 #define HC_VERSION "0.2.0"
-
-/* One option. Texts hold lines split by '\n'. */
-struct hc_opt {
-	const char *name; /* the long name, without -- */
-	int id;           /* the short option's letter, or a number from 256 on: none */
-	const char *arg;  /* its value's name ("NAME|PATH": either); NULL: takes none */
-	const char *help; /* --help's text */
-	const char *man;  /* the man page's text (roff) */
-	const char *md;   /* docs/cli.md's text (one line of Markdown) */
-};
-
-/* The options, in --help's order. */
-extern const struct hc_opt hc_opts[];
-extern const size_t hc_nopts;
 
 enum hc_format { HC_FMT_TEXT, HC_FMT_JSON, HC_FMT_SARIF };
 
@@ -57,10 +44,5 @@ struct hc_cli {
  * (usage error, --help, --version, --list-transforms, --list-rules). */
 int hc_cli_parse(struct hc_cli *cli, int argc, char **argv, int *code);
 void hc_cli_release(struct hc_cli *cli);
-
-/* Prints what the documentation's option lists hold, made from the table
- * (kind: "man", "md" or "bash"; the hidden --dump-options=KIND). -1 for an
- * unknown kind. */
-int hc_options_dump(FILE *f, const char *kind);
 
 #endif

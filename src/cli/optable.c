@@ -1,0 +1,194 @@
+/*
+ * optable.c: the command-line options, each defined once: its names, its
+ * argument, and its text for --help, the man page and docs/cli.md
+ * (optable.h). options.c parses with it, optdoc.c writes the docs from it.
+ */
+#include "cli/optable.h"
+
+const struct hc_opt hc_opts[] = {
+    {
+        .name = "write",
+        .id = 'w',
+        .arg = NULL,
+        .help = "rewrite each FILE in place (atomically; untouched if unchanged);\n"
+                "also writes the secret files and .env lines of `secrets`",
+        .man = "Rewrite each file in place, atomically; a file with nothing to change is not\n"
+               "touched. Also writes the secret files and .env lines of the secrets transform.",
+        .md =
+            "Rewrite each FILE in place. The new text goes to a temporary file in the same folder, "
+            "is fsynced, gets the original's mode (and owner when allowed), and is renamed over "
+            "the original; the folder is fsynced. A symlink is followed: its target is rewritten "
+            "and the link stays. A hard-linked file is refused (exit 4; a rename would split the "
+            "links). The file must still be the one read (device, inode, size, mtime, and its "
+            "content right before the rename), or nothing is written (exit 4). A file with nothing "
+            "to change is not touched (its mtime stays). Cannot be combined with `--check` or "
+            "`--diff`, nor used on stdin. Only `--write` lets the `secrets` transform move values "
+            "out: it first writes the secret files (0600, folder 0700) and `.env` lines beside the "
+            "compose file and extends its `.gitignore`; an existing secret file with other content "
+            "is an error (exit 4) and nothing is written ([secrets.md](secrets.md)).",
+    },
+    {
+        .name = "check",
+        .id = 'c',
+        .arg = NULL,
+        .help = "write nothing; list pending changes and findings; exit 1 if a\n"
+                "file would change or a finding reaches --fail-on\n"
+                "(plaintext secrets count: only --write moves them)",
+        .man = "Write nothing; list pending changes and findings as\n"
+               "FILE:LINE:COL: severity: [id] message; exit 1 if a file would change or a\n"
+               "finding reaches \\fB\\-\\-fail\\-on\\fR.",
+        .md = "Write nothing. Print one line per pending change, `FILE:LINE:COL: warning: "
+              "[transform-id] message`, and notes (`note:`) about values kept as the user wrote "
+              "them (`init: false`, `no-new-privileges:false`, shapes it cannot edit). Lines are "
+              "sorted by position. Exit 1 if any file would change, or has a plaintext secret that "
+              "`--write` would move.",
+    },
+    {
+        .name = "diff",
+        .id = 'd',
+        .arg = NULL,
+        .help = "write nothing; print a unified diff of the changes",
+        .man = "Write nothing; print a unified diff of the changes (secret values masked).",
+        .md = "Write nothing; print a unified diff (`--- a/FILE`, `+++ b/FILE`) of what would "
+              "change. Can be combined with `--check`. Plaintext secrets are not moved in the diff "
+              "(only `--write` moves them), and every byte of a secret value the diff shows is "
+              "replaced by `*`.",
+    },
+    {
+        .name = "format",
+        .id = 'f',
+        .arg = "FORMAT",
+        .help = "report of --check: text (default), json or sarif",
+        .man = "Report of \\-\\-check: text (default), json or sarif.",
+        .md = "The report of `--check`: `text` (default, `FILE:LINE:COL: severity: [id] message`, "
+              "sorted by file then position), `json` or `sarif` (SARIF 2.1.0), both over all files "
+              "at once; see [output.md](output.md). A format other than text without `--write` or "
+              "`--diff` implies `--check`.",
+    },
+    {
+        .name = "fail-on",
+        .id = OPT_FAIL_ON,
+        .arg = "SEVERITY",
+        .help = "findings that fail --check: error (default), warning, note\nor none",
+        .man = "Findings that fail \\-\\-check: error (default), warning, note or none.",
+        .md = "Which findings of rules make `--check` exit 1: `error` (default), `warning`, "
+              "`note`, or `none`. Pending changes always do.",
+    },
+    {
+        .name = "profile",
+        .id = 'p',
+        .arg = "NAME|PATH",
+        .help = "profile to use (default: baseline; built in: baseline,\nproduction, strict, none)",
+        .man = "Profile: baseline (default), production, strict, none, or a YAML file.",
+        .md = "The profile to use: a built-in name (`baseline`, the default, or `none`) or a YAML "
+              "file (a value with a `/` or ending in `.yml`/`.yaml`). See "
+              "[profiles.md](profiles.md).",
+    },
+    {
+        .name = "enable",
+        .id = 'e',
+        .arg = "ID",
+        .help = "run transform or rule ID as well",
+        .man = "Run transform or rule ID as well.",
+        .md = "Run transform or rule ID as well as the profile's.",
+    },
+    {
+        .name = "disable",
+        .id = 'x',
+        .arg = "ID",
+        .help = "do not run transform or rule ID",
+        .man = "Do not run transform or rule ID.",
+        .md = "Do not run transform or rule ID.",
+    },
+    {
+        .name = "set",
+        .id = 's',
+        .arg = "ID.OPTION=VALUE",
+        .help = "set an option of a transform",
+        .man = "Set an option of a transform.",
+        .md = "Set an option of a transform. Lists take comma-separated values.",
+    },
+    {
+        .name = "rule",
+        .id = 'r',
+        .arg = "ID=SEVERITY",
+        .help = "run rule ID at SEVERITY (error, warning, note) or off",
+        .man = "Run rule ID at error, warning or note, or off.",
+        .md = "Run rule ID at SEVERITY (`error`, `warning`, `note`), or `off`. See "
+              "[rules.md](rules.md).",
+    },
+    {
+        .name = "config",
+        .id = OPT_CONFIG,
+        .arg = "PATH",
+        .help = "use this configuration file instead of .hardcompose.yml",
+        .man = "Use this configuration file instead of the .hardcompose.yml found from each\n"
+               "file's folder.",
+        .md = "Use this configuration file instead of the `.hardcompose.yml` found from each "
+              "file's folder ([config.md](config.md)).",
+    },
+    {
+        .name = "no-config",
+        .id = OPT_NO_CONFIG,
+        .arg = NULL,
+        .help = "use no configuration file",
+        .man = "Use no configuration file.",
+        .md = "Use no configuration file.",
+    },
+    {
+        .name = "stdin-filepath",
+        .id = OPT_STDIN_FILEPATH,
+        .arg = "PATH",
+        .help = "the name of stdin in messages; its folder decides the\nconfiguration file",
+        .man = "With stdin: the name in messages, and the folder where the configuration is\n"
+               "looked for.",
+        .md = "With stdin input: the name used in messages, and the folder from which the "
+              "configuration file (and `.env`) is found. Nothing is read from or written to PATH.",
+    },
+    {
+        .name = "jobs",
+        .id = 'j',
+        .arg = "N",
+        .help = "process N files at once (default: the number of CPUs)",
+        .man = "Process N files at once (default: the number of CPUs); output order does not\n"
+               "depend on N.",
+        .md = "Process N files at once (default: the number of CPUs). Output is in the same order "
+              "whatever N is: files named on the command line in order, a FOLDER's files sorted by "
+              "path, then the files they include or extend.",
+    },
+    {
+        .name = "list-transforms",
+        .id = 'l',
+        .arg = NULL,
+        .help = "list the transforms in run order, with their options",
+        .man = "List the transforms in run order, with their options.",
+        .md = "List the transforms in run order, with their options and defaults.",
+    },
+    {
+        .name = "list-rules",
+        .id = OPT_LIST_RULES,
+        .arg = NULL,
+        .help = "list the findings rules, with their severities",
+        .man = "List the findings rules with their severities.",
+        .md = "List the findings rules with the severity the profile gives them (`off` when it "
+              "does not run them).",
+    },
+    {
+        .name = "help",
+        .id = 'h',
+        .arg = NULL,
+        .help = "show this help",
+        .man = "Show the help.",
+        .md = "Show the help, with the exit codes.",
+    },
+    {
+        .name = "version",
+        .id = 'V',
+        .arg = NULL,
+        .help = "show the version",
+        .man = "Show the version.",
+        .md = "Show the version.",
+    },
+};
+_Static_assert(sizeof(hc_opts) / sizeof(hc_opts[0]) == HC_NOPTS,
+               "HC_NOPTS in optable.h counts the rows of hc_opts");
