@@ -303,13 +303,12 @@ static void inherited(struct secrets_state *st, const char *svc, struct hc_node 
 	if (m->type == HC_SEQ) {
 		for (size_t i = 0; i < m->nkids; i++) {
 			struct hc_node *it = hc_deref(m->kids[i]);
-			const char *eq =
-			    it && it->type == HC_SCALAR ? memchr(it->text, '=', it->len) : NULL;
-			if (!eq)
+			size_t nlen, vlen;
+			const char *val;
+			if (!hc_env_item(it, &nlen, &val, &vlen))
 				continue;
-			char *var = hc_xstrndup(it->text, (size_t)(eq - it->text));
-			if (hc_is_plaintext_secret(&st->o->words, var, eq + 1,
-			                           it->len - (size_t)(eq - it->text) - 1) &&
+			char *var = hc_xstrndup(it->text, nlen);
+			if (hc_is_plaintext_secret(&st->o->words, var, val, vlen) &&
 			    !excepted(st->o, svc, var)) {
 				hc_report(st->r, it->start, HC_WARNING,
 				          "service \"%s\": %s is a plaintext secret it gets from "
@@ -387,13 +386,12 @@ static void collect_map(struct secrets_state *st, const struct secret_cand *base
 static void list_alias(struct secrets_state *st, const char *svc, struct hc_node *it)
 {
 	struct hc_node *t = hc_deref(it);
-	const char *eq = t && t->type == HC_SCALAR ? memchr(t->text, '=', t->len) : NULL;
-	if (!eq)
+	size_t nlen, vlen;
+	const char *val;
+	if (!hc_env_item(t, &nlen, &val, &vlen))
 		return;
-	char *var = hc_xstrndup(t->text, (size_t)(eq - t->text));
-	if (hc_is_plaintext_secret(&st->o->words, var, eq + 1,
-	                           t->len - (size_t)(eq - t->text) - 1) &&
-	    !excepted(st->o, svc, var))
+	char *var = hc_xstrndup(t->text, nlen);
+	if (hc_is_plaintext_secret(&st->o->words, var, val, vlen) && !excepted(st->o, svc, var))
 		alias_secret(st, svc, var, it, t);
 	free(var);
 }

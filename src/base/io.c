@@ -230,19 +230,32 @@ stale:
 	return -1;
 }
 
-int hc_write_check(const char *path, const struct hc_stamp *was, struct hc_diag *err)
+/* The real path of path (caller frees) and what stat says of it; NULL
+ * with err set when either fails. */
+static char *resolve(const char *path, struct stat *st, struct hc_diag *err)
 {
 	char *real = realpath(path, NULL);
 	if (!real) {
 		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "cannot resolve path: %s",
 		            strerror(errno));
-		return -1;
+		return NULL;
 	}
-	struct stat st;
-	int rc = -1;
-	if (stat(real, &st) < 0) {
+	if (stat(real, st) < 0) {
 		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "cannot stat: %s", strerror(errno));
-	} else if (!S_ISREG(st.st_mode)) {
+		free(real);
+		return NULL;
+	}
+	return real;
+}
+
+int hc_write_check(const char *path, const struct hc_stamp *was, struct hc_diag *err)
+{
+	struct stat st;
+	char *real = resolve(path, &st, err);
+	if (!real)
+		return -1;
+	int rc = -1;
+	if (!S_ISREG(st.st_mode)) {
 		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "not a regular file; not rewritten");
 	} else if (st.st_nlink > 1) {
 		/* a rename would give this name a new file and leave the old text
@@ -282,18 +295,10 @@ int hc_write_atomic(const char *path, const char *data, size_t len, struct hc_di
 int hc_write_atomic_ex(const char *path, const char *data, size_t len, const struct hc_stamp *was,
                        const char *orig, size_t olen, struct hc_diag *err)
 {
-	char *real = realpath(path, NULL);
-	if (!real) {
-		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "cannot resolve path: %s",
-		            strerror(errno));
-		return -1;
-	}
 	struct stat st;
-	if (stat(real, &st) < 0) {
-		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "cannot stat: %s", strerror(errno));
-		free(real);
+	char *real = resolve(path, &st, err);
+	if (!real)
 		return -1;
-	}
 	if (access(real, W_OK) < 0) {
 		/* a rename would replace it anyway: respect the permission */
 		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "not writable: %s", strerror(errno));

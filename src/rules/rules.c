@@ -400,15 +400,13 @@ static void plaintext_secret(struct hc_rctx *x, const struct hc_service *s)
 		}
 	} else if (env->type == HC_SEQ) {
 		for (size_t i = 0; i < env->nkids; i++) {
-			struct hc_node *it = hc_deref(env->kids[i]);
-			const char *eqs =
-			    it && it->type == HC_SCALAR ? memchr(it->text, '=', it->len) : NULL;
-			if (!eqs)
+			size_t nlen, vlen;
+			const char *val;
+			if (!hc_env_item(env->kids[i], &nlen, &val, &vlen))
 				continue;
 			char var[128];
-			copyn(var, sizeof(var), it->text, (size_t)(eqs - it->text));
-			if (hc_is_plaintext_secret(x->words, var, eqs + 1,
-			                           it->len - (size_t)(eqs - it->text) - 1))
+			copyn(var, sizeof(var), hc_deref(env->kids[i])->text, nlen);
+			if (hc_is_plaintext_secret(x->words, var, val, vlen))
 				report(x, env->kids[i],
 				       "service \"%s\": %s holds a plaintext secret; read it from "
 				       "a secret "

@@ -3,6 +3,7 @@
  * secrets transform. See secret_detect.h.
  */
 #include "rules/secret_detect.h"
+#include "yaml/tree.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -137,4 +138,16 @@ bool hc_is_plaintext_secret(const struct hc_secret_words *o, const char *var, co
 	if (hc_is_secret_name(o, var) && hc_secret_literal(val, vlen))
 		return true;
 	return o->urls && hc_url_password(val, vlen, &ps, &pe);
+}
+
+bool hc_env_item(const struct hc_node *it, size_t *nlen, const char **val, size_t *vlen)
+{
+	it = hc_deref((struct hc_node *)it);
+	const char *eq = it && it->type == HC_SCALAR ? memchr(it->text, '=', it->len) : NULL;
+	if (!eq)
+		return false;
+	*nlen = (size_t)(eq - it->text);
+	*val = eq + 1;
+	*vlen = it->len - *nlen - 1;
+	return true;
 }

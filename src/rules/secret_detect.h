@@ -29,6 +29,11 @@ bool hc_is_plaintext_secret(const struct hc_secret_words *w, const char *var, co
                             size_t vlen);
 /* Does the name var look like a secret's (patterns and ignore of w)? */
 bool hc_is_secret_name(const struct hc_secret_words *w, const char *var);
+/* An `environment:` list item `VAR=value` (it followed through an alias):
+ * the variable's length in *nlen, the value in *val and *vlen; false when
+ * it is not a scalar holding '='. */
+struct hc_node;
+bool hc_env_item(const struct hc_node *it, size_t *nlen, const char **val, size_t *vlen);
 /* Is s (n bytes) a literal value worth moving? */
 bool hc_secret_literal(const char *s, size_t n);
 /* The password of a URL in s: scheme://user:PASS@host...; its bytes are
