@@ -102,6 +102,11 @@ t "check names the variable, not the value" bash -c "grep -q '\[secrets\] servic
 t "check exits 1 on secrets alone" [ $c -eq 1 ]
 "$bin" -p none -e secrets "$tmp/sec.yml" >"$tmp/sec.out" 2>/dev/null
 t "stdout mode does not move secrets" cmp -s "$tmp/sec.yml" "$tmp/sec.out"
+# format mode (stdout) is silent on stderr unless it fails: an editor may
+# read stderr into the buffer (Vim's system() and formatprg do)
+"$bin" --stdin-filepath "$tmp/sec.yml" <"$tmp/sec.yml" >"$tmp/fmt.out" 2>"$tmp/fmt.err"; c=$?
+t "format mode: exit 0 with a secret left" [ $c -eq 0 ]
+t "format mode: nothing on stderr" [ ! -s "$tmp/fmt.err" ]
 
 # a profile's file-secrets: entry routes an unknown image's variable to a file
 mkdir -p "$tmp/fsp"

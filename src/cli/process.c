@@ -297,7 +297,9 @@ static void secrets_notes(struct hc_job *j, const struct hc_result *res, int cod
 		            "move by hand: hardcompose --check lists them\n",
 		            kept);
 	}
-	if (left && !cli->check && code == HC_EXIT_OK)
+	/* format mode (stdout) says nothing on stderr unless it fails: an
+	 * editor may read stderr into the buffer; --check lists the secrets */
+	if (left && cli->diff && !cli->check && code == HC_EXIT_OK)
 		hc_buf_addf(
 		    &o->err,
 		    "%s: note: %zu plaintext secret(s) left in place: hardcompose -w moves them "
