@@ -96,6 +96,7 @@ t "docs/editors.md has 6 recipes" [ $n -eq 6 ]
 if cmake --install "$build" --prefix "$tmp/inst" >/dev/null 2>&1; then
   t "install: binary" [ -x "$tmp/inst/bin/hardcompose" ]
   t "install: man page" [ -f "$tmp/inst/share/man/man1/hardcompose.1" ]
+  t "install: Vim plugin" [ -f "$tmp/inst/share/vim/vimfiles/plugin/hardcompose.vim" ]
   t "install: bash completion" [ -f "$tmp/inst/share/bash-completion/completions/hardcompose" ]
 else
   t "cmake --install" false
