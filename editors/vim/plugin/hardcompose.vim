@@ -14,6 +14,8 @@ if exists('g:loaded_hardcompose')
   finish
 endif
 let g:loaded_hardcompose = 1
+let s:save_cpo = &cpoptions
+set cpoptions&vim
 
 function! s:Format() abort
   let l:bin = get(g:, 'hardcompose_command', 'hardcompose')
@@ -50,3 +52,6 @@ augroup hardcompose
   autocmd BufWritePre compose.yaml,compose.yml,compose.*.yaml,compose.*.yml,docker-compose.yaml,docker-compose.yml,docker-compose.*.yaml,docker-compose.*.yml
         \ if get(g:, 'hardcompose_on_save', 1) | call s:Format() | endif
 augroup END
+
+let &cpoptions = s:save_cpo
+unlet s:save_cpo

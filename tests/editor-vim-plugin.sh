@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# editor-vim.sh BIN SRC: the Vim plugin (editors/vim/plugin/hardcompose.vim)
-# in a real Vim, headless: each case opens a file, saves it with :wq, and
-# checks what was written. Skips (77) without vim, unless
-# HC_EDITORS_REQUIRED=1 (CI), which makes a missing vim a failure.
+# editor-vim-plugin.sh BIN SRC EDITOR: the plugin editors/vim/plugin/
+# hardcompose.vim in a real Vim or Neovim (EDITOR: vim or nvim, from
+# Debian's vim and neovim), headless: each case opens a file, saves it with
+# :wq, and checks what was written. Skips (77) without the editor, unless
+# HC_EDITORS_REQUIRED=1 (CI), which makes a missing editor a failure.
 set -u
-bin=$1 src=$2
-if ! command -v vim >/dev/null; then
-  echo "SKIP: vim is not installed (apt-get install vim)"
+bin=$1 src=$2 ed=${3:-vim}
+if ! command -v "$ed" >/dev/null; then
+  echo "SKIP: $ed is not installed (apt-get install $([ "$ed" = nvim ] && echo neovim || echo vim))"
   [ "${HC_EDITORS_REQUIRED:-0}" = 1 ] && exit 1
   exit 77
 fi
@@ -16,7 +17,7 @@ t() { local name=$1; shift; if "$@"; then pass=$((pass + 1)); else fail=$((fail 
 
 save() { # save FILE [COMMAND]: open FILE in Vim with the plugin, :wq
   local cmd=${2:-$bin}
-  HOME=$tmp timeout 30 vim -Nu NONE -i NONE -n -Es \
+  HOME=$tmp XDG_CONFIG_HOME=$tmp XDG_DATA_HOME=$tmp XDG_STATE_HOME=$tmp timeout 30 "$ed" -u NONE -i NONE -n -Es \
     --cmd "let g:hardcompose_command='$cmd'" \
     -c "source $src/editors/vim/plugin/hardcompose.vim" -c 'wq' "$1" </dev/null >/dev/null 2>&1
 }
@@ -59,5 +60,5 @@ mkdir -p "$tmp/e"; printf "$hard" >"$tmp/e/compose.yaml"; cp "$tmp/e/compose.yam
 save "$tmp/e/compose.yaml" "$tmp/no-such-hardcompose"
 t "binary missing: saved unchanged" cmp -s "$tmp/e.orig" "$tmp/e/compose.yaml"
 
-echo "editor-vim: $pass passed, $fail failed ($(vim --version | head -1))"
+echo "editor-vim-plugin ($ed): $pass passed, $fail failed ($("$ed" --version | head -1))"
 [ $fail = 0 ]
