@@ -34,6 +34,13 @@ t "no message in the buffer (secret left in place)" bash -c "! grep -q 'plaintex
 cp "$tmp/a/compose.yaml" "$tmp/once"; save "$tmp/a/compose.yaml"
 t "a second save changes nothing" cmp -s "$tmp/once" "$tmp/a/compose.yaml"
 
+# one undo takes the change back
+printf "$hard" >"$tmp/a/compose.yaml"; cp "$tmp/a/compose.yaml" "$tmp/a.orig"
+HOME=$tmp XDG_CONFIG_HOME=$tmp XDG_DATA_HOME=$tmp XDG_STATE_HOME=$tmp timeout 30 "$ed" -u NONE -i NONE -n -Es \
+  --cmd "let g:hardcompose_command='$bin'" -c "source $src/editors/vim/plugin/hardcompose.vim" \
+  -c 'w' -c 'undo' -c "w! $tmp/a/undone.yaml" -c 'q!' "$tmp/a/compose.yaml" </dev/null >/dev/null 2>&1
+t "one undo takes the change back" cmp -s "$tmp/a.orig" "$tmp/a/undone.yaml"
+
 # a syntax error: the buffer is saved as it was
 mkdir -p "$tmp/b"; printf 'services:\n  web: [unclosed\n' >"$tmp/b/compose.yaml"; cp "$tmp/b/compose.yaml" "$tmp/b.orig"
 save "$tmp/b/compose.yaml"
