@@ -90,13 +90,14 @@ while IFS= read -r line; do
     t "editor recipe $n: and stays as it was" cmp -s "$d/compose.yaml" "$tmp/broken.yml"
   fi
 done < <(grep '^<!-- editor: ' "$src/docs/editors.md")
-t "docs/editors.md has 6 recipes" [ $n -eq 6 ]
+t "docs/editors.md has 7 recipes" [ $n -eq 7 ]
 
 # --- cmake --install puts the binary, the man page and the completion in place
 if cmake --install "$build" --prefix "$tmp/inst" >/dev/null 2>&1; then
   t "install: binary" [ -x "$tmp/inst/bin/hardcompose" ]
   t "install: man page" [ -f "$tmp/inst/share/man/man1/hardcompose.1" ]
   t "install: Vim plugin" [ -f "$tmp/inst/share/vim/vimfiles/plugin/hardcompose.vim" ]
+  t "install: Emacs package" [ -f "$tmp/inst/share/emacs/site-lisp/hardcompose.el" ]
   t "install: bash completion" [ -f "$tmp/inst/share/bash-completion/completions/hardcompose" ]
 else
   t "cmake --install" false
