@@ -68,12 +68,14 @@ while IFS= read -r line; do
   mode=${line#<!-- editor: }; mode=${mode%%:*}
   cmd=${line#<!-- editor: $mode: }; cmd=${cmd% -->}
   n=$((n+1))
-  d=$tmp/ed$n; mkdir -p "$d"; cp "$tmp/buffer.yml" "$d/compose.yaml"
-  run=${cmd//\{file\}/$d/compose.yaml}
+  # a folder with a space in its name: editors pass the path as one argument
+  d="$tmp/ed $n"; mkdir -p "$d"; cp "$tmp/buffer.yml" "$d/compose.yaml"
+  run=${cmd//\{file\}/\"$d/compose.yaml\"}
   if [ "$mode" = stdin ]; then
     (cd "$d" && bash -c "$run" <"$d/compose.yaml") >"$d/out" 2>"$d/err"; c=$?
     t "editor recipe $n ($cmd): exit 0" [ $c -eq 0 ]
     t "editor recipe $n: the hardened buffer" cmp -s "$d/out" "$tmp/want"
+    t "editor recipe $n: nothing on stderr" [ ! -s "$d/err" ]
     (cd "$d" && bash -c "$run" <"$d/out") >"$d/out2" 2>/dev/null
     t "editor recipe $n: idempotent" cmp -s "$d/out" "$d/out2"
     (cd "$d" && bash -c "$run" <"$tmp/broken.yml") >"$d/bad" 2>"$d/bad.err"; c=$?
