@@ -71,7 +71,16 @@ static void cap_drop_service(struct hc_run *r, const struct hc_service *s, const
 	/* Compose appends the extended service's cap_drop and cap_add */
 	if (hc_left_to_extended(r, s, "its cap_drop and cap_add", "every item"))
 		return;
-	enum hc_user user = hc_service_user(s);
+	bool by_default;
+	enum hc_user user = hc_service_user(s, &by_default);
+	if (by_default && o->image_aware)
+		hc_report(r, s->key->start, HC_NOTE,
+		          "service \"%s\": user: is read as its variables' defaults (%s); "
+		          "if .env or the environment sets another user, check cap_add",
+		          s->name,
+		          user == HC_USER_ROOT    ? "root"
+		          : user == HC_USER_OTHER ? "not root"
+		                                  : "unset");
 	const struct hc_image_fact *f = o->image_aware ? hc_service_fact(r, s) : NULL;
 	bool unknown = o->image_aware && user != HC_USER_OTHER && !(f && f->has_caps);
 	struct hc_buf img = HC_BUF_INIT;

@@ -31,18 +31,68 @@ void hc_image_desc(struct hc_buf *b, const struct hc_service *s)
 		hc_buf_adds(b, "(no image)");
 }
 
-enum hc_user hc_service_user(const struct hc_service *s)
+/*
+ * Resolves the interpolations of a `user:` value into `out` by their
+ * defaults: `$$` is a `$`, `${VAR:-x}` and `${VAR-x}` are x. Returns false
+ * when something has no default (`$VAR`, `${VAR}`, `${VAR:?msg}`, a nested
+ * `${...}` in a default); *used says whether a default was taken.
+ */
+static bool user_defaults(const char *t, size_t n, struct hc_buf *out, bool *used)
 {
+	*used = false;
+	for (size_t i = 0; i < n; i++) {
+		if (t[i] != '$') {
+			hc_buf_addc(out, t[i]);
+			continue;
+		}
+		if (i + 1 < n && t[i + 1] == '$') {
+			hc_buf_adds(out, "$");
+			i++;
+			continue;
+		}
+		if (i + 1 >= n || t[i + 1] != '{')
+			return false;
+		size_t j = i + 2;
+		while (j < n && (isalnum((unsigned char)t[j]) || t[j] == '_'))
+			j++;
+		size_t d = j < n && t[j] == ':' ? j + 1 : j;
+		if (j == i + 2 || d >= n || t[d] != '-')
+			return false;
+		const char *end = memchr(t + d + 1, '}', n - d - 1);
+		if (!end || memchr(t + d + 1, '$', (size_t)(end - t - d - 1)))
+			return false;
+		hc_buf_addf(out, "%.*s", (int)(end - t - d - 1), t + d + 1);
+		*used = true;
+		i = (size_t)(end - t);
+	}
+	return true;
+}
+
+enum hc_user hc_service_user(const struct hc_service *s, bool *by_default)
+{
+	if (by_default)
+		*by_default = false;
 	struct hc_node *u = hc_deref(hc_map_lookup(s->value, "user", NULL));
 	if (!u || u->type != HC_SCALAR || hc_is_null(u) || !u->len)
 		return HC_USER_UNSET;
-	if (memchr(u->text, '$', u->len))
+	struct hc_buf v = HC_BUF_INIT;
+	bool used = false;
+	if (!user_defaults(u->text, u->len, &v, &used)) {
+		hc_buf_release(&v);
 		return HC_USER_VARIABLE;
-	const char *colon = memchr(u->text, ':', u->len);
-	size_t n = colon ? (size_t)(colon - u->text) : u->len;
-	if ((n == 4 && !memcmp(u->text, "root", 4)) || (n == 1 && u->text[0] == '0'))
-		return HC_USER_ROOT;
-	return HC_USER_OTHER;
+	}
+	if (by_default)
+		*by_default = used;
+	const char *t = v.data ? v.data : "";
+	const char *colon = strchr(t, ':');
+	size_t n = colon ? (size_t)(colon - t) : strlen(t);
+	enum hc_user out = HC_USER_OTHER;
+	if (!*t)
+		out = HC_USER_UNSET;
+	else if ((n == 4 && !memcmp(t, "root", 4)) || (n == 1 && t[0] == '0'))
+		out = HC_USER_ROOT;
+	hc_buf_release(&v);
+	return out;
 }
 
 /* Known init programs by the entrypoint's first word (its last path

@@ -22,8 +22,11 @@ void hc_image_desc(struct hc_buf *b, const struct hc_service *s);
 
 enum hc_user { HC_USER_UNSET, HC_USER_ROOT, HC_USER_OTHER, HC_USER_VARIABLE };
 /* `user:` unset, root (root, 0, with any group), another user, or written
- * with ${...} (not known until Compose interpolates it). */
-enum hc_user hc_service_user(const struct hc_service *s);
+ * with a variable that has no default (not known until Compose interpolates
+ * it). A variable with a default (`${UID:-1000}`, `${UID-0}:0`) is read as
+ * its default, and *by_default (may be NULL) is set: the file's .env or the
+ * host's environment may say otherwise, which the caller should note. */
+enum hc_user hc_service_user(const struct hc_service *s, bool *by_default);
 
 /*
  * The init an entrypoint starts, by the first word of the service's own

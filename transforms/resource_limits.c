@@ -49,6 +49,9 @@ static const struct hc_option limits_options[] = {
      "cpus=2.0,memory=2G,pids=4096", "limits for search engines (Elasticsearch, OpenSearch, Solr)"},
     {"jvm", HC_OPT_LIST, offsetof(struct limits_opts, cls[HC_CLASS_JVM]),
      "cpus=2.0,memory=2G,pids=1024", "limits for JVM services (Keycloak, SonarQube, Tomcat, ...)"},
+    {"inference", HC_OPT_LIST, offsetof(struct limits_opts, cls[HC_CLASS_INFERENCE]), "pids=4096",
+     "limits for ML inference servers (Ollama, vLLM, TGI, ...); no memory or cpus by "
+     "default: the model they load decides"},
 };
 
 /* Legacy service keys and where they go. */
@@ -506,7 +509,13 @@ static void report_limits(struct hc_run *r, const struct hc_service *s, enum hc_
 	else
 		hc_service_change(r, s, "deploy", "service \"%s\" (%s): add resource limits",
 		                  s->name, hc_class_names[cls]);
-	if (mem_off)
+	if (mem_off && cls == HC_CLASS_INFERENCE)
+		hc_report(r, s->key->start, HC_NOTE,
+		          "service \"%s\": memory limit left off: %s. Set "
+		          "deploy.resources.limits.memory by hand to the model's size plus "
+		          "its context cache",
+		          s->name, why->data);
+	else if (mem_off)
 		hc_report(
 		    r, s->key->start, HC_NOTE,
 		    "service \"%s\": memory limit left off: %s. Set "
@@ -553,6 +562,12 @@ static void limits_service(struct hc_run *r, const struct hc_service *s, const v
 	char *memory = NULL;
 	if (!hc_map_get(hc_deref(s->value), "mem_limit", NULL)) /* else it moves as written */
 		memory = size_memory(&z, kv(&o->cls[cls], "memory"), &why, &mem_off);
+	if (!memory && !mem_off && cls == HC_CLASS_INFERENCE &&
+	    !hc_map_get(hc_deref(s->value), "mem_limit", NULL)) {
+		hc_buf_addf(&why, "an inference server holds the model it loads in memory, "
+		                  "and this file does not say how large it is");
+		mem_off = true;
+	}
 	const char *cpus = kv(&o->cls[cls], "cpus");
 	struct hc_node *rcpus = hc_deref(hc_map_lookup(
 	    hc_deref(hc_map_lookup(at.resources, "reservations", NULL)), "cpus", NULL));

@@ -483,7 +483,7 @@ static int apply_classes(struct hc_config *c, struct hc_node *map, const char *w
 		if (cls < 0) {
 			hc_buf_addf(err,
 			            "%s: unknown service class '%s' (database, cache, queue, "
-			            "proxy, search, jvm)",
+			            "proxy, search, jvm, inference)",
 			            where, k->text);
 			return -1;
 		}

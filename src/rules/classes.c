@@ -15,7 +15,7 @@
 #include <string.h>
 
 const char *const hc_class_names[HC_NCLASSES] = {"app",   "database", "cache", "queue",
-                                                 "proxy", "search",   "jvm"};
+                                                 "proxy", "search",   "jvm",   "inference"};
 
 void hc_classes_set(struct hc_classes *c, enum hc_class cls, char **pat, size_t n)
 {

@@ -20,6 +20,7 @@ enum hc_class {
 	HC_CLASS_PROXY,
 	HC_CLASS_SEARCH,
 	HC_CLASS_JVM,
+	HC_CLASS_INFERENCE, /* ML model servers: memory is the model they load */
 	HC_NCLASSES
 };
 
