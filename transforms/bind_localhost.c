@@ -275,8 +275,9 @@ static void bind_service(struct hc_run *r, const struct hc_service *s, const voi
 			if (swarm) {
 				hc_report(
 				    r, it->start, HC_NOTE,
-				    "service \"%s\": host_ip not added: this file keeps version: "
-				    "\"3.x\", whose schema lacks host_ip (`docker stack deploy` "
+				    "service \"%s\": host_ip not added: this file keeps "
+				    "a 3.x version key, and no 3.x schema has host_ip (`docker "
+				    "stack deploy` "
 				    "refuses it). Publish no port (reach it over a network), or "
 				    "drop the version key (--enable drop-version) for compose",
 				    s->name);
@@ -293,7 +294,7 @@ static void bind_service(struct hc_run *r, const struct hc_service *s, const voi
 	if (changed && swarm)
 		hc_report(
 		    r, s->key->start, HC_NOTE,
-		    "service \"%s\": this file keeps version: \"3.x\", and `docker stack "
+		    "service \"%s\": this file keeps a 3.x version key, and `docker stack "
 		    "deploy` ignores the address in short port syntax: under swarm the port "
 		    "is still published on every interface (routing mesh). The binding serves "
 		    "`docker compose`; for swarm, publish no port, or use the long syntax with "

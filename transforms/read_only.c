@@ -229,7 +229,7 @@ static void ro_service(struct hc_run *r, const struct hc_service *s, const void 
 		if (hc_swarm_minor(r->doc) >= 0)
 			hc_report(
 			    r, s->key->start, HC_NOTE,
-			    "service \"%s\": this file keeps version: \"3.x\", and `docker "
+			    "service \"%s\": this file keeps a 3.x version key, and `docker "
 			    "stack deploy` ignores a service's tmpfs list: under swarm %s stay "
 			    "read-only. For swarm, mount them as volumes of type: tmpfs "
 			    "(version 3.2 or later)",
