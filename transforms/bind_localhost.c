@@ -14,6 +14,12 @@
  * variable address, and a spec that is one variable are left alone with a
  * note; a port-only variable ("${WEB_PORT}:80", "${DB_PORT:-5432}:5432")
  * and a variable container port are bound.
+ *
+ * A file that keeps `version: "3.x"` is also a swarm file (swarm.c): swarm
+ * drops the host address of a short spec (the routing mesh publishes the
+ * port on every interface of every node), so the rewrite, which still
+ * serves `docker compose`, comes with a note; and no 3.x schema has
+ * `host_ip`, so long-syntax ports are left alone there, with a note.
  */
 #include "transforms/transform.h"
 
@@ -254,6 +260,7 @@ static void bind_service(struct hc_run *r, const struct hc_service *s, const voi
 	if (!ports || !explicit || ports->type != HC_SEQ)
 		return;
 	int changed = 0;
+	bool swarm = hc_swarm_minor(r->doc) >= 0;
 	for (size_t i = 0; i < ports->nkids; i++) {
 		struct hc_node *it = ports->kids[i];
 		if (it->type == HC_MAP) {
@@ -265,6 +272,17 @@ static void bind_service(struct hc_run *r, const struct hc_service *s, const voi
 				          true);
 			if (ip || hc_map_get(it, "<<", NULL))
 				continue;
+			if (swarm) {
+				hc_report(
+				    r, it->start, HC_NOTE,
+				    "service \"%s\": host_ip not added: this file keeps "
+				    "a 3.x version key, and no 3.x schema has host_ip (`docker "
+				    "stack deploy` "
+				    "refuses it). Publish no port (reach it over a network), or "
+				    "drop the version key (--enable drop-version) for compose",
+				    s->name);
+				continue;
+			}
 			struct hc_val *v = hc_val_str(o->address);
 			if (hc_add_pair(r, NULL, it, "host_ip", v) == 0)
 				changed++;
@@ -273,6 +291,15 @@ static void bind_service(struct hc_run *r, const struct hc_service *s, const voi
 			bind_item(r, s, it, o->address, &changed);
 		}
 	}
+	if (changed && swarm)
+		hc_report(
+		    r, s->key->start, HC_NOTE,
+		    "service \"%s\": this file keeps a 3.x version key, and `docker stack "
+		    "deploy` ignores the address in short port syntax: under swarm the port "
+		    "is still published on every interface (routing mesh). The binding serves "
+		    "`docker compose`; for swarm, publish no port, or use the long syntax with "
+		    "mode: host (the node running the task only)",
+		    s->name);
 	if (changed)
 		hc_service_rewrite(r, s, "ports",
 		                   "service \"%s\" (%s): bind %d published port%s to %s", s->name,

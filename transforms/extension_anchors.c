@@ -20,7 +20,9 @@
  * - the block's text is the first sharing service's own lines, re-indented,
  *   so comments and quoting travel with it;
  * - nothing happens when `x-<name>` or the anchor already exists, or fewer
- *   than two services would merge the block.
+ *   than two services would merge the block;
+ * - a file that keeps version: "3.0" to "3.3" gets no block, with a note:
+ *   swarm refuses top-level x- keys before 3.4 (swarm.c).
  */
 #include "transforms/transform.h"
 
@@ -297,7 +299,8 @@ static void anchors_document(struct hc_run *r, struct hc_node *root, const void 
 	struct pass p = {.r = r, .o = o};
 	collect(&p, services);
 	size_t nmerge = choose(&p) ? mark_merges(&p) : 0;
-	if (nmerge >= 2)
+	if (nmerge >= 2 && !hc_swarm_lacks(r, skey->start, "hardening keys shared by services",
+	                                   "a top-level x- block", 4))
 		move_shared(&p, nmerge, skey);
 	pass_release(&p);
 }

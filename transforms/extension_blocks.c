@@ -20,6 +20,8 @@
  *   trailing comment on the key's line stays there.
  * - A value that is only a merge (`<<: *a`, `<<: [*a, *b]`) is shared through
  *   the file's own anchors already: it stays, with a note.
+ * - A file that keeps version: "3.0" to "3.3" gets no block, with a note:
+ *   swarm refuses top-level x- keys before 3.4 (swarm.c).
  * The engine's verification proves the meaning after merge and alias
  * resolution is unchanged.
  */
@@ -366,7 +368,11 @@ static void blocks_document(struct hc_run *r, struct hc_node *root, const void *
 			free(o[i].canon);
 		free(o);
 	}
-	if (p.moved && p.rc == 0) {
+	int minor = hc_swarm_minor(d);
+	if (p.moved && p.rc == 0 && minor >= 0 && minor < 4) {
+		hc_run_rollback(r, mark); /* then the note, which the rollback would take */
+		hc_swarm_lacks(r, skey->start, "repeated blocks", "a top-level x- block", 4);
+	} else if (p.moved && p.rc == 0) {
 		hc_insert_lines(r, hc_before_services(d, skey), p.blocks.data, p.blocks.len, 0);
 		hc_report(r, skey->start, HC_WARNING,
 		          "move %zu repeated block%s into x- anchors (%zu anchor%s)", p.moved,

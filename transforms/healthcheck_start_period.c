@@ -2,7 +2,8 @@
  * healthcheck_start_period.c: a `healthcheck` without `start_period` gets
  * one, so a slow first start is not counted against the retries and the
  * service is not marked unhealthy while it boots. A disabled healthcheck
- * (`disable: true`, or test `NONE`) is left alone.
+ * (`disable: true`, or test `NONE`) is left alone. A file that keeps
+ * `version: "3.0"` to "3.3" gets none, with a note (swarm.c: 3.4 adds it).
  */
 #include "transforms/transform.h"
 
@@ -42,6 +43,12 @@ static void hsp_service(struct hc_run *r, const struct hc_service *s, const void
 		          s->name);
 		return;
 	}
+	struct hc_buf who = HC_BUF_INIT;
+	hc_buf_addf(&who, "service \"%s\"", s->name);
+	bool lacks = hc_swarm_lacks(r, key->start, who.data, "healthcheck start_period", 4);
+	hc_buf_release(&who);
+	if (lacks)
+		return;
 	struct hc_val *v = hc_val_str(o->value);
 	if (hc_add_pair(r, key, hc, "start_period", v) == 0)
 		hc_service_change(r, s, "healthcheck/start_period",

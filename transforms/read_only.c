@@ -13,6 +13,8 @@
  * is added where a volume or tmpfs already mounts that path (the engine
  * refuses two mounts on one path) or a writable folder above it. An explicit
  * `read_only: false` is the user's choice: kept, and reported as a note.
+ * In a file that keeps `version: "3.x"` the tmpfs paths come with a note:
+ * swarm ignores a service's `tmpfs` list (docs/transforms.md "Swarm files").
  */
 #include "transforms/evidence.h"
 
@@ -224,6 +226,14 @@ static void ro_service(struct hc_run *r, const struct hc_service *s, const void 
 		                  names.data,
 		                  known ? "paths its image writes"
 		                        : "read-only.unknown=tmpfs: image not in the table");
+		if (hc_swarm_minor(r->doc) >= 0)
+			hc_report(
+			    r, s->key->start, HC_NOTE,
+			    "service \"%s\": this file keeps a 3.x version key, and `docker "
+			    "stack deploy` ignores a service's tmpfs list: under swarm %s stay "
+			    "read-only. For swarm, mount them as volumes of type: tmpfs "
+			    "(version 3.2 or later)",
+			    s->name, names.data);
 		hc_buf_release(&names);
 	}
 	hc_strlist_release(&missing);

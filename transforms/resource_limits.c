@@ -17,7 +17,8 @@
  * settings) gets heap + max(heap / 2, 256M), rounded up to 64M, never below
  * the class default; shm_size is added on top (/dev/shm pages are charged
  * to the container). A heap written with ${VAR} leaves the memory limit off,
- * with a note. No limit is written below an existing reservation.
+ * with a note. No limit is written below an existing reservation. A file
+ * that keeps version: "3.0" to "3.8" gets no default pids (3.9 adds it).
  */
 #include "transforms/evidence.h"
 
@@ -386,10 +387,22 @@ static struct hc_val *legacy_cpus(const struct hc_run *r, const struct hc_node *
 	return out;
 }
 
+/* A file that keeps version: "3.0" to "3.8" gets no default pids limit
+ * (swarm.c: 3.9 adds it), with a note; a pids_limit of its own still moves
+ * (no 3.x version has pids_limit: swarm refused the input already). */
+static bool swarm_lacks_pids(struct hc_run *r, const struct hc_service *s)
+{
+	struct hc_buf who = HC_BUF_INIT;
+	hc_buf_addf(&who, "service \"%s\"", s->name);
+	bool lacks = hc_swarm_lacks(r, s->key->start, who.data, "deploy.resources.limits.pids", 9);
+	hc_buf_release(&who);
+	return lacks;
+}
+
 /* Builds {limits: {...}, reservations: {...}} from the class defaults,
  * overridden by the service's legacy keys (copied as written, cpus as a
  * string); `memory` is the sized limit (NULL: left off). */
-static struct hc_val *build_resources(const struct hc_run *r, const struct hc_service *s,
+static struct hc_val *build_resources(struct hc_run *r, const struct hc_service *s,
                                       const struct hc_strlist *dflt, bool block, const char *memory,
                                       const char *cpus)
 {
@@ -402,7 +415,10 @@ static struct hc_val *build_resources(const struct hc_run *r, const struct hc_se
 			    !strcmp(legacy[k].name, names[i]))
 				old = hc_map_get(hc_deref(s->value), legacy[k].key, NULL);
 		const char *v = i == 0 ? cpus : i == 1 ? memory : kv(dflt, "pids");
-		if (old && old->type == HC_SCALAR && !hc_is_null(old))
+		bool own = old && old->type == HC_SCALAR && !hc_is_null(old);
+		if (i == 2 && v && !own && swarm_lacks_pids(r, s))
+			v = NULL;
+		if (own)
 			hc_val_put(lim, names[i],
 			           i == 0 ? legacy_cpus(r, old, block)
 			                  : legacy_value(r, old, block));

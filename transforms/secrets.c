@@ -10,7 +10,9 @@
  * spelling, the service lists the secret, and a top-level `secrets:` stanza
  * points at `./secrets/<name>`. Where it does not (or the image is not
  * known), the value moves to the `.env` file beside the compose file and
- * the compose file keeps `${NAME:?is not set}`.
+ * the compose file keeps `${NAME:?is not set}`. A file that keeps
+ * `version: "3.0"` has no secrets (swarm.c: 3.1 adds them): every value
+ * goes to .env, with a note.
  *
  * One value, one name: the same password in two services is one secret.
  * Names are the first variable's name, lowercased; a name taken by another
@@ -141,6 +143,7 @@ static void secrets_document(struct hc_run *r, struct hc_node *root, const void 
 	if (!services || services->type != HC_MAP)
 		return;
 	st.tsec = hc_map_get(root, "secrets", &st.tseckey);
+	st.env_only = hc_swarm_minor(r->doc) == 0;
 	index_stanza(&st);
 	if (r->ctx->dotenv)
 		secrets_read_dotenv(&st, r->ctx->dotenv, r->ctx->dotenv_len);
@@ -149,6 +152,12 @@ static void secrets_document(struct hc_run *r, struct hc_node *root, const void 
 		if (v->type == HC_ALIAS || v->type != HC_MAP || hc_run_skips(r, k->text, k))
 			continue;
 		secrets_collect_service(&st, k->text, k, v);
+	}
+	if (st.rerouted) {
+		struct hc_node *vkey = NULL;
+		hc_map_get(root, "version", &vkey);
+		hc_swarm_lacks(r, vkey ? vkey->start : root->start,
+		               "values the image reads from a file go to .env", "secrets", 1);
 	}
 	secrets_name_groups(&st);
 	secrets_other_occurrences(&st, root);

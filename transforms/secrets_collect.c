@@ -257,6 +257,10 @@ static void consider(struct secrets_state *st, struct secret_cand *c, const char
 	c->se = pe;
 	c->secret = runtime(val + ps, pe - ps);
 	c->route = c->fs && hc_file_secrets_reads(c->fs, c->var) ? R_FILE : R_ENV;
+	if (c->route == R_FILE && st->env_only) {
+		c->route = R_ENV;
+		st->rerouted++;
+	}
 	if (c->route == R_FILE && set_twice(st, c, env)) {
 		free(c->cstr);
 		free(c->secret);

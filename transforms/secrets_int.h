@@ -76,6 +76,8 @@ struct secrets_state {
 	struct hc_strmap envidx;               /* .env name -> its last index */
 	struct hc_strmap stanza;               /* top-level secret name -> its key's index */
 	struct hc_strmap taken;                /* names given to groups */
+	bool env_only;   /* version: "3.0" kept: no secrets (3.1 adds them), .env only */
+	size_t rerouted; /* file secrets sent to .env for that */
 };
 
 /* secrets_collect.c */

@@ -342,6 +342,11 @@ static void report(struct secrets_state *st, const struct secret_cand *c, bool d
 			    "to .env as ${%s}",
 			    c->svc, c->var, what, img, c->fs->why ? c->fs->why : "no _FILE support",
 			    verb, u);
+		else if (st->env_only && c->fs && hc_file_secrets_reads(c->fs, c->var))
+			hc_report(r, c->vnode->start, HC_WARNING,
+			          "service \"%s\": %s %s and this file's version has no secrets; "
+			          "%s to .env as ${%s}",
+			          c->svc, c->var, what, verb, u);
 		else
 			hc_report(
 			    r, c->vnode->start, HC_WARNING,

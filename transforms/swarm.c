@@ -9,6 +9,12 @@
  * drop-version runs first, so a transform sees `version:` only when the
  * output keeps it. 2.x files are Compose-only (swarm refuses them) and
  * Compose v2 reads them by the Compose Specification: nothing is skipped.
+ *
+ * `version: "3"` alone is the latest 3.x schema since docker 23.0 (docker/cli
+ * 60c3836: "make version: \"3\" equivalent to \"3.x\""); it lacks nothing.
+ * Swarm also ignores some keys the schema allows (restart, security_opt,
+ * service-level tmpfs, a host IP in short port syntax): docs/transforms.md
+ * "Swarm files" says which transforms that concerns.
  */
 #include "transforms/transform.h"
 
@@ -23,7 +29,7 @@ int hc_swarm_minor(const struct hc_doc *d)
 	if (!v || v->type != HC_SCALAR || v->len < 1 || v->text[0] != '3')
 		return -1;
 	if (v->len == 1)
-		return 0;
+		return HC_SWARM_LATEST; /* "3": the latest 3.x since docker 23.0 */
 	if (v->text[1] != '.' || v->len < 3 || v->len > 4)
 		return -1;
 	int minor = 0;

@@ -72,7 +72,9 @@ int hc_merge_into(struct hc_run *r, struct hc_node *owner_key, struct hc_node *m
 size_t hc_before_services(const struct hc_doc *d, const struct hc_node *skey);
 
 /* Swarm files (swarm.c). The minor version of a top-level `version: "3.x"`
- * ("3" is 3.0), or -1 when the file has no 3.x version key. */
+ * ("3" alone is the latest, HC_SWARM_LATEST), or -1 when the file has no 3.x
+ * version key. */
+#define HC_SWARM_LATEST 99
 int hc_swarm_minor(const struct hc_doc *d);
 /* Whether the file keeps a 3.x version below 3.<minor>, which lacks `key`:
  * then reports a note at pos (`who`: e.g. `service "web"`, may be NULL)
