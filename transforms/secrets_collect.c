@@ -218,7 +218,7 @@ static void consider(struct secrets_state *st, struct secret_cand *c, const char
 	struct hc_run *r = st->r;
 	if (excepted(o, c->svc, c->var))
 		return;
-	bool whole = hc_is_secret_name(&o->words, c->var) && hc_secret_literal(val, vlen);
+	bool whole = hc_secret_whole(&o->words, c->var, val, vlen);
 	size_t ps = 0, pe = vlen;
 	if (!whole && !(o->words.urls && hc_url_password(val, vlen, &ps, &pe)))
 		return;

@@ -1,8 +1,9 @@
 /*
  * secrets_name.c: the names of the secrets this transform moves.
  *
- * One value, one name: candidates that hold the same value form a group,
- * named after its first candidate's variable, lowercased (a password in a
+ * One variable, one value, one name: candidates of the same variable name
+ * holding the same value (in several services) form a group, named after
+ * the variable, lowercased (a password in a
  * URL moving to .env: DATABASE_URL -> database_password). A name is free
  * when no other group has it, the top-level stanza does not define it for
  * another file, no secret file of that name holds another value, and .env
@@ -113,33 +114,6 @@ static bool name_free(const struct secrets_state *st, size_t gi, const char *nam
 	return true;
 }
 
-/* Groups the candidates by the value the container sees: st->g, and each
- * candidate's group. */
-static void group_by_value(struct secrets_state *st)
-{
-	struct hc_strmap bysecret = {0};
-	size_t capg = 0;
-	for (size_t i = 0; i < st->nc; i++) {
-		struct secret_cand *c = &st->c[i];
-		size_t gi = hc_strmap_get(&bysecret, c->secret);
-		if (gi == HC_STRMAP_NONE) {
-			gi = st->ng;
-			if (st->ng == capg) {
-				capg = capg ? capg * 2 : 16;
-				st->g = hc_xrealloc(st->g, capg * sizeof(*st->g));
-			}
-			st->g[st->ng++] = (struct secret_group){.secret = c->secret, .first = i};
-			hc_strmap_put(&bysecret, c->secret, gi);
-		}
-		c->group = gi;
-		if (c->route == R_FILE)
-			st->g[gi].file = true;
-		else
-			st->g[gi].env = true;
-	}
-	hc_strmap_release(&bysecret);
-}
-
 /* The name a group would like: its first candidate's variable, sanitized
  * (free it). */
 static char *base_name(const struct secret_cand *first)
@@ -163,9 +137,46 @@ static char *base_name(const struct secret_cand *first)
 	return base;
 }
 
+/* Groups the candidates by name and value: st->g, and each candidate's
+ * group. One secret is one variable name (as base_name() makes it) holding
+ * one value, in every service that sets it; two variables that happen to
+ * hold the same value are two secrets (an access key id is not the secret
+ * key, a user is not a password). */
+static void group_by_name_value(struct secrets_state *st)
+{
+	struct hc_strmap bykey = {0};
+	size_t capg = 0;
+	for (size_t i = 0; i < st->nc; i++) {
+		struct secret_cand *c = &st->c[i];
+		struct hc_buf key = HC_BUF_INIT;
+		char *bn = base_name(c);
+		hc_buf_adds(&key, bn);
+		hc_buf_addc(&key, '=');
+		hc_buf_adds(&key, c->secret);
+		free(bn);
+		size_t gi = hc_strmap_get(&bykey, key.data);
+		if (gi == HC_STRMAP_NONE) {
+			gi = st->ng;
+			if (st->ng == capg) {
+				capg = capg ? capg * 2 : 16;
+				st->g = hc_xrealloc(st->g, capg * sizeof(*st->g));
+			}
+			st->g[st->ng++] = (struct secret_group){.secret = c->secret, .first = i};
+			hc_strmap_put(&bykey, key.data, gi);
+		}
+		hc_buf_release(&key);
+		c->group = gi;
+		if (c->route == R_FILE)
+			st->g[gi].file = true;
+		else
+			st->g[gi].env = true;
+	}
+	hc_strmap_release(&bykey);
+}
+
 void secrets_name_groups(struct secrets_state *st)
 {
-	group_by_value(st);
+	group_by_name_value(st);
 	for (size_t gi = 0; gi < st->ng; gi++) {
 		const struct secret_cand *first = &st->c[st->g[gi].first];
 		char *base = base_name(first);

@@ -3,10 +3,14 @@
  *
  * Shared by the plaintext-secret rule (rules.c) and the secrets transform
  * (transforms/secrets_collect.c), so the two always agree. A variable is a secret
- * when a word of its name is one of `patterns` and none is one of `ignore`,
+ * when a word of its name is one of `patterns` and no word of `ignore` qualifies it
+ * (a word after the secret word, or a switch word such as ALLOW anywhere),
  * and its value is a literal (nothing Compose interpolates, not a boolean,
- * not already a /run/secrets/ path); with `urls`, a password written in a
- * URL (scheme://user:PASS@host) is one too, whatever the name.
+ * not already a /run/secrets/ path, not a file path, class name or host
+ * list); a value holding a well-known token shape (a private key, ghp_,
+ * sk_live_, a JWT) is one whatever the name; with `urls`, a password
+ * written in a URL (scheme://user:PASS@host) is one too, whatever the
+ * name, unless it is inside an interpolation's default.
  */
 #ifndef HC_SECRET_DETECT_H
 #define HC_SECRET_DETECT_H
@@ -34,8 +38,19 @@ bool hc_is_secret_name(const struct hc_secret_words *w, const char *var);
  * it is not a scalar holding '='. */
 struct hc_node;
 bool hc_env_item(const struct hc_node *it, size_t *nlen, const char **val, size_t *vlen);
-/* Is s (n bytes) a literal value worth moving? */
+/* Is s (n bytes) a literal value worth moving (nothing Compose
+ * interpolates, not empty, not a boolean or none, not /run/secrets/)? */
 bool hc_secret_literal(const char *s, size_t n);
+/* A literal that can be a secret under a secret's name: not a file path
+ * (/etc/ssl/x, ./certs/a.pem), a class name (a.b.Hasher), a host list. */
+bool hc_secret_value_ok(const char *s, size_t n);
+/* A well-known token shape anywhere in s (a private key block, sk_live_,
+ * ghp_, xoxb-, AKIA..., a JWT): what it is ("a GitHub token"), or NULL. */
+const char *hc_secret_token(const char *s, size_t n);
+/* Is the whole value of var a secret: a secret's name with a value that
+ * can be one, or a token shape under any name? */
+bool hc_secret_whole(const struct hc_secret_words *w, const char *var, const char *val,
+                     size_t vlen);
 /* The password of a URL in s: scheme://user:PASS@host...; its bytes are
  * [*ps, *pe) of s. False when there is none or it is not a literal. */
 bool hc_url_password(const char *s, size_t n, size_t *ps, size_t *pe);
