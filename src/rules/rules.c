@@ -2,6 +2,7 @@
  * rules.c: the findings rules. See rules.h and docs/rules.md.
  */
 #include "rules/rules.h"
+#include "rules/secret_cmd.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -382,38 +383,46 @@ static void no_healthcheck(struct hc_rctx *x, const struct hc_service *s)
 	       s->name);
 }
 
+/* Secrets found by secret_cmd.c, reported for one service. */
+struct secret_report {
+	struct hc_rctx *x;
+	const char *svc;
+	int kind; /* 0 environment, 1 command line, 2 build.args */
+};
+
+static void secret_found(void *ctx, const struct hc_node *at, const char *what)
+{
+	struct secret_report *sr = ctx;
+	static const char *const fix[] = {
+	    "read it from a secret file (the secrets transform does that with --write)",
+	    "anyone who can run docker inspect or ps sees it: read it from a file or a variable "
+	    "set "
+	    "from .env",
+	    "build arguments stay in the image's history (docker history): use a build secret "
+	    "(build: secrets:)"};
+	report(sr->x, at, "service \"%s\": %s holds a plaintext secret; %s", sr->svc, what,
+	       fix[sr->kind]);
+}
+
 static void plaintext_secret(struct hc_rctx *x, const struct hc_service *s)
 {
-	struct hc_node *env = hc_deref(get(s, "environment"));
-	if (!env || !x->words)
-		return;
-	if (env->type == HC_MAP) {
-		for (size_t i = 0; i + 1 < env->nkids; i += 2) {
-			struct hc_node *k = env->kids[i], *v = hc_deref(env->kids[i + 1]);
-			if (k->type == HC_SCALAR && v && v->type == HC_SCALAR && !hc_is_null(v) &&
-			    hc_is_plaintext_secret(x->words, k->text, v->text, v->len))
-				report(x, env->kids[i + 1],
-				       "service \"%s\": %s holds a plaintext secret; read it from "
-				       "a secret "
-				       "file (the secrets transform does that with --write)",
-				       s->name, k->text);
-		}
-	} else if (env->type == HC_SEQ) {
-		for (size_t i = 0; i < env->nkids; i++) {
-			size_t nlen, vlen;
-			const char *val;
-			if (!hc_env_item(env->kids[i], &nlen, &val, &vlen))
-				continue;
-			char var[128];
-			copyn(var, sizeof(var), hc_deref(env->kids[i])->text, nlen);
-			if (hc_is_plaintext_secret(x->words, var, val, vlen))
-				report(x, env->kids[i],
-				       "service \"%s\": %s holds a plaintext secret; read it from "
-				       "a secret "
-				       "file (the secrets transform does that with --write)",
-				       s->name, var);
-		}
-	}
+	struct secret_report sr = {x, s->name, 0};
+	if (x->words)
+		hc_env_secrets(x->words, s->value, secret_found, &sr);
+}
+
+static void secret_in_command(struct hc_rctx *x, const struct hc_service *s)
+{
+	struct secret_report sr = {x, s->name, 1};
+	if (x->words)
+		hc_cmd_secrets(x->words, s->value, secret_found, &sr);
+}
+
+static void secret_in_build_args(struct hc_rctx *x, const struct hc_service *s)
+{
+	struct secret_report sr = {x, s->name, 2};
+	if (x->words)
+		hc_build_arg_secrets(x->words, s->value, secret_found, &sr);
 }
 
 static void missing_limits(struct hc_rctx *x, const struct hc_service *s)
@@ -630,6 +639,10 @@ const struct hc_rule hc_rules[] = {
 	 "put services on networks that only the services that talk share", NULL, default_network, NULL},
 	{"cgroup-parent", HC_WARNING, "cgroup_parent is set",
 	 "remove cgroup_parent unless a host cgroup manages this container's limits", NULL, cgroup_parent, NULL},
+	{"secret-in-command", HC_ERROR, "a password on a command line (command, entrypoint, healthcheck)",
+	 "read it from a file or a variable set from .env; docker inspect and ps show command lines", NULL, secret_in_command, NULL},
+	{"secret-in-build-args", HC_ERROR, "a plaintext secret in build.args",
+	 "use a build secret (build: secrets:); build arguments stay in the image's history", NULL, secret_in_build_args, NULL},
 };
 /* clang-format on */
 
