@@ -145,6 +145,7 @@ static char *base_name(const struct secret_cand *first)
 static void group_by_name_value(struct secrets_state *st)
 {
 	struct hc_strmap bykey = {0};
+	char **keys = hc_xcalloc(st->nc + 1, sizeof(*keys)); /* the map's keys */
 	size_t capg = 0;
 	for (size_t i = 0; i < st->nc; i++) {
 		struct secret_cand *c = &st->c[i];
@@ -162,7 +163,8 @@ static void group_by_name_value(struct secrets_state *st)
 				st->g = hc_xrealloc(st->g, capg * sizeof(*st->g));
 			}
 			st->g[st->ng++] = (struct secret_group){.secret = c->secret, .first = i};
-			hc_strmap_put(&bykey, key.data, gi);
+			keys[i] = hc_buf_detach(&key, &(size_t){0});
+			hc_strmap_put(&bykey, keys[i], gi);
 		}
 		hc_buf_release(&key);
 		c->group = gi;
@@ -172,6 +174,9 @@ static void group_by_name_value(struct secrets_state *st)
 			st->g[gi].env = true;
 	}
 	hc_strmap_release(&bykey);
+	for (size_t i = 0; i < st->nc; i++)
+		free(keys[i]);
+	free(keys);
 }
 
 void secrets_name_groups(struct secrets_state *st)
