@@ -85,13 +85,15 @@ static bool stanza_writable(struct secrets_state *st)
 }
 
 /* Without a stanza, values that would go to secret files stay where they
- * are (said so); values that go to .env still move. */
+ * are (said so), and so do shared values whose readers all read them from
+ * files (as they stayed before a profile hoisted them into an anchor);
+ * values that go to .env still move. */
 static void keep_file_secrets(struct secrets_state *st)
 {
 	struct hc_run *r = st->r;
 	for (size_t k = 0; k < st->nc; k++) {
 		struct secret_cand *c = &st->c[k];
-		if (c->route != R_FILE)
+		if (c->route != R_FILE && !c->file_ok)
 			continue;
 		c->failed = true;
 		hc_report(
@@ -127,6 +129,7 @@ static void finish_stanza(struct secrets_state *st, struct hc_run_mark mark0)
 static void state_release(struct secrets_state *st)
 {
 	for (size_t i = 0; i < st->nc; i++) {
+		hc_strlist_release(&st->c[i].users);
 		free(st->c[i].var);
 		free(st->c[i].prefix);
 		free(st->c[i].cstr);
@@ -142,6 +145,7 @@ static void state_release(struct secrets_state *st)
 	hc_strmap_release(&st->envidx);
 	hc_strmap_release(&st->stanza);
 	hc_strmap_release(&st->taken);
+	secrets_shared_release(st);
 }
 
 static void secrets_document(struct hc_run *r, struct hc_node *root, const void *opts)
@@ -155,6 +159,7 @@ static void secrets_document(struct hc_run *r, struct hc_node *root, const void 
 	index_stanza(&st);
 	if (r->ctx->dotenv)
 		secrets_read_dotenv(&st, r->ctx->dotenv, r->ctx->dotenv_len);
+	secrets_shared_collect(&st, root, services);
 	for (size_t i = 0; i + 1 < services->nkids; i += 2) {
 		struct hc_node *k = services->kids[i], *v = services->kids[i + 1];
 		if (v->type == HC_ALIAS || v->type != HC_MAP || hc_run_skips(r, k->text, k))
@@ -171,6 +176,9 @@ static void secrets_document(struct hc_run *r, struct hc_node *root, const void 
 	secrets_other_occurrences(&st, root);
 	bool write = r->ctx->side_effects;
 	struct hc_run_mark mark0 = hc_run_mark(r);
+	/* shared values all readers read from files count as file secrets here */
+	for (size_t k = 0; k < st.nc; k++)
+		st.g[st.c[k].group].file |= st.c[k].file_ok;
 	if (write && !stanza_writable(&st))
 		keep_file_secrets(&st);
 	/* one service at a time: rewrite its entries, then list its secrets */
@@ -181,8 +189,10 @@ static void secrets_document(struct hc_run *r, struct hc_node *root, const void 
 		secrets_service(&st, i, j, write);
 		i = j;
 	}
-	if (write)
+	if (write) {
+		secrets_shared_declare(&st);
 		finish_stanza(&st, mark0);
+	}
 	if (write && !r->side->dir)
 		r->side->dir = hc_xstrdup(st.o->dir);
 	state_release(&st);

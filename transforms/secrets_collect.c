@@ -54,7 +54,7 @@ int secrets_dotenv_has(const struct secrets_state *st, const char *name, const c
 
 /* Is variable var of service svc one the `exceptions` option leaves
  * alone (NAME, or SERVICE.NAME)? */
-static bool excepted(const struct secrets_opts *o, const char *svc, const char *var)
+bool secrets_excepted(const struct secrets_opts *o, const char *svc, const char *var)
 {
 	for (size_t i = 0; i < o->exceptions.n; i++) {
 		const char *e = o->exceptions.v[i], *dot = strchr(e, '.');
@@ -211,12 +211,12 @@ static void leave(struct secrets_state *st, const struct secret_cand *c, const c
  * env: becomes a candidate when it is a plaintext secret this transform
  * moves; a secret it does not move is reported and masked.
  */
-static void consider(struct secrets_state *st, struct secret_cand *c, const char *val, size_t vlen,
-                     struct hc_node *env)
+void secrets_consider(struct secrets_state *st, struct secret_cand *c, const char *val, size_t vlen,
+                      struct hc_node *env)
 {
 	const struct secrets_opts *o = st->o;
 	struct hc_run *r = st->r;
-	if (excepted(o, c->svc, c->var))
+	if (secrets_excepted(o, c->svc, c->var))
 		return;
 	bool whole = hc_secret_whole(&o->words, c->var, val, vlen);
 	size_t ps = 0, pe = vlen;
@@ -280,99 +280,16 @@ static void consider(struct secrets_state *st, struct secret_cand *c, const char
 	push_cand(st, c);
 }
 
-/* A secret a service reads through an alias (`KEY: *pw`): said, not moved. */
-static void alias_secret(struct secrets_state *st, const char *svc, const char *var,
-                         struct hc_node *alias, struct hc_node *target)
-{
-	hc_report(st->r, alias->start, HC_WARNING,
-	          "service \"%s\": %s is a plaintext secret given through the alias *%s; move it "
-	          "by hand",
-	          svc, var, alias->text);
-	hc_side_mask(st->r, target->start, target->end);
-	st->r->changes++;
-}
-
-/* Secrets a service gets from an anchor (`environment: *env`, `<<: *env`):
- * said and masked, not moved (the anchor may serve other services). */
-static void inherited(struct secrets_state *st, const char *svc, struct hc_node *n, int depth)
-{
-	struct hc_node *m = hc_deref(n);
-	if (!m || depth > 16)
-		return;
-	if (m->type == HC_SEQ && n->type != HC_ALIAS) {
-		for (size_t i = 0; i < m->nkids; i++)
-			inherited(st, svc, m->kids[i], depth + 1);
-		return;
-	}
-	if (m->type == HC_SEQ) {
-		for (size_t i = 0; i < m->nkids; i++) {
-			struct hc_node *it = hc_deref(m->kids[i]);
-			size_t nlen, vlen;
-			const char *val;
-			if (!hc_env_item(it, &nlen, &val, &vlen))
-				continue;
-			char *var = hc_xstrndup(it->text, nlen);
-			if (hc_is_plaintext_secret(&st->o->words, var, val, vlen) &&
-			    !excepted(st->o, svc, var)) {
-				hc_report(st->r, it->start, HC_WARNING,
-				          "service \"%s\": %s is a plaintext secret it gets from "
-				          "an anchor; "
-				          "move it by hand",
-				          svc, var);
-				hc_side_mask(st->r, it->start, it->end);
-				st->r->changes++;
-			}
-			free(var);
-		}
-		return;
-	}
-	if (m->type != HC_MAP)
-		return;
-	for (size_t i = 0; i + 1 < m->nkids; i += 2) {
-		struct hc_node *k = m->kids[i], *v = m->kids[i + 1];
-		if (k->type != HC_SCALAR)
-			continue;
-		if (!strcmp(k->text, "<<")) {
-			inherited(st, svc, v, depth + 1);
-			continue;
-		}
-		struct hc_node *t = hc_deref(v);
-		if (t && t->type == HC_SCALAR && !hc_is_null(t) &&
-		    hc_is_plaintext_secret(&st->o->words, k->text, t->text, t->len) &&
-		    !excepted(st->o, svc, k->text)) {
-			hc_report(
-			    st->r, t->start, HC_WARNING,
-			    "service \"%s\": %s is a plaintext secret it gets from an anchor; "
-			    "move it by hand",
-			    svc, k->text);
-			hc_side_mask(st->r, t->start, t->end);
-			st->r->changes++;
-		}
-	}
-}
-
 /* Candidates of an environment mapping (`KEY: value`); base holds what
  * they share (their service, its environment and image). */
 static void collect_map(struct secrets_state *st, const struct secret_cand *base)
 {
-	const char *svc = base->svc;
 	struct hc_node *env = base->env;
 	for (size_t i = 0; i + 1 < env->nkids; i += 2) {
 		struct hc_node *k = env->kids[i], *v = env->kids[i + 1];
-		if (k->type == HC_SCALAR && v->type == HC_ALIAS && !strcmp(k->text, "<<")) {
-			inherited(st, svc, v, 0);
-			continue;
-		}
-		if (k->type == HC_SCALAR && v->type == HC_ALIAS) {
-			struct hc_node *t = hc_deref(v);
-			if (t && t->type == HC_SCALAR &&
-			    hc_is_plaintext_secret(&st->o->words, k->text, t->text, t->len) &&
-			    !excepted(st->o, svc, k->text))
-				alias_secret(st, svc, k->text, v, t);
-			continue;
-		}
+		/* merges, aliases and anchored values: secrets_shared.c */
 		if (k->type != HC_SCALAR || v->type != HC_SCALAR || hc_is_null(v) ||
-		    !strcmp(k->text, "<<"))
+		    !strcmp(k->text, "<<") || secrets_shared_node(v))
 			continue;
 		struct secret_cand c = *base;
 		c.list = false;
@@ -381,23 +298,8 @@ static void collect_map(struct secrets_state *st, const struct secret_cand *base
 		c.vnode = v;
 		c.var = (char *)k->text;
 		c.prefix = NULL;
-		consider(st, &c, v->text, v->len, env);
+		secrets_consider(st, &c, v->text, v->len, env);
 	}
-}
-
-/* An item of an environment list that is an alias (`- *kv`) to a
- * KEY=value that is a secret: said, not moved. */
-static void list_alias(struct secrets_state *st, const char *svc, struct hc_node *it)
-{
-	struct hc_node *t = hc_deref(it);
-	size_t nlen, vlen;
-	const char *val;
-	if (!hc_env_item(t, &nlen, &val, &vlen))
-		return;
-	char *var = hc_xstrndup(t->text, nlen);
-	if (hc_is_plaintext_secret(&st->o->words, var, val, vlen) && !excepted(st->o, svc, var))
-		alias_secret(st, svc, var, it, t);
-	free(var);
 }
 
 /* Candidates of an environment list (`- KEY=value`), as collect_map(). */
@@ -406,12 +308,8 @@ static void collect_list(struct secrets_state *st, const struct secret_cand *bas
 	struct hc_node *env = base->env;
 	for (size_t i = 0; i < env->nkids; i++) {
 		struct hc_node *it = env->kids[i];
-		if (it->type == HC_ALIAS) {
-			list_alias(st, base->svc, it);
-			continue;
-		}
-		if (it->type != HC_SCALAR)
-			continue;
+		if (it->type != HC_SCALAR || secrets_shared_node(it))
+			continue; /* aliases and anchored items: secrets_shared.c */
 		const char *eq = memchr(it->text, '=', it->len);
 		if (!eq)
 			continue;
@@ -425,7 +323,7 @@ static void collect_list(struct secrets_state *st, const struct secret_cand *bas
 		c.vnode = it;
 		c.var = var;
 		c.prefix = prefix;
-		consider(st, &c, eq + 1, it->len - kl - 1, env);
+		secrets_consider(st, &c, eq + 1, it->len - kl - 1, env);
 		free(var);
 		free(prefix);
 	}
@@ -437,15 +335,11 @@ void secrets_collect_service(struct secrets_state *st, const char *svc, struct h
 	struct hc_service s = {.name = svc, .key = skey, .value = svalue};
 	struct hc_node *envkey = NULL;
 	struct hc_node *env = hc_own_value(&s, "environment", &envkey);
-	if (!env) {
+	if (!env || hc_is_null(env) || (env->type != HC_MAP && env->type != HC_SEQ) || env->bare) {
 		/* environment: *env, or through a merge of the service */
-		struct hc_node *ie = hc_map_lookup(svalue, "environment", NULL);
-		if (ie)
-			inherited(st, svc, ie, 0);
+		secrets_shared_push(st, svc);
 		return;
 	}
-	if (hc_is_null(env) || (env->type != HC_MAP && env->type != HC_SEQ) || env->bare)
-		return;
 	struct hc_node *img = hc_deref(hc_map_lookup(svalue, "image", NULL));
 	const char *image = img && img->type == HC_SCALAR && img->len ? img->text : NULL;
 	const struct hc_file_secrets *fs =
@@ -462,6 +356,7 @@ void secrets_collect_service(struct secrets_state *st, const char *svc, struct h
 		collect_map(st, &base);
 	else
 		collect_list(st, &base);
+	secrets_shared_push(st, svc);
 }
 
 /* ---- other places that hold a moved value -------------------------------- */
@@ -552,9 +447,12 @@ void secrets_other_occurrences(struct secrets_state *st, struct hc_node *root)
 	if (!st->nc)
 		return;
 	struct scan sc = {.st = st, .substr = st->ng <= 64};
-	sc.own = hc_xcalloc(st->nc + 1, sizeof(*sc.own));
-	for (size_t i = 0; i < st->nc; i++)
+	sc.own = hc_xcalloc(2 * st->nc + 1, sizeof(*sc.own));
+	for (size_t i = 0; i < st->nc; i++) {
 		sc.own[sc.nown++] = st->c[i].vnode;
+		if (st->c[i].orig)
+			sc.own[sc.nown++] = st->c[i].orig;
+	}
 	qsort(sc.own, sc.nown, sizeof(*sc.own), cmp_ptr);
 	for (size_t g = 0; g < st->ng; g++)
 		if (strlen(st->g[g].secret) >= 4) {

@@ -53,6 +53,10 @@ struct secret_cand {
 	size_t group;      /* index of its value group */
 	const char *image; /* NULL: built here */
 	size_t image_len;
+	struct hc_node *orig;    /* a shared value with an anchor: the node; vnode is
+	                          * a copy of it without the anchor (secrets_shared.c) */
+	struct hc_strlist users; /* a shared value: the other services that read it */
+	bool file_ok;            /* a shared value every reader's image reads from a file */
 };
 
 /* The candidates that hold one value: one secret, one name. */
@@ -78,6 +82,7 @@ struct secrets_state {
 	struct hc_strmap taken;                /* names given to groups */
 	bool env_only;   /* version: "3.0" kept: no secrets (3.1 adds them), .env only */
 	size_t rerouted; /* file secrets sent to .env for that */
+	struct secrets_shared *shared; /* values shared through anchors (secrets_shared.c) */
 };
 
 /* secrets_collect.c */
@@ -93,6 +98,29 @@ void secrets_collect_service(struct secrets_state *st, const char *svc, struct h
 /* Reports and masks the other places under root that hold a value being
  * moved (a healthcheck's -pVALUE, a label). */
 void secrets_other_occurrences(struct secrets_state *st, struct hc_node *root);
+/* Is variable var of service svc one the `exceptions` option leaves alone? */
+bool secrets_excepted(const struct secrets_opts *o, const char *svc, const char *var);
+/* Candidate c (its service, nodes, variable and prefix set; not owned)
+ * whose value Compose reads as val (vlen bytes), in env: becomes a
+ * candidate when it is a plaintext secret this transform moves. */
+void secrets_consider(struct secrets_state *st, struct secret_cand *c, const char *val, size_t vlen,
+                      struct hc_node *env);
+
+/* secrets_shared.c: values several services read through anchors,
+ * aliases and merges (x- blocks, `environment: *env`, `<<: *env`,
+ * `KEY: *pw`); each moves once, at its anchor, to .env. */
+
+/* Is n shared: it or a collection around it has an anchor? */
+bool secrets_shared_node(const struct hc_node *n);
+/* Finds the shared values that hold secrets, over every service; reports
+ * those it cannot move (used where it does not follow them). */
+void secrets_shared_collect(struct secrets_state *st, struct hc_node *root,
+                            struct hc_node *services);
+/* Adds the candidates of the shared values whose first reader is svc. */
+void secrets_shared_push(struct secrets_state *st, const char *svc);
+/* With --write: declares the environment of every other reader changed. */
+void secrets_shared_declare(struct secrets_state *st);
+void secrets_shared_release(struct secrets_state *st);
 
 /* secrets_name.c */
 
