@@ -244,9 +244,29 @@ static void add_anchored(const struct hc_node ***set, size_t *n, size_t *cap,
 			push_ptr(set, n, cap, p);
 }
 
+/* Is alias x a service's merge (`<<: *common`, or an item of `<<: [...]`)
+ * whose target holds def under its `environment:`? A service that merges
+ * it either reads that environment (its walk followed x) or has its own,
+ * which hides it: either way only environments change. */
+static bool service_merge_env(const struct hc_node *x, const struct hc_node *def,
+                              const struct hc_node *services)
+{
+	const struct hc_node *p = x->parent;
+	if (p && p->type == HC_SEQ)
+		p = p->parent;
+	if (!p || p->type != HC_MAP || p->parent != services)
+		return false;
+	struct hc_node *e = hc_map_get(x->target, "environment", NULL);
+	for (const struct hc_node *d = def; e && d; d = d->parent)
+		if (d == e)
+			return true;
+	return false;
+}
+
 /* Can def change without changing anything the walks did not see? */
 static bool reach_followed(const struct secrets_shared *sh, const struct hc_node *def,
-                           const struct hc_node *const *aliases, size_t nal)
+                           const struct hc_node *const *aliases, size_t nal,
+                           const struct hc_node *services)
 {
 	const struct hc_node **set = NULL;
 	size_t n = 0, cap = 0, done = 0;
@@ -258,7 +278,8 @@ static bool reach_followed(const struct secrets_shared *sh, const struct hc_node
 			if (!in_set(set + done, upto - done, aliases[i]->target))
 				continue;
 			ok = bsearch(&aliases[i], sh->walked, sh->nwalked, sizeof(*sh->walked),
-			             cmp_ptr);
+			             cmp_ptr) ||
+			     service_merge_env(aliases[i], def, services);
 			add_anchored(&set, &n, &cap, aliases[i]->parent);
 		}
 		done = upto;
@@ -290,7 +311,7 @@ void secrets_shared_collect(struct secrets_state *st, struct hc_node *root,
 		all_aliases(root, &al, &nal, &capal, 0);
 	for (size_t i = 0; i < sh->n; i++) {
 		struct shared_val *sv = &sh->v[i];
-		if (!sv->secret || (!sv->bad && reach_followed(sh, sv->def, al, nal)))
+		if (!sv->secret || (!sv->bad && reach_followed(sh, sv->def, al, nal, services)))
 			continue;
 		hc_report(
 		    st->r, sv->def->start, HC_WARNING,
