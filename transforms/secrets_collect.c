@@ -3,10 +3,10 @@
  *
  * Each service's own `environment:` (a mapping or a KEY=value list) is
  * read entry by entry; rules/secret_detect.c says which values are
- * secrets. A secret written in a way this transform does not move (a block
- * scalar, an anchor or a tag on it, a NUL byte, a YAML number or date) is
- * reported and masked, and so are secrets a service reads through an alias
- * or inherits from an anchor, and other places that hold a value being
+ * secrets. Values under an anchor, aliases and merges are left to
+ * secrets_shared.c. A secret written in a way this transform does not move
+ * (a block scalar, a tag on it, a NUL byte, a YAML number or date) is
+ * reported and masked, and so are other places that hold a value being
  * moved. The rest become candidates (struct secret_cand) with their route:
  * a secret file when the image reads the variable from one, else .env.
  * The existing .env is read here too, to reuse or avoid its names.

@@ -5,10 +5,13 @@
  * One run goes through a struct secrets_state in four steps, one file each:
  *   secrets_collect.c  finds the candidates (plaintext secrets a service
  *                      writes itself) in the services' environments, and
- *                      reports those it leaves: held by anchors, aliases,
- *                      block scalars, and other places a moved value is in;
- *                      it also reads the existing .env;
- *   secrets_name.c     groups the candidates by value and gives each group
+ *                      reports those it leaves: block scalars, tags, YAML
+ *                      numbers, and other places a moved value is in; it
+ *                      also reads the existing .env;
+ *   secrets_shared.c   finds the values services share through anchors,
+ *                      aliases and merges, and makes each one candidate,
+ *                      moved once at its anchor to .env;
+ *   secrets_name.c     groups the candidates by name and value, gives each group
  *                      its name, away from names that are taken;
  *   secrets_write.c    rewrites each service's entries and its `secrets:`
  *                      list, adds the top-level stanza, and reports;
