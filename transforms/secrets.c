@@ -14,9 +14,12 @@
  * `version: "3.0"` has no secrets (swarm.c: 3.1 adds them): every value
  * goes to .env, with a note.
  *
- * One value, one name: the same password in two services is one secret.
- * Names are the first variable's name, lowercased; a name taken by another
- * value gets the service's name in front, then a number.
+ * One variable, one value, one name: the same variable holding the same
+ * password in two services is one secret; two variables that happen to
+ * hold one value are two. Names are the variable's name, lowercased; a
+ * name taken by another value gets the service's name in front, then a
+ * number. A value several services share through an anchor moves once, at
+ * the anchor, to .env (secrets_shared.c).
  *
  * The transform only rewrites when the caller will write the files
  * (ctx->side_effects, i.e. --write); otherwise it reports, so no output ever
