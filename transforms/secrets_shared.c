@@ -72,8 +72,11 @@ struct walk {
 	struct secrets_state *st;
 	const char *svc;
 	struct hc_node *skey, *sv;
-	bool skip;              /* the service is skipped */
-	struct hc_strlist seen; /* variables set so far (explicit keys win) */
+	bool skip;                  /* the service is skipped */
+	struct hc_strlist seen;     /* variables set so far (explicit keys win) */
+	const struct hc_node **vis; /* collections walked already (a second walk adds
+	                             * nothing: merges of merges stay linear) */
+	size_t nvis, capvis;
 };
 
 /* The service mapping m's environment: its own, or one it merges (the
@@ -173,13 +176,17 @@ static void walk_coll(struct walk *w, struct hc_node *n, bool via, int depth)
 		walk_coll(w, hc_deref(n), true, depth + 1);
 		return;
 	}
+	if (n->type != HC_SEQ && n->type != HC_MAP)
+		return;
+	for (size_t i = 0; i < w->nvis; i++)
+		if (w->vis[i] == n)
+			return;
+	push_ptr(&w->vis, &w->nvis, &w->capvis, n);
 	if (n->type == HC_SEQ) {
 		for (size_t i = 0; i < n->nkids; i++)
 			list_item(w, n->kids[i], via);
 		return;
 	}
-	if (n->type != HC_MAP)
-		return;
 	for (size_t i = 0; i + 1 < n->nkids; i += 2) {
 		struct hc_node *k = n->kids[i], *v = n->kids[i + 1];
 		if (k->type != HC_SCALAR || !strcmp(k->text, "<<"))
@@ -300,6 +307,7 @@ void secrets_shared_collect(struct secrets_state *st, struct hc_node *root,
 		w.skip = hc_run_skips(st->r, k->text, k);
 		walk_coll(&w, env_of(sh, v, 0), false, 0);
 		hc_strlist_release(&w.seen);
+		free(w.vis);
 	}
 	qsort(sh->walked, sh->nwalked, sizeof(*sh->walked), cmp_ptr);
 	const struct hc_node **al = NULL;

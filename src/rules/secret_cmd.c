@@ -16,13 +16,30 @@ struct env_walk {
 	const struct hc_secret_words *w;
 	hc_secret_found found;
 	void *ctx;
-	struct hc_strlist seen; /* variables already set (explicit keys win) */
+	struct hc_strlist seen;     /* variables already set (explicit keys win) */
+	const struct hc_node **vis; /* collections walked already (merges of merges
+	                             * stay linear) */
+	size_t nvis, capvis;
 };
+
+/* Has the walk been through m already? Notes it otherwise. */
+static bool visited(struct env_walk *ew, const struct hc_node *m)
+{
+	for (size_t i = 0; i < ew->nvis; i++)
+		if (ew->vis[i] == m)
+			return true;
+	if (ew->nvis == ew->capvis) {
+		ew->capvis = ew->capvis ? ew->capvis * 2 : 16;
+		ew->vis = hc_xrealloc(ew->vis, ew->capvis * sizeof(*ew->vis));
+	}
+	ew->vis[ew->nvis++] = m;
+	return false;
+}
 
 static void walk_env(struct env_walk *ew, struct hc_node *n, int depth)
 {
 	struct hc_node *m = hc_deref(n);
-	if (!m || depth > 16)
+	if (!m || depth > 16 || visited(ew, m))
 		return;
 	if (m->type == HC_SEQ) {
 		for (size_t i = 0; i < m->nkids; i++) {
@@ -69,6 +86,7 @@ void hc_env_secrets(const struct hc_secret_words *w, struct hc_node *svc, hc_sec
 	struct env_walk ew = {.w = w, .found = found, .ctx = ctx};
 	walk_env(&ew, hc_map_lookup(svc, "environment", NULL), 0);
 	hc_strlist_release(&ew.seen);
+	free(ew.vis);
 }
 
 /* ---- command lines ---------------------------------------------------------- */
@@ -290,4 +308,5 @@ void hc_build_arg_secrets(const struct hc_secret_words *w, struct hc_node *svc,
 	struct env_walk ew = {.w = w, .found = found, .ctx = ctx};
 	walk_env(&ew, args, 0);
 	hc_strlist_release(&ew.seen);
+	free(ew.vis);
 }
