@@ -284,8 +284,8 @@ static bool reach_followed(const struct secrets_shared *sh, const struct hc_node
 		for (size_t i = 0; i < nal && ok; i++) {
 			if (!in_set(set + done, upto - done, aliases[i]->target))
 				continue;
-			ok = bsearch(&aliases[i], sh->walked, sh->nwalked, sizeof(*sh->walked),
-			             cmp_ptr) ||
+			ok = (sh->nwalked && bsearch(&aliases[i], sh->walked, sh->nwalked,
+			                             sizeof(*sh->walked), cmp_ptr)) ||
 			     service_merge_env(aliases[i], def, services);
 			add_anchored(&set, &n, &cap, aliases[i]->parent);
 		}
@@ -309,7 +309,8 @@ void secrets_shared_collect(struct secrets_state *st, struct hc_node *root,
 		hc_strlist_release(&w.seen);
 		free(w.vis);
 	}
-	qsort(sh->walked, sh->nwalked, sizeof(*sh->walked), cmp_ptr);
+	if (sh->nwalked)
+		qsort(sh->walked, sh->nwalked, sizeof(*sh->walked), cmp_ptr);
 	const struct hc_node **al = NULL;
 	size_t nal = 0, capal = 0;
 	bool any = false;
