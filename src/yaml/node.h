@@ -62,6 +62,9 @@ struct hc_style {
 struct hc_error {
 	int line, col; /* 1-based; 0 when unknown */
 	char msg[256];
+	/* the text is valid YAML but holds several documents (the error is at
+	 * the second): not a compose file, which the caller may pass through */
+	bool several_docs;
 };
 
 struct hc_doc {

@@ -144,6 +144,7 @@ struct builder {
 	struct anchors anchors;
 	size_t last_end;
 	int docs;
+	size_t second_doc;     /* where the second document starts */
 	struct hc_strset dups; /* keys of large mappings */
 	struct hc_buf scratch;
 };
@@ -413,12 +414,14 @@ static int on_event(struct builder *b, struct fy_event *e)
 	struct fy_token *anchor = NULL, *tag = NULL;
 	struct hc_node *n = NULL;
 
+	if (b->docs > 1 && e->type != FYET_DOCUMENT_START)
+		return 0;
 	switch (e->type) {
 	case FYET_DOCUMENT_START:
-		if (++b->docs > 1)
-			return fail_at(b, sm ? sm->input_pos : b->last_end,
-			               "several YAML documents in one file; a compose file has one",
-			               NULL);
+		/* a second document is read to its end, unbuilt, so that only
+		 * valid YAML counts as "several documents" (see hc_error) */
+		if (++b->docs == 2)
+			b->second_doc = sm ? sm->input_pos : b->last_end;
 		return 0;
 	case FYET_MAPPING_START:
 	case FYET_SEQUENCE_START:
@@ -493,6 +496,11 @@ int hc_tree_build(struct hc_doc *doc, struct hc_error *err)
 		else
 			hc_error_set(err, 0, 0, "invalid YAML");
 		rc = -1;
+	}
+	if (rc == 0 && b->docs > 1) {
+		rc = fail_at(b, b->second_doc,
+		             "several YAML documents in one file; a compose file has one", NULL);
+		err->several_docs = true;
 	}
 	while (b->depth > 0) /* after an error: every node has its kids */
 		close_collection(b, NULL);

@@ -245,6 +245,7 @@ static int check_chars(const struct hc_doc *doc, struct hc_error *err)
 int hc_doc_parse(struct hc_doc *doc, const char *text, size_t len, struct hc_error *err)
 {
 	memset(doc, 0, sizeof(*doc));
+	err->several_docs = false;
 	doc->text = text;
 	doc->len = len;
 	if (len >= UINT32_MAX) { /* nodes keep 32-bit positions */
