@@ -2,10 +2,11 @@
  * cross.c: rules that read several parts of a file together. See cross.h
  * and docs/rules.md.
  *
- * A file that includes others (`include:`) or extends services of another
- * file may get services and top-level declarations from there, so the rules
- * about names (depends_on targets, used and declared names) say nothing
- * about it rather than guess.
+ * A file that includes others (`include:`), extends services of another
+ * file, or overrides services it does not define (no image, build or
+ * extends: docker-compose.override.yml) gets services and top-level
+ * declarations from elsewhere, so the rules about names (depends_on
+ * targets, used and declared names) say nothing about it rather than guess.
  */
 #include "rules/cross.h"
 #include "rules/heap.h"
@@ -58,15 +59,17 @@ static struct hc_node *service(struct hc_node *svcs, const char *name, size_t le
 	return NULL;
 }
 
-/* Whether services or declarations may come from another file. */
-static bool other_files(const struct hc_rctx *x, struct hc_node *svcs)
+bool hc_rules_partial(const struct hc_rctx *x, struct hc_node *svcs)
 {
 	if (x->doc->root && hc_map_get(x->doc->root, "include", NULL))
 		return true;
 	for (size_t i = 0; i + 1 < svcs->nkids; i += 2) {
-		struct hc_node *ext = get(svcs->kids[i + 1], "extends");
+		struct hc_node *svc = hc_deref(svcs->kids[i + 1]);
+		struct hc_node *ext = get(svc, "extends");
 		if (ext && ext->type == HC_MAP && hc_map_get(ext, "file", NULL))
 			return true;
+		if (svc && svc->type == HC_MAP && !ext && !get(svc, "image") && !get(svc, "build"))
+			return true; /* an override of a service defined elsewhere */
 	}
 	return false;
 }
@@ -107,7 +110,7 @@ static struct dep *deps_of(struct hc_node *svc, size_t *n)
 
 void hc_rule_depends_on_missing(struct hc_rctx *x, struct hc_node *svcs)
 {
-	if (other_files(x, svcs))
+	if (hc_rules_partial(x, svcs))
 		return;
 	for (size_t i = 0; i + 1 < svcs->nkids; i += 2) {
 		size_t n;
@@ -117,7 +120,8 @@ void hc_rule_depends_on_missing(struct hc_rctx *x, struct hc_node *svcs)
 				report(
 				    x, d[k].at,
 				    "service \"%s\": depends_on names service \"%.*s\", which this "
-				    "file does not define; Compose refuses the file",
+				    "file does not define; Compose refuses it unless a file given "
+				    "with -f does",
 				    svcs->kids[i]->text, (int)d[k].name->len, d[k].name->text);
 		free(d);
 	}

@@ -42,6 +42,11 @@ bool hc_port_of(struct hc_node *item, struct hc_port *p);
 /* An empty host address, 0.0.0.0 or ::: every interface. */
 bool hc_all_interfaces(const char *ip);
 
+/* Whether the file's services or declarations may come from another file:
+ * `include:`, `extends: {file: ...}`, or a service with no image, build or
+ * extends (an override). The rules about names then stay quiet. */
+bool hc_rules_partial(const struct hc_rctx *x, struct hc_node *svcs);
+
 /* Over all services at once (struct hc_rule.document). */
 void hc_rule_depends_on_missing(struct hc_rctx *x, struct hc_node *svcs);
 void hc_rule_depends_on_healthcheck(struct hc_rctx *x, struct hc_node *svcs);

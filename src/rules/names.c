@@ -129,27 +129,16 @@ static struct hc_node *declared(struct hc_node *decl, const char *name, size_t l
 	return NULL;
 }
 
-/* Whether services or declarations may come from another file. */
-static bool other_files(const struct hc_rctx *x, struct hc_node *svcs)
-{
-	if (x->doc->root && hc_map_get(x->doc->root, "include", NULL))
-		return true;
-	for (size_t i = 0; i + 1 < svcs->nkids; i += 2) {
-		struct hc_node *ext = get(svcs->kids[i + 1], "extends");
-		if (ext && ext->type == HC_MAP && hc_map_get(ext, "file", NULL))
-			return true;
-	}
-	return false;
-}
-
 void hc_rule_undeclared_name(struct hc_rctx *x, struct hc_node *svcs)
 {
-	if (other_files(x, svcs))
+	if (hc_rules_partial(x, svcs))
 		return;
 	for (int k = 0; k < NKINDS; k++) {
+		struct hc_node *decl = get(x->doc->root, kind_key[k]);
+		if (!decl) /* no top-level key at all: a fragment merged with -f, or a template */
+			continue;
 		struct uses u = {0};
 		collect(&u, (enum kind)k, svcs);
-		struct hc_node *decl = get(x->doc->root, kind_key[k]);
 		for (size_t i = 0; i < u.n; i++) {
 			if (k == NETWORKS && u.v[i].len == 7 && !memcmp(u.v[i].name, "default", 7))
 				continue;
@@ -168,7 +157,7 @@ void hc_rule_undeclared_name(struct hc_rctx *x, struct hc_node *svcs)
 
 void hc_rule_unused_declaration(struct hc_rctx *x, struct hc_node *svcs)
 {
-	if (other_files(x, svcs))
+	if (hc_rules_partial(x, svcs))
 		return;
 	for (int k = 0; k < NKINDS; k++) {
 		struct hc_node *decl = get(x->doc->root, kind_key[k]);

@@ -526,7 +526,7 @@ const struct hc_rule hc_rules[] = {
 	{"cgroup-parent", HC_WARNING, "cgroup_parent is set",
 	 "remove cgroup_parent unless a host cgroup manages this container's limits", NULL, cgroup_parent, NULL},
 	/* cross-field checks (cross.c, names.c) */
-	{"depends-on-missing", HC_ERROR, "depends_on names a service the file does not define",
+	{"depends-on-missing", HC_WARNING, "depends_on names a service the file does not define",
 	 "fix the name, or define the service", NULL, NULL, hc_rule_depends_on_missing},
 	{"depends-on-healthcheck", HC_WARNING, "depends_on a service with a healthcheck, without condition: service_healthy",
 	 "write depends_on: {db: {condition: service_healthy}}", NULL, NULL, hc_rule_depends_on_healthcheck},
