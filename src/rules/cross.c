@@ -147,10 +147,10 @@ void hc_rule_depends_on_healthcheck(struct hc_rctx *x, struct hc_node *svcs)
 		for (size_t k = 0; k < n; k++) {
 			struct hc_node *t = service(svcs, d[k].name->text, d[k].name->len);
 			if (!t || !has_healthcheck(t) ||
-			    (d[k].cond && !is(d[k].cond, "service_started")))
+			    d[k].cond) /* a condition written is a choice */
 				continue;
 			report(
-			    x, d[k].cond ? d[k].cond : d[k].at,
+			    x, d[k].at,
 			    "service \"%s\": starts as soon as \"%.*s\" has started, not when its "
 			    "healthcheck passes; use depends_on: {%.*s: {condition: "
 			    "service_healthy}}",
