@@ -30,9 +30,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hc_buf_release(&err);
 		ready = 1;
 	}
-	static const struct hc_ctx ctx = {.side_effects = true, .rules = true};
+	/* half the inputs as files known to be compose files (by name), half
+	 * as stdin without a name, where the shape decides */
+	static const struct hc_ctx known = {
+	    .side_effects = true, .rules = true, .compose_known = true};
+	static const struct hc_ctx shape = {.side_effects = true, .rules = true};
+	const struct hc_ctx ctx = size % 2 ? known : shape;
 	struct hc_result a;
 	hc_config_process(&cfg, &ctx, "fuzz", (const char *)data, size, &a);
+	if (a.code == HC_EXIT_OK && a.skipped[0] &&
+	    (a.out.len != size || (size && memcmp(a.out.data, data, size))))
+		abort(); /* what is not a compose file passes through unchanged */
 	if (a.code != HC_EXIT_OK) {
 		if (!a.err.msg || !a.err.msg[0])
 			abort(); /* a refusal must say why */

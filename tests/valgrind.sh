@@ -18,8 +18,8 @@ one() { # one BIN FILE
 export -f one
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 i=0
-for f in "$@"; do [ -f "$f" ] || continue; i=$((i+1)); cp "$f" "$tmp/f$i.yml"; done
-ls "$tmp"/f*.yml | xargs -P "$(nproc)" -n 1 bash -c 'one "$0" "$1"' "$bin" >"$tmp/report"
+for f in "$@"; do [ -f "$f" ] || continue; i=$((i+1)); cp "$f" "$tmp/f$i.compose.yml"; done
+ls "$tmp"/f*.compose.yml | xargs -P "$(nproc)" -n 1 bash -c 'one "$0" "$1"' "$bin" >"$tmp/report"
 bad=$(grep -c '^valgrind ' "$tmp/report")
 cat "$tmp/report"
 echo "valgrind: $i files, $((i * 2)) runs, $bad with errors"
