@@ -19,7 +19,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define HC_VERSION "0.2.0"
+/* HC_VERSION comes from CMakeLists.txt's project() (a compile definition). */
+#ifndef HC_VERSION
+#error "HC_VERSION is defined by CMakeLists.txt (project VERSION)"
+#endif
 
 enum hc_format { HC_FMT_TEXT, HC_FMT_JSON, HC_FMT_SARIF };
 

@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define HC_DOCS "https://github.com/hardcompose/hardcompose/blob/main/docs/"
 
@@ -137,24 +138,78 @@ static size_t sarif_ids(struct sid *v)
 	return n;
 }
 
-static void uri(FILE *f, const char *name)
+/* Appends path (components from s up to end) to the normalised absolute
+ * path in b: "." dropped, ".." removes the last component. */
+static void add_components(struct hc_buf *b, const char *s)
 {
-	/* a relative reference: strip ./, escape what a URI cannot hold */
-	while (!strncmp(name, "./", 2))
-		name += 2;
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
-			fputc(*p, f);
-		else
-			fprintf(f, "%%%02X", *p);
+	while (*s) {
+		size_t n = strcspn(s, "/");
+		if ((n == 1 && s[0] == '.') || n == 0) {
+			/* nothing */
+		} else if (n == 2 && s[0] == '.' && s[1] == '.') {
+			while (b->len && b->data[b->len - 1] != '/')
+				b->len--;
+			if (b->len)
+				b->len--; /* the slash; "/" stays as the empty root */
+			b->data[b->len] = 0;
+		} else {
+			hc_buf_addc(b, '/');
+			hc_buf_add(b, s, n);
+		}
+		s += n + (s[n] == '/');
 	}
-	fputc('"', f);
+}
+
+char *hc_report_place(const char *name, const char *cwd, bool *below)
+{
+	struct hc_buf abs = HC_BUF_INIT, root = HC_BUF_INIT;
+	hc_buf_addc(&abs, '/'); /* both allocated, then empty: "" is the root */
+	hc_buf_addc(&root, '/');
+	abs.data[abs.len = 0] = 0;
+	root.data[root.len = 0] = 0;
+	add_components(&root, cwd ? cwd : "/");
+	if (name[0] != '/')
+		add_components(&abs, cwd ? cwd : "/");
+	add_components(&abs, name);
+	*below = abs.len > root.len + 1 && !strncmp(abs.data, root.data, root.len) &&
+	         abs.data[root.len] == '/';
+	char *r = hc_xstrdup(*below ? abs.data + root.len + 1 : abs.len ? abs.data : "/");
+	hc_buf_release(&abs);
+	hc_buf_release(&root);
+	return r;
+}
+
+char *hc_report_cwd(void)
+{
+	char *b = hc_xcalloc(4097, 1);
+	if (!getcwd(b, 4096)) {
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+/* "uri": a path below the working directory as a relative reference (with
+ * uriBaseId %SRCROOT%), any other as an absolute file:// URI; what a URI
+ * cannot hold as is, percent-encoded. */
+static void uri(FILE *f, const char *name, const char *cwd)
+{
+	bool below;
+	char *p = hc_report_place(name, cwd, &below);
+	fputs(below ? "\"uri\": \"" : "\"uri\": \"file://", f);
+	for (const unsigned char *c = (const unsigned char *)p; *c; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || strchr("-._~/", *c))
+			fputc(*c, f);
+		else
+			fprintf(f, "%%%02X", *c);
+	}
+	fputs(below ? "\", \"uriBaseId\": \"%SRCROOT%\"" : "\"", f);
+	free(p);
 }
 
 static void result(FILE *f, bool *first, size_t idx, const char *id, enum hc_severity sev,
-                   const char *msg, const char *file, int line, int col)
+                   const char *msg, const char *file, const char *cwd, int line, int col)
 {
 	fprintf(f, "%s\n        {\"ruleId\": ", *first ? "" : ",");
 	*first = false;
@@ -162,11 +217,9 @@ static void result(FILE *f, bool *first, size_t idx, const char *id, enum hc_sev
 	fprintf(f, ", \"ruleIndex\": %zu, \"level\": \"%s\", \"message\": {\"text\": ", idx,
 	        hc_severity_name(sev));
 	jstr(f, msg);
-	fputs(
-	    "},\n         \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ",
-	    f);
-	uri(f, file);
-	fputs(", \"uriBaseId\": \"%SRCROOT%\"}", f);
+	fputs("},\n         \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {", f);
+	uri(f, file, cwd);
+	fputc('}', f);
 	if (line > 0)
 		fprintf(f, ", \"region\": {\"startLine\": %d, \"startColumn\": %d}", line,
 		        col > 0 ? col : 1);
@@ -177,6 +230,7 @@ void hc_report_sarif(FILE *f, const struct hc_outcome *o, size_t n, const char *
 {
 	struct sid *ids = hc_xcalloc(hc_nrules + hc_ntransforms + 8, sizeof(*ids));
 	size_t nids = sarif_ids(ids);
+	char *cwd = hc_report_cwd();
 	fputs("{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
 	      "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {\n"
 	      "      \"name\": \"hardcompose\",\n      \"version\": ",
@@ -208,7 +262,7 @@ void hc_report_sarif(FILE *f, const struct hc_outcome *o, size_t n, const char *
 	for (size_t i = 0; i < n; i++) {
 		if (o[i].emsg)
 			result(f, &first, nids - 1, "invalid-input", HC_ERROR, o[i].emsg, o[i].name,
-			       o[i].eline, o[i].ecol);
+			       cwd, o[i].eline, o[i].ecol);
 		for (size_t k = 0; k < o[i].nrecs; k++) {
 			const struct hc_rec *r = &o[i].recs[k];
 			size_t idx = 0;
@@ -216,10 +270,11 @@ void hc_report_sarif(FILE *f, const struct hc_outcome *o, size_t n, const char *
 				idx++;
 			if (idx == nids)
 				idx = nids - 2; /* engine */
-			result(f, &first, idx, ids[idx].id, r->sev, r->msg, o[i].name, r->line,
+			result(f, &first, idx, ids[idx].id, r->sev, r->msg, o[i].name, cwd, r->line,
 			       r->col);
 		}
 	}
 	fputs(first ? "]\n  }]\n}\n" : "\n    ]\n  }]\n}\n", f);
 	free(ids);
+	free(cwd);
 }

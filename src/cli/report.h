@@ -35,6 +35,12 @@ struct hc_outcome {
 
 void hc_outcome_release(struct hc_outcome *o);
 enum hc_kind hc_kind_of(const char *id);
+/* The working directory (malloc'd), or NULL when it cannot be had. */
+char *hc_report_cwd(void);
+/* name (a path as given, relative to cwd) as a path relative to cwd when
+ * it is below cwd (*below true), else as a normalised absolute path ("."
+ * and ".." resolved as text, symlinks not followed). malloc'd. */
+char *hc_report_place(const char *name, const char *cwd, bool *below);
 void hc_report_json(FILE *f, const struct hc_outcome *o, size_t n, const char *version);
 void hc_report_sarif(FILE *f, const struct hc_outcome *o, size_t n, const char *version);
 
