@@ -64,7 +64,7 @@ fi
 cp "$in" "$tmp/a.yml"; cp "$want" "$tmp/b.yml"
 "$bin" --check "$tmp/a.yml" "$tmp/b.yml" >"$tmp/out" 2>&1; c=$?
 t "check exit 1" [ $c -eq 1 ]
-t "check finding format" grep -qE "^$tmp/a.yml:2:3: warning: \[init\] service \"web\": add init: true$" "$tmp/out"
+t "check finding format" grep -qE "^$tmp/a.yml:2:3: warning: \[init\] service \"web\": add init: true \(fixable with -w\)$" "$tmp/out"
 t "check has no pending change for a hardened file" bash -c "! grep b.yml '$tmp/out' | grep -qE '\[(init|no-new-privileges|cap-drop|secrets)\]'"
 t "check changes nothing" cmp -s "$tmp/a.yml" "$in"
 "$bin" --check "$tmp/b.yml" >/dev/null 2>&1; c=$?
@@ -194,7 +194,7 @@ t "json: an include cycle's line and column" grep -qF '"error": {"line": 2, "col
 t "json: a file that cannot be read" grep -qF '"error": {"line": 0, "column": 0, "message": "cannot open: No such file or directory"}' "$tmp/jerr.out"
 printf 'profile: nope\n' >"$tmp/jerr/.hardcompose.yml"
 (cd "$tmp/jerr" && "$bin" -c -f json compose.yaml >"$tmp/jerr.out" 2>/dev/null)
-t "json: a configuration error is said whole" grep -qF '"error": {"line": 0, "column": 0, "message": "hardcompose: error: unknown profile '"'"'nope'"'"'' "$tmp/jerr.out"
+t "json: a configuration error is said whole, naming the file" grep -qF '"error": {"line": 0, "column": 0, "message": "hardcompose: error: '"$tmp"'/jerr/.hardcompose.yml: unknown profile '"'"'nope'"'"'' "$tmp/jerr.out"
 
 # .hardcompose.yml set: a list option takes a YAML list item by item; a
 # list for a scalar option is a usage error, not a joined string

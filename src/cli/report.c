@@ -2,12 +2,14 @@
  * report.c: JSON and SARIF 2.1.0 reports. See report.h and docs/output.md.
  */
 #include "cli/report.h"
+#include "base/strset.h"
 #include "transforms/transform.h"
 #include "rules/rules.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #define HC_DOCS "https://github.com/hardcompose/hardcompose/blob/main/docs/"
 
@@ -276,5 +278,80 @@ void hc_report_sarif(FILE *f, const struct hc_outcome *o, size_t n, const char *
 	}
 	fputs(first ? "]\n  }]\n}\n" : "\n    ]\n  }]\n}\n", f);
 	free(ids);
+	free(cwd);
+}
+
+/* GitLab's severities for ours (info, minor, major, critical, blocker). */
+static const char *cc_severity(enum hc_severity s)
+{
+	return s == HC_ERROR ? "major" : s == HC_WARNING ? "minor" : "info";
+}
+
+/* A fingerprint that does not move with the line: the file, the id, the
+ * message, and how many identical ones came before it in the file. */
+static void cc_fingerprint(char out[33], const char *path, const char *id, const char *msg,
+                           struct hc_strset *seen)
+{
+	for (unsigned k = 0;; k++) {
+		XXH3_state_t *st = XXH3_createState();
+		XXH3_128bits_reset(st);
+		XXH3_128bits_update(st, path, strlen(path) + 1);
+		XXH3_128bits_update(st, id, strlen(id) + 1);
+		XXH3_128bits_update(st, msg, strlen(msg) + 1);
+		XXH3_128bits_update(st, &k, sizeof(k));
+		XXH128_hash_t h = XXH3_128bits_digest(st);
+		XXH3_freeState(st);
+		snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.high64,
+		         (unsigned long long)h.low64);
+		if (!hc_strset_has(seen, out, 32)) {
+			hc_strset_add(seen, out, 32);
+			return;
+		}
+	}
+}
+
+static void cc_issue(FILE *f, bool *first, const char *id, enum hc_severity sev, const char *cc_sev,
+                     const char *msg, bool fix, const char *path, int line, struct hc_strset *seen)
+{
+	char fp[33];
+	cc_fingerprint(fp, path, id, msg, seen);
+	fprintf(f, "%s\n  {\"type\": \"issue\", \"engine_name\": \"hardcompose\", \"check_name\": ",
+	        *first ? "" : ",");
+	*first = false;
+	jstr(f, id);
+	fputs(", \"description\": ", f);
+	struct hc_buf d = HC_BUF_INIT;
+	hc_buf_addf(&d, "[%s] %s%s", id, msg, fix ? " (fixable with hardcompose -w)" : "");
+	jstr(f, d.data);
+	hc_buf_release(&d);
+	fprintf(f,
+	        ", \"categories\": [\"Security\"], \"severity\": \"%s\", \"fingerprint\": \"%s\",\n"
+	        "   \"location\": {\"path\": ",
+	        cc_sev ? cc_sev : cc_severity(sev), fp);
+	jstr(f, path);
+	fprintf(f, ", \"lines\": {\"begin\": %d}}}", line > 0 ? line : 1);
+}
+
+void hc_report_codeclimate(FILE *f, const struct hc_outcome *o, size_t n)
+{
+	char *cwd = hc_report_cwd();
+	struct hc_strset seen = {0};
+	bool first = true;
+	fputc('[', f);
+	for (size_t i = 0; i < n; i++) {
+		bool below;
+		char *path = hc_report_place(o[i].name, cwd, &below);
+		if (o[i].emsg)
+			cc_issue(f, &first, "invalid-input", HC_ERROR, "blocker", o[i].emsg, false,
+			         path, o[i].eline, &seen);
+		for (size_t k = 0; k < o[i].nrecs; k++) {
+			const struct hc_rec *r = &o[i].recs[k];
+			cc_issue(f, &first, r->id, r->sev, NULL, r->msg, r->fix, path, r->line,
+			         &seen);
+		}
+		free(path);
+	}
+	fputs(first ? "]\n" : "\n]\n", f);
+	hc_strset_release(&seen);
 	free(cwd);
 }

@@ -18,6 +18,7 @@ struct hc_rec {
 	enum hc_severity sev;
 	int line, col;
 	char *msg;
+	bool fix; /* a pending change --write makes (not a finding to fix by hand) */
 };
 
 struct hc_outcome {
@@ -31,6 +32,10 @@ struct hc_outcome {
 	size_t nrecs;
 	int eline, ecol; /* the error, when code is not 0 or 1 */
 	char *emsg;
+	/* --write: what it did (the summary on stderr) */
+	bool written;                /* the compose file was rewritten */
+	size_t secret_files, dotenv; /* secrets moved to files, to .env */
+	size_t services;             /* services changed */
 };
 
 void hc_outcome_release(struct hc_outcome *o);
@@ -43,5 +48,7 @@ char *hc_report_cwd(void);
 char *hc_report_place(const char *name, const char *cwd, bool *below);
 void hc_report_json(FILE *f, const struct hc_outcome *o, size_t n, const char *version);
 void hc_report_sarif(FILE *f, const struct hc_outcome *o, size_t n, const char *version);
+/* GitLab code quality (Code Climate issues): a JSON array. */
+void hc_report_codeclimate(FILE *f, const struct hc_outcome *o, size_t n);
 
 #endif
