@@ -61,8 +61,13 @@ void hc_collect(struct hc_outcome *o, const struct hc_buf *in, struct hc_result 
 
 bool hc_is_fix(const char *id, enum hc_severity sev, const char *msg)
 {
-	return sev == HC_WARNING && hc_kind_of(id) == HC_KIND_TRANSFORM &&
-	       !strstr(msg, "by hand") && !strstr(msg, "remove one of them");
+	if (sev != HC_WARNING || hc_kind_of(id) != HC_KIND_TRANSFORM)
+		return false;
+	/* the secrets transform also warns about values it leaves alone (by
+	 * hand, other shapes): only a move is a fix ("moved" once -w did it) */
+	if (!strcmp(id, "secrets"))
+		return strstr(msg, "--write moves") || strstr(msg, "; moved to");
+	return true;
 }
 
 const char *hc_sev_color(enum hc_severity sev, bool fix, bool color)

@@ -22,8 +22,8 @@ void hc_collect(struct hc_outcome *o, const struct hc_buf *in, struct hc_result 
  * with ANSI colours. */
 void hc_add_findings(struct hc_buf *b, const struct hc_outcome *o, bool quiet, bool color);
 /* Is this finding (rule id, severity, message) a pending change of a
- * transform that --write makes? The secrets transform's warnings about
- * values it cannot move ("by hand") are not. */
+ * transform that --write makes? Every warning of a transform is, but the
+ * secrets transform's: only those that say --write moves the value. */
 bool hc_is_fix(const char *id, enum hc_severity sev, const char *msg);
 /* The ANSI colour of a severity (or of a fix), "" without colour. */
 const char *hc_sev_color(enum hc_severity sev, bool fix, bool color);
