@@ -37,26 +37,31 @@ gen() { # gen SHAPE N FILE
   esac
 }
 
-run() { # run SHAPE FILE -> "seconds kilobytes"
+run() { # run SHAPE FILE -> "seconds kilobytes output-bytes"
   local args=(--no-config --check)
   case $1 in secrets) args=(--no-config -p none -e secrets -w) ;; line | env | items) args=(--no-config) ;; esac
   rm -rf "$tmp/w"; mkdir "$tmp/w"; cp "$2" "$tmp/w/compose.yaml"
-  /usr/bin/time -f '%U %S %M' -o "$tmp/t" timeout 600 "$bin" "${args[@]}" "$tmp/w/compose.yaml" >/dev/null 2>&1
-  tail -1 "$tmp/t" | awk '{ printf "%.2f %s\n", $1 + $2, $3 }'
+  /usr/bin/time -f '%U %S %M' -o "$tmp/t" timeout 600 "$bin" "${args[@]}" "$tmp/w/compose.yaml" >"$tmp/out" 2>&1
+  # what the run produced: the report or the text on stdout, or with -w
+  # the files it wrote
+  local out
+  out=$(cat "$tmp/out" $([ "$1" = secrets ] && echo "$tmp/w/compose.yaml $tmp/w/.env") | wc -c)
+  tail -1 "$tmp/t" | awk -v o="$out" '{ printf "%.2f %s %s\n", $1 + $2, $3, o }'
 }
 
-printf '%-8s %8s %10s %9s %10s %8s %8s\n' shape n bytes seconds rss_kb time_x mem/in
+printf '%-8s %8s %10s %10s %9s %10s %8s %7s %8s\n' shape n bytes out_bytes seconds rss_kb time_x mem/in mem/io
 for shape in ${SHAPES:-secrets check anchors env line items}; do
   prev=
   for n in $sizes; do
     gen "$shape" "$n" "$tmp/in.yaml"
     bytes=$(stat -c %s "$tmp/in.yaml")
-    read -r s kb <<<"$(run "$shape" "$tmp/in.yaml")"
+    read -r s kb out <<<"$(run "$shape" "$tmp/in.yaml")"
     growth=-
     [ -n "$prev" ] && growth=$(awk -v a="$prev" -v b="$s" -v m="$pn" -v n="$n" \
       'BEGIN { if (a > 0.01) printf "%.2f/%.0fx", b / a, n / m; else print "-" }')
     memf=$(awk -v k="$kb" -v b="$bytes" 'BEGIN { printf "%.1f", k * 1024 / b }')
-    printf '%-8s %8s %10s %9s %10s %8s %8s\n' "$shape" "$n" "$bytes" "$s" "$kb" "$growth" "$memf"
+    memio=$(awk -v k="$kb" -v b="$bytes" -v o="$out" 'BEGIN { printf "%.1f", k * 1024 / (b + o) }')
+    printf '%-8s %8s %10s %10s %9s %10s %8s %7s %8s\n' "$shape" "$n" "$bytes" "$out" "$s" "$kb" "$growth" "$memf" "$memio"
     prev=$s pn=$n
   done
 done

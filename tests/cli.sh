@@ -82,10 +82,10 @@ if command -v patch >/dev/null; then
     [ -f "$g/write" ] && continue # --write cases: --diff does not move secrets, so it cannot reproduce them
     a=(); [ -f "$g/args" ] && read -r -a a <"$g/args"
     cmp -s "$g/input.yml" "$g/expected.yml" && continue
-    cp "$g/input.yml" "$tmp/g.yml"
+    cp "$g/input.yml" "$tmp/g.compose.yaml"
     # secret values are masked in diffs (tested below): check the diff engine without them
-    "$bin" "${a[@]}" -x secrets --diff "$tmp/g.yml" >"$tmp/g.patch"
-    if patch -s "$tmp/g.yml" <"$tmp/g.patch" >/dev/null 2>&1 && cmp -s "$tmp/g.yml" "$g/expected.yml"; then ok; else no "diff of $g does not reproduce expected.yml"; fi
+    "$bin" "${a[@]}" -x secrets --diff "$tmp/g.compose.yaml" >"$tmp/g.patch"
+    if patch -s "$tmp/g.compose.yaml" <"$tmp/g.patch" >/dev/null 2>&1 && cmp -s "$tmp/g.compose.yaml" "$g/expected.yml"; then ok; else no "diff of $g does not reproduce expected.yml"; fi
   done
 fi
 

@@ -47,19 +47,19 @@ if [ -f "$dir/expected.err" ]; then
 fi
 if [ "$want_exit" -ne 0 ]; then
   # the same input as a file with --write: same exit, the file untouched
-  cp "$dir/input.yml" "$tmp/f.yml"; touch -d '2001-02-03 04:05:06' "$tmp/f.yml"
-  m0=$(stat -c %Y "$tmp/f.yml")
-  "$bin" "${args[@]}" -w "$tmp/f.yml" >"$tmp/wout" 2>"$tmp/werr"; wc=$?
+  cp "$dir/input.yml" "$tmp/compose.yaml"; touch -d '2001-02-03 04:05:06' "$tmp/compose.yaml"
+  m0=$(stat -c %Y "$tmp/compose.yaml")
+  "$bin" "${args[@]}" -w "$tmp/compose.yaml" >"$tmp/wout" 2>"$tmp/werr"; wc=$?
   [ "$wc" -eq "$want_exit" ] || say "-w exit $wc, want $want_exit"
-  cmp -s "$tmp/f.yml" "$dir/input.yml" || say "-w changed the file"
-  [ "$(stat -c %Y "$tmp/f.yml")" = "$m0" ] || say "-w changed the file's mtime"
+  cmp -s "$tmp/compose.yaml" "$dir/input.yml" || say "-w changed the file"
+  [ "$(stat -c %Y "$tmp/compose.yaml")" = "$m0" ] || say "-w changed the file's mtime"
   [ -s "$tmp/wout" ] && say "-w printed on stdout"
-  grep -qE "^($tmp/f.yml:[0-9]+:[0-9]+: error: |$tmp/f.yml: error: |hardcompose: error: )" "$tmp/werr" || say "-w: no error line: $(head -1 "$tmp/werr")"
+  grep -qE "^($tmp/compose.yaml:[0-9]+:[0-9]+: error: |$tmp/compose.yaml: error: |hardcompose: error: )" "$tmp/werr" || say "-w: no error line: $(head -1 "$tmp/werr")"
   [ "$(wc -l <"$tmp/werr")" -le 2 ] || say "-w: more than one error: $(head -3 "$tmp/werr")"
-  ls -A "$tmp" | grep -q '^\.f\.yml\.hardcompose' && say "-w left a temporary file"
+  ls -A "$tmp" | grep -q '^\.compose\.yaml\.hardcompose' && say "-w left a temporary file"
   [ -s "$tmp/out" ] && say "stdout must be empty on error"
   [ -s "$tmp/err" ] || say "stderr must say what is wrong"
-  grep -qE '^(<stdin>:[0-9]+:[0-9]+: error: |<stdin>: error: |hardcompose: error: )' "$tmp/err" || say "stderr has no error line: $(head -1 "$tmp/err")"
+  grep -qE '^((<stdin>|compose.yaml):[0-9]+:[0-9]+: error: |(<stdin>|compose.yaml): error: |hardcompose: error: )' "$tmp/err" || say "stderr has no error line: $(head -1 "$tmp/err")"
 else
   "$bin" "${args[@]}" <"$dir/expected.yml" >"$tmp/again" 2>/dev/null
   cmp -s "$tmp/again" "$dir/expected.yml" || { say "not idempotent:"; diff "$dir/expected.yml" "$tmp/again" | head -10; }
@@ -80,7 +80,7 @@ else
     [ $c -eq 0 ] || say "--check on an unchanged input exits $c"
   else
     [ $c -eq 1 ] || say "--check on the input exits $c, want 1"
-    grep -qE "^<stdin>:[0-9]+:[0-9]+: warning: \[($tids)\] " "$tmp/chk" || say "--check printed no finding"
+    grep -qE "^(<stdin>|compose.yaml):[0-9]+:[0-9]+: warning: \[($tids)\] " "$tmp/chk" || say "--check printed no finding"
   fi
 fi
 exit $fail

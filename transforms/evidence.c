@@ -182,65 +182,6 @@ bool hc_left_to_extended(struct hc_run *r, const struct hc_service *s, const cha
 	return true;
 }
 
-int64_t hc_parse_size(const char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n && s[i] == ' ')
-		i++;
-	while (n > i && s[n - 1] == ' ')
-		n--;
-	int64_t whole = 0, frac = 0, scale = 1;
-	size_t digits = 0;
-	for (; i < n && isdigit((unsigned char)s[i]); i++, digits++) {
-		if (whole > INT64_MAX / 16)
-			return -1;
-		whole = whole * 10 + (s[i] - '0');
-	}
-	if (i < n && s[i] == '.') {
-		for (i++; i < n && isdigit((unsigned char)s[i]); i++)
-			if (scale < 1000000)
-				frac = frac * 10 + (s[i] - '0'), scale *= 10;
-	}
-	if (!digits)
-		return -1;
-	if (i < n && s[i] == ' ')
-		i++;
-	int64_t mult = 1;
-	if (i < n) {
-		switch (tolower((unsigned char)s[i])) {
-		case 'b':
-			mult = 1;
-			break;
-		case 'k':
-			mult = 1024;
-			break;
-		case 'm':
-			mult = 1024 * 1024;
-			break;
-		case 'g':
-			mult = 1024LL * 1024 * 1024;
-			break;
-		case 't':
-			mult = 1024LL * 1024 * 1024 * 1024;
-			break;
-		default:
-			return -1;
-		}
-		if (tolower((unsigned char)s[i]) != 'b') {
-			i++;
-			if (i < n && tolower((unsigned char)s[i]) == 'i')
-				i++;
-			if (i < n && tolower((unsigned char)s[i]) == 'b')
-				i++;
-		} else {
-			i++;
-		}
-	}
-	if (i != n || whole > INT64_MAX / mult / 2)
-		return -1;
-	return whole * mult + frac * mult / scale;
-}
-
 void hc_format_size(struct hc_buf *b, int64_t bytes)
 {
 	static const char units[] = "KMGT";

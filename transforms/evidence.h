@@ -8,6 +8,7 @@
 #ifndef HC_EVIDENCE_H
 #define HC_EVIDENCE_H
 
+#include "rules/heap.h"
 #include "transforms/transform.h"
 
 #include <stdint.h>
@@ -47,9 +48,7 @@ const struct hc_node *hc_service_extends(const struct hc_service *s, bool *other
 bool hc_left_to_extended(struct hc_run *r, const struct hc_service *s, const char *what,
                          const char *twice);
 
-/* A size as Compose and Docker write it (512m, 1g, 1.5G, 1gb, 1048576):
- * bytes, or -1 when it is not one (interpolated, malformed). */
-int64_t hc_parse_size(const char *s, size_t n);
+/* hc_parse_size lives in rules/heap.h (the rules read sizes too). */
 /* Writes bytes as the largest exact unit: "2G", "1152M", "64K". */
 void hc_format_size(struct hc_buf *b, int64_t bytes);
 

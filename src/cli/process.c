@@ -265,6 +265,20 @@ static bool read_input(struct hc_job *j, struct run *r, bool is_stdin)
 	return true;
 }
 
+/* A file name that says compose: its base name contains "compose" and ends
+ * in .yaml or .yml (compose.yaml, docker-compose.prod.yml, app.compose.yaml). */
+static bool compose_name(const char *path)
+{
+	if (!path)
+		return false;
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	bool yaml =
+	    (n > 5 && !strcmp(base + n - 5, ".yaml")) || (n > 4 && !strcmp(base + n - 4, ".yml"));
+	return yaml && strstr(base, "compose") != NULL;
+}
+
 /* What the engine is told beyond the text. */
 static void make_ctx(struct hc_job *j, struct run *r, bool is_stdin)
 {
@@ -273,6 +287,9 @@ static void make_ctx(struct hc_job *j, struct run *r, bool is_stdin)
 	                         .rules = cli->check,
 	                         .no_batch = getenv("HARDCOMPOSE_NO_BATCH") != NULL};
 	const char *where = is_stdin ? cli->stdin_filepath : j->o.path;
+	/* found by a folder walk (by name), include: or extends:, or named so */
+	r->ctx.compose_known =
+	    (!is_stdin && (!j->file->named || j->file->followed)) || compose_name(where);
 	/* the secrets folder is looked at (never written) in every mode, so
 	 * --check names the secrets as --write will */
 	r->folder = where ? hc_dirname(where) : NULL;

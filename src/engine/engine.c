@@ -4,6 +4,7 @@
 #include "engine/engine.h"
 #include "base/text.h"
 #include "base/strset.h"
+#include "engine/shape.h"
 #include "engine/suppress.h"
 #include "engine/verify.h"
 
@@ -216,18 +217,18 @@ static void error_at(struct hc_result *res, const char *name, const struct hc_do
 	res->code = code;
 }
 
-static const char *type_name(const struct hc_node *n)
+/* Passes the text through unchanged with a note saying why. */
+static void skip_not_compose(struct hc_result *res, const char *text, size_t len, size_t pos,
+                             const char *why)
 {
-	switch (n->type) {
-	case HC_MAP:
-		return "a mapping";
-	case HC_SEQ:
-		return "a sequence";
-	case HC_ALIAS:
-		return "an alias";
-	default:
-		return "a scalar";
-	}
+	snprintf(res->skipped, sizeof(res->skipped), "%s", why);
+	hc_buf_add(&res->out, text, len);
+	char msg[400];
+	snprintf(msg, sizeof(msg),
+	         "not a compose file: %s; left as it is (a file named compose*.yaml, or "
+	         "--stdin-filepath compose.yaml, is always read as one)",
+	         why);
+	hc_findings_add(&res->findings, pos, HC_NOTE, "engine", msg);
 }
 
 /* Checks the compose shape; returns the services mapping or NULL. */
@@ -240,7 +241,8 @@ static int check_shape(struct hc_result *res, const char *name, const struct hc_
 		return 0;
 	if (root->type != HC_MAP) {
 		error_at(res, name, doc, root->start, HC_EXIT_INVALID,
-		         "not a compose file: the top level is %s, not a mapping", type_name(root));
+		         "not a compose file: the top level is %s, not a mapping",
+		         hc_type_name(root));
 		return -1;
 	}
 	struct hc_node *key = NULL;
@@ -251,7 +253,7 @@ static int check_shape(struct hc_result *res, const char *name, const struct hc_
 	if (!sd || sd->type != HC_MAP) {
 		error_at(res, name, doc, s->start, HC_EXIT_INVALID,
 		         "not a compose file: 'services' is %s, not a mapping",
-		         type_name(sd ? sd : s));
+		         hc_type_name(sd ? sd : s));
 		return -1;
 	}
 	for (size_t i = 0; i + 1 < sd->nkids; i += 2) {
@@ -263,7 +265,7 @@ static int check_shape(struct hc_result *res, const char *name, const struct hc_
 		}
 		if (v && v->type != HC_MAP && !hc_is_null(v)) {
 			error_at(res, name, doc, sd->kids[i + 1]->start, HC_EXIT_INVALID,
-			         "service '%s' is %s, not a mapping", k->text, type_name(v));
+			         "service '%s' is %s, not a mapping", k->text, hc_type_name(v));
 			return -1;
 		}
 	}
@@ -581,8 +583,24 @@ static bool start(struct pipeline *p, const char *text, size_t len)
 	struct hc_result *res = p->res;
 	struct hc_error e;
 	if (hc_doc_parse(&p->orig, text, len, &e) < 0) {
+		if (e.several_docs && !p->ctx->compose_known) {
+			struct hc_linecol lc = HC_LINECOL_INIT;
+			size_t at = 0; /* the second document's offset, for the note */
+			while (at < len &&
+			       (lc.line < e.line || (lc.line == e.line && lc.col < e.col)))
+				hc_linecol_to(&lc, text, len, ++at);
+			skip_not_compose(res, text, len, at, "it holds several YAML documents");
+			return false;
+		}
 		hc_diag_set(&res->err, HC_EXIT_INVALID, p->name, e.line, e.col, "%s", e.msg);
 		res->code = HC_EXIT_INVALID;
+		return false;
+	}
+	char why[160];
+	size_t at;
+	if (!p->ctx->compose_known && hc_not_compose(&p->orig, why, sizeof(why), &at)) {
+		skip_not_compose(res, text, len, at, why);
+		hc_doc_release(&p->orig);
 		return false;
 	}
 	if (check_shape(res, p->name, &p->orig, &p->services) < 0) {

@@ -24,6 +24,7 @@ struct hc_result {
 	int code;
 	size_t changes;      /* pending changes */
 	struct hc_side side; /* files to write besides the text */
+	char skipped[200];   /* not a compose file: why ("" when it is one) */
 };
 
 /* One transform to run: its options struct and the services it skips. */

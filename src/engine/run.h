@@ -40,9 +40,15 @@ struct hc_supps;   /* ignore comments, see suppress.h */
 
 /* What the caller tells a run beyond the text. */
 struct hc_ctx {
-	bool side_effects;  /* --write: values may move out to files beside the compose file */
-	bool rules;         /* run the findings rules (--check, --format) */
-	bool no_batch;      /* one re-parse per transform (HARDCOMPOSE_NO_BATCH, tests) */
+	bool side_effects; /* --write: values may move out to files beside the compose file */
+	bool rules;        /* run the findings rules (--check, --format) */
+	bool no_batch;     /* one re-parse per transform (HARDCOMPOSE_NO_BATCH, tests) */
+	/* the file is a compose file by its name or by how it was found (a
+	 * folder walk, include:, extends:): its shape is not questioned. When
+	 * false (stdin without a compose-like --stdin-filepath, a FILE of
+	 * another name), YAML whose shape is not a compose file's passes
+	 * through unchanged with a note (hc_result.skipped) */
+	bool compose_known;
 	const char *dotenv; /* the .env beside the compose file, or NULL */
 	size_t dotenv_len;
 	const char *folder; /* the compose file's folder, or NULL (stdin) */

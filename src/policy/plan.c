@@ -20,13 +20,14 @@ struct hc_rules_hook {
 	const struct hc_rconf *rc;
 	bool *covered; /* one per hc_rules entry */
 	const struct hc_secret_words *words;
+	const struct hc_classes *classes;
 };
 
 static void run_rules(void *ctx, const struct hc_doc *doc, struct hc_node *services,
                       struct hc_findings *out, hc_skip_fn *skip, void *skip_ctx)
 {
 	const struct hc_rules_hook *h = ctx;
-	hc_rules_run(h->rc, h->covered, doc, services, h->words, out, skip, skip_ctx);
+	hc_rules_run(h->rc, h->covered, doc, services, h->words, h->classes, out, skip, skip_ctx);
 }
 
 static bool known_id(const char *id)
@@ -65,6 +66,7 @@ void hc_config_plan(const struct hc_config *c, struct hc_config_plan *p)
 	}
 	const void *so = secrets_opts(c);
 	h->words = so ? hc_secrets_opts_words(so) : NULL;
+	h->classes = &c->classes;
 	p->rules = h;
 	p->plan = (struct hc_plan){
 	    .steps = p->steps,

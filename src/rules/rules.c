@@ -2,6 +2,7 @@
  * rules.c: the findings rules. See rules.h and docs/rules.md.
  */
 #include "rules/rules.h"
+#include "rules/cross.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -10,29 +11,24 @@
 #include <string.h>
 #include <strings.h>
 
-struct hc_rctx {
-	const struct hc_doc *doc;
-	const struct hc_rule *rule;
-	enum hc_severity sev;
-	const struct hc_secret_words *words; /* the secrets transform's, or NULL */
-	struct hc_findings *out;
-	bool (*skip)(void *ctx, const char *id, size_t pos);
-	void *skip_ctx;
-};
+void hc_rule_vreport(struct hc_rctx *x, const struct hc_node *at, const char *fmt, va_list ap)
+{
+	if (x->skip && x->skip(x->skip_ctx, x->rule->id, at->start))
+		return;
+	char msg[600];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	hc_findings_add(x->out, at->start, x->sev, x->rule->id, msg);
+}
 
 static void report(struct hc_rctx *x, const struct hc_node *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void report(struct hc_rctx *x, const struct hc_node *at, const char *fmt, ...)
 {
-	if (x->skip && x->skip(x->skip_ctx, x->rule->id, at->start))
-		return;
-	char msg[600];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	hc_rule_vreport(x, at, fmt, ap);
 	va_end(ap);
-	hc_findings_add(x->out, at->start, x->sev, x->rule->id, msg);
 }
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -101,82 +97,12 @@ static bool vol_of(struct hc_node *item, struct vol *v)
 	return false;
 }
 
-/* A published port: host address, host port (or range), container port,
- * protocol. Empty host port: Docker picks one. */
-struct port {
-	struct hc_node *at;
-	char ip[64], host[32], target[32], proto[8];
-};
-
 static void copyn(char *dst, size_t size, const char *s, size_t n)
 {
 	if (n >= size)
 		n = size - 1;
 	memcpy(dst, s, n);
 	dst[n] = '\0';
-}
-
-static bool port_of(struct hc_node *item, struct port *p)
-{
-	struct hc_node *it = hc_deref(item);
-	memset(p, 0, sizeof(*p));
-	p->at = item;
-	strcpy(p->proto, "tcp");
-	if (it && it->type == HC_SCALAR && it->len) {
-		char s[160];
-		copyn(s, sizeof(s), it->text, it->len);
-		char *slash = strrchr(s, '/');
-		if (slash) {
-			copyn(p->proto, sizeof(p->proto), slash + 1, strlen(slash + 1));
-			*slash = '\0';
-		}
-		char *rest = s;
-		if (s[0] == '[') {
-			char *close = strchr(s, ']');
-			if (!close || close[1] != ':')
-				return false;
-			copyn(p->ip, sizeof(p->ip), s + 1, (size_t)(close - s - 1));
-			rest = close + 2;
-		}
-		char *last = strrchr(rest, ':');
-		if (!last) {
-			copyn(p->target, sizeof(p->target), rest, strlen(rest));
-			return true;
-		}
-		copyn(p->target, sizeof(p->target), last + 1, strlen(last + 1));
-		*last = '\0';
-		char *hostc = strrchr(rest, ':');
-		if (!hostc) {
-			copyn(p->host, sizeof(p->host), rest, strlen(rest));
-		} else {
-			copyn(p->host, sizeof(p->host), hostc + 1, strlen(hostc + 1));
-			*hostc = '\0';
-			if (!p->ip[0])
-				copyn(p->ip, sizeof(p->ip), rest, strlen(rest));
-		}
-		return true;
-	}
-	if (it && it->type == HC_MAP) {
-		const struct hc_node *t = scalar(hc_map_get(it, "target", NULL));
-		const struct hc_node *pub = scalar(hc_map_get(it, "published", NULL));
-		const struct hc_node *ip = scalar(hc_map_get(it, "host_ip", NULL));
-		const struct hc_node *pr = scalar(hc_map_get(it, "protocol", NULL));
-		if (t)
-			copyn(p->target, sizeof(p->target), t->text, t->len);
-		if (pub)
-			copyn(p->host, sizeof(p->host), pub->text, pub->len);
-		if (ip)
-			copyn(p->ip, sizeof(p->ip), ip->text, ip->len);
-		if (pr)
-			copyn(p->proto, sizeof(p->proto), pr->text, pr->len);
-		return true;
-	}
-	return false;
-}
-
-static bool all_interfaces(const char *ip)
-{
-	return !ip[0] || !strcmp(ip, "0.0.0.0") || !strcmp(ip, "::");
 }
 
 /* ---- per-service rules --------------------------------------------------- */
@@ -344,8 +270,8 @@ static void ports_all_interfaces(struct hc_rctx *x, const struct hc_service *s)
 {
 	struct hc_node *ports = hc_deref(get(s, "ports"));
 	for (size_t i = 0; ports && ports->type == HC_SEQ && i < ports->nkids; i++) {
-		struct port p;
-		if (port_of(ports->kids[i], &p) && all_interfaces(p.ip))
+		struct hc_port p;
+		if (hc_port_of(ports->kids[i], &p) && hc_all_interfaces(p.ip))
 			report(x, ports->kids[i],
 			       "service \"%s\": port %s%s%s is published on every interface of the "
 			       "host; "
@@ -357,10 +283,14 @@ static void ports_all_interfaces(struct hc_rctx *x, const struct hc_service *s)
 
 static void privileged_port(struct hc_rctx *x, const struct hc_service *s)
 {
+	/* low ports belong to the reverse proxy (the rule's rationale): not a finding there */
+	const struct hc_node *img = scalar(get(s, "image"));
+	if (img && x->classes && hc_image_class(x->classes, img->text, img->len) == HC_CLASS_PROXY)
+		return;
 	struct hc_node *ports = hc_deref(get(s, "ports"));
 	for (size_t i = 0; ports && ports->type == HC_SEQ && i < ports->nkids; i++) {
-		struct port p;
-		if (!port_of(ports->kids[i], &p) || !p.host[0] ||
+		struct hc_port p;
+		if (!hc_port_of(ports->kids[i], &p) || !p.host[0] ||
 		    !isdigit((unsigned char)p.host[0]))
 			continue;
 		long lo = strtol(p.host, NULL, 10);
@@ -512,41 +442,6 @@ static void duplicate_container_name(struct hc_rctx *x, struct hc_node *svcs)
 	}
 }
 
-static void duplicate_host_port(struct hc_rctx *x, struct hc_node *svcs)
-{
-	struct seen {
-		struct port p;
-		const char *svc;
-	} *seen = NULL;
-	size_t n = 0;
-	for (size_t i = 0; i + 1 < svcs->nkids; i += 2) {
-		struct hc_node *ports =
-		    hc_deref(hc_map_lookup(hc_deref(svcs->kids[i + 1]), "ports", NULL));
-		for (size_t k = 0; ports && ports->type == HC_SEQ && k < ports->nkids; k++) {
-			struct port p;
-			if (!port_of(ports->kids[k], &p) || !p.host[0] || strchr(p.host, '-'))
-				continue;
-			for (size_t m = 0; m < n; m++) {
-				const struct port *q = &seen[m].p;
-				if (!strcmp(q->host, p.host) && !strcasecmp(q->proto, p.proto) &&
-				    (!strcmp(q->ip, p.ip) || all_interfaces(q->ip) ||
-				     all_interfaces(p.ip))) {
-					report(x, ports->kids[k],
-					       "service \"%s\": host port %s/%s is also published "
-					       "by service "
-					       "\"%s\"; only one of them can start",
-					       svcs->kids[i]->text, p.host, p.proto, seen[m].svc);
-					break;
-				}
-			}
-			seen = hc_xrealloc(seen, (n + 1) * sizeof(*seen));
-			seen[n].p = p;
-			seen[n++].svc = svcs->kids[i]->text;
-		}
-	}
-	free(seen);
-}
-
 static void shared_volume(struct hc_rctx *x, struct hc_node *svcs)
 {
 	struct seen {
@@ -621,7 +516,7 @@ const struct hc_rule hc_rules[] = {
 	{"duplicate-container-name", HC_ERROR, "two services share a container_name",
 	 "give each service its own container_name, or none", NULL, NULL, duplicate_container_name},
 	{"duplicate-host-port", HC_ERROR, "two services publish the same host port",
-	 "publish each host port once", NULL, NULL, duplicate_host_port},
+	 "publish each host port once", NULL, NULL, hc_rule_duplicate_host_port},
 	{"runs-as-root", HC_WARNING, "user: root",
 	 "run as an unprivileged user (user: \"1000:1000\")", NULL, runs_as_root, NULL},
 	{"shared-volume", HC_NOTE, "a volume or host path is mounted by several services",
@@ -630,6 +525,23 @@ const struct hc_rule hc_rules[] = {
 	 "put services on networks that only the services that talk share", NULL, default_network, NULL},
 	{"cgroup-parent", HC_WARNING, "cgroup_parent is set",
 	 "remove cgroup_parent unless a host cgroup manages this container's limits", NULL, cgroup_parent, NULL},
+	/* cross-field checks (cross.c, names.c) */
+	{"depends-on-missing", HC_WARNING, "depends_on names a service the file does not define",
+	 "fix the name, or define the service", NULL, NULL, hc_rule_depends_on_missing},
+	{"depends-on-healthcheck", HC_WARNING, "depends_on a service with a healthcheck, without condition: service_healthy",
+	 "write depends_on: {db: {condition: service_healthy}}", NULL, NULL, hc_rule_depends_on_healthcheck},
+	{"container-name-replicas", HC_ERROR, "container_name with deploy.replicas or scale above 1",
+	 "remove container_name, or run one replica", NULL, hc_rule_container_name_replicas, NULL},
+	{"undeclared-name", HC_ERROR, "a named volume, network, secret or config is used but not declared",
+	 "declare it under the top-level key (external: true if it exists already)", NULL, NULL, hc_rule_undeclared_name},
+	{"unused-declaration", HC_NOTE, "a top-level volume, network, secret or config no service uses",
+	 "remove the declaration, or use it", NULL, NULL, hc_rule_unused_declaration},
+	{"limit-below-heap", HC_ERROR, "a memory limit not above the heap or maxmemory the service sets",
+	 "raise the memory limit above the heap (heap + 50%, at least +256M), or lower the heap", NULL, hc_rule_limit_below_heap, NULL},
+	{"limit-below-reservation", HC_ERROR, "a memory limit below the memory reservation",
+	 "make the reservation at most the limit", NULL, hc_rule_limit_below_reservation, NULL},
+	{"restart-one-shot", HC_WARNING, "restart on a one-shot job others wait for with service_completed_successfully",
+	 "set restart: \"no\" on the job", NULL, NULL, hc_rule_restart_one_shot},
 };
 /* clang-format on */
 
@@ -661,11 +573,15 @@ const char *hc_severity_name(enum hc_severity s)
 
 void hc_rules_run(const struct hc_rconf *rc, const bool *covered, const struct hc_doc *doc,
                   struct hc_node *services, const struct hc_secret_words *words,
-                  struct hc_findings *out, bool (*skip)(void *ctx, const char *id, size_t pos),
-                  void *skip_ctx)
+                  const struct hc_classes *classes, struct hc_findings *out,
+                  bool (*skip)(void *ctx, const char *id, size_t pos), void *skip_ctx)
 {
-	struct hc_rctx x = {
-	    .doc = doc, .words = words, .out = out, .skip = skip, .skip_ctx = skip_ctx};
+	struct hc_rctx x = {.doc = doc,
+	                    .words = words,
+	                    .classes = classes,
+	                    .out = out,
+	                    .skip = skip,
+	                    .skip_ctx = skip_ctx};
 	for (size_t r = 0; r < hc_nrules; r++) {
 		if (!rc[r].enabled || (covered && covered[r]))
 			continue;

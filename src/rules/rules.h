@@ -12,6 +12,7 @@
 #define HC_RULES_H
 
 #include "engine/run.h"
+#include "rules/classes.h"
 #include "rules/secret_detect.h"
 #include "yaml/tree.h"
 
@@ -50,11 +51,12 @@ const char *hc_severity_name(enum hc_severity s);
  * Runs the enabled rules over doc's services, adding findings (input
  * positions). `covered[i]` says transform-covered rule i stays quiet.
  * `words` are the secrets transform's (NULL: plaintext-secret reports
- * nothing). `skip(ctx, id, pos)` says a finding is suppressed (may be NULL).
+ * nothing). `classes` (may be NULL) names the proxies privileged-port
+ * exempts. `skip(ctx, id, pos)` says a finding is suppressed (may be NULL).
  */
 void hc_rules_run(const struct hc_rconf *rc, const bool *covered, const struct hc_doc *doc,
                   struct hc_node *services, const struct hc_secret_words *words,
-                  struct hc_findings *out, bool (*skip)(void *ctx, const char *id, size_t pos),
-                  void *skip_ctx);
+                  const struct hc_classes *classes, struct hc_findings *out,
+                  bool (*skip)(void *ctx, const char *id, size_t pos), void *skip_ctx);
 
 #endif

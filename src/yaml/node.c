@@ -11,6 +11,7 @@ void hc_error_set(struct hc_error *err, int line, int col, const char *msg)
 {
 	err->line = line;
 	err->col = col;
+	err->several_docs = false;
 	snprintf(err->msg, sizeof(err->msg), "%s", msg);
 }
 

@@ -21,27 +21,33 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum hc_node_type { HC_SCALAR, HC_MAP, HC_SEQ, HC_ALIAS };
 
 enum hc_scalar_style { HC_PLAIN, HC_SINGLE, HC_DOUBLE, HC_LITERAL, HC_FOLDED };
 
+/* 64 bytes on 64-bit machines: positions and counts are 32-bit (hc_doc_parse
+ * refuses texts of 4 GiB or more), an alias's target shares the kids'
+ * place (an alias has no kids), and a collection's kids array is allocated
+ * once, at its exact size, when the collection closes. */
 struct hc_node {
-	enum hc_node_type type;
-	bool flow;  /* flow collection ({} or []) */
-	bool empty; /* scalar written as nothing */
-	bool bare;  /* flow mapping without braces: `[a: b]` */
-	enum hc_scalar_style style;
-	size_t start, end;
-	const char *text; /* scalar value (unescaped) or alias name */
-	size_t len;
-	const char *anchor;     /* NULL when none */
-	const char *tag;        /* NULL when none */
-	struct hc_node *target; /* alias: the anchored node */
+	uint32_t start, end;
+	uint32_t len;       /* of text */
+	uint32_t nkids;     /* map: 2 x pairs; seq: items; 0 for scalars and aliases */
+	const char *text;   /* scalar value (unescaped) or alias name */
+	const char *anchor; /* NULL when none */
+	const char *tag;    /* NULL when none */
 	struct hc_node *parent;
-	struct hc_node **kids; /* map: key, value, key, value...; seq: items */
-	size_t nkids;
-	size_t cap;
+	union {
+		struct hc_node **kids;  /* map: key, value, key, value...; seq: items */
+		struct hc_node *target; /* alias: the anchored node */
+	};
+	unsigned char type;  /* enum hc_node_type */
+	unsigned char style; /* enum hc_scalar_style */
+	bool flow;           /* flow collection ({} or []) */
+	bool empty;          /* scalar written as nothing */
+	bool bare;           /* flow mapping without braces: `[a: b]` */
 };
 
 /* The file's own writing habits, detected once per parse. */
@@ -56,6 +62,9 @@ struct hc_style {
 struct hc_error {
 	int line, col; /* 1-based; 0 when unknown */
 	char msg[256];
+	/* the text is valid YAML but holds several documents (the error is at
+	 * the second): not a compose file, which the caller may pass through */
+	bool several_docs;
 };
 
 struct hc_doc {

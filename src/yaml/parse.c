@@ -69,20 +69,6 @@ static struct hc_node *new_node(struct hc_doc *doc, enum hc_node_type t)
 	return n;
 }
 
-static void add_kid(struct hc_doc *doc, struct hc_node *p, struct hc_node *k)
-{
-	if (p->nkids == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 4;
-		struct hc_node **kids = hc_arena_alloc(&doc->arena, cap * sizeof(*kids));
-		if (p->nkids)
-			memcpy(kids, p->kids, p->nkids * sizeof(*kids));
-		p->kids = kids;
-		p->cap = cap;
-	}
-	p->kids[p->nkids++] = k;
-	k->parent = p;
-}
-
 static const char *tok_text(struct hc_doc *doc, struct fy_token *t)
 {
 	if (!t)
@@ -149,10 +135,16 @@ struct builder {
 	struct hc_doc *doc;
 	struct hc_error *err;
 	struct hc_node *stack[MAX_DEPTH];
+	size_t base[MAX_DEPTH]; /* where each open collection's kids start in kids */
 	int depth;
+	/* the kids of the open collections, innermost last: a closing
+	 * collection takes its own, at their exact size, into the arena */
+	struct hc_node **kids;
+	size_t nkids, kcap;
 	struct anchors anchors;
 	size_t last_end;
 	int docs;
+	size_t second_doc;     /* where the second document starts */
 	struct hc_strset dups; /* keys of large mappings */
 	struct hc_buf scratch;
 };
@@ -187,6 +179,23 @@ static int dup_add(struct builder *b, const struct hc_node *map, const struct hc
 	return 0;
 }
 
+/* Kid i of the open collection at the top of the stack. */
+static struct hc_node *open_kid(const struct builder *b, size_t i)
+{
+	return b->kids[b->base[b->depth - 1] + i];
+}
+
+static void add_kid(struct builder *b, struct hc_node *p, struct hc_node *k)
+{
+	if (b->nkids == b->kcap) {
+		b->kcap = b->kcap ? b->kcap * 2 : 256;
+		b->kids = hc_xrealloc(b->kids, b->kcap * sizeof(*b->kids));
+	}
+	b->kids[b->nkids++] = k;
+	p->nkids++;
+	k->parent = p;
+}
+
 static int attach(struct builder *b, struct hc_node *n)
 {
 	if (b->depth == 0) {
@@ -197,18 +206,18 @@ static int attach(struct builder *b, struct hc_node *n)
 	if (p->type == HC_MAP && p->nkids % 2 == 0 && n->type == HC_SCALAR) {
 		if (p->nkids < 2 * DUP_LINEAR) {
 			for (size_t i = 0; i < p->nkids; i += 2)
-				if (same_key(p->kids[i], n))
+				if (same_key(open_kid(b, i), n))
 					return fail_at(b, n->start, "duplicate key", n->text);
 		} else {
 			/* large mappings (services): a hash set of (mapping, key) */
 			if (p->nkids == 2 * DUP_LINEAR)
 				for (size_t i = 0; i < p->nkids; i += 2)
-					dup_add(b, p, p->kids[i]);
+					dup_add(b, p, open_kid(b, i));
 			if (dup_add(b, p, n) < 0)
 				return fail_at(b, n->start, "duplicate key", n->text);
 		}
 	}
-	add_kid(b->doc, p, n);
+	add_kid(b, p, n);
 	return 0;
 }
 
@@ -276,8 +285,14 @@ static struct hc_node *open_collection(struct builder *b, struct fy_event *e,
 static void close_collection(struct builder *b, const struct fy_mark *em)
 {
 	struct hc_node *c = b->stack[--b->depth];
+	size_t base = b->base[b->depth];
+	if (c->nkids) {
+		c->kids = hc_arena_alloc(&b->doc->arena, c->nkids * sizeof(*c->kids));
+		memcpy(c->kids, b->kids + base, c->nkids * sizeof(*c->kids));
+	}
+	b->nkids = base;
 	if (c->flow && em)
-		c->end = em->input_pos;
+		c->end = (uint32_t)em->input_pos;
 	else if (c->nkids)
 		c->end = c->kids[c->nkids - 1]->end;
 	if (c->end > b->last_end)
@@ -399,12 +414,14 @@ static int on_event(struct builder *b, struct fy_event *e)
 	struct fy_token *anchor = NULL, *tag = NULL;
 	struct hc_node *n = NULL;
 
+	if (b->docs > 1 && e->type != FYET_DOCUMENT_START)
+		return 0;
 	switch (e->type) {
 	case FYET_DOCUMENT_START:
-		if (++b->docs > 1)
-			return fail_at(b, sm ? sm->input_pos : b->last_end,
-			               "several YAML documents in one file; a compose file has one",
-			               NULL);
+		/* a second document is read to its end, unbuilt, so that only
+		 * valid YAML counts as "several documents" (see hc_error) */
+		if (++b->docs == 2)
+			b->second_doc = sm ? sm->input_pos : b->last_end;
 		return 0;
 	case FYET_MAPPING_START:
 	case FYET_SEQUENCE_START:
@@ -433,6 +450,7 @@ static int on_event(struct builder *b, struct fy_event *e)
 	if (n->type == HC_MAP || n->type == HC_SEQ) {
 		if (b->depth == MAX_DEPTH)
 			return fail_at(b, n->start, "nesting too deep", NULL);
+		b->base[b->depth] = b->nkids;
 		b->stack[b->depth++] = n;
 	} else if (n->end > b->last_end) {
 		b->last_end = n->end;
@@ -479,6 +497,14 @@ int hc_tree_build(struct hc_doc *doc, struct hc_error *err)
 			hc_error_set(err, 0, 0, "invalid YAML");
 		rc = -1;
 	}
+	if (rc == 0 && b->docs > 1) {
+		rc = fail_at(b, b->second_doc,
+		             "several YAML documents in one file; a compose file has one", NULL);
+		err->several_docs = true;
+	}
+	while (b->depth > 0) /* after an error: every node has its kids */
+		close_collection(b, NULL);
+	free(b->kids);
 	free(b->anchors.names);
 	free(b->anchors.nodes);
 	hc_strset_release(&b->dups);

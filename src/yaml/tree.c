@@ -245,8 +245,13 @@ static int check_chars(const struct hc_doc *doc, struct hc_error *err)
 int hc_doc_parse(struct hc_doc *doc, const char *text, size_t len, struct hc_error *err)
 {
 	memset(doc, 0, sizeof(*doc));
+	err->several_docs = false;
 	doc->text = text;
 	doc->len = len;
+	if (len >= UINT32_MAX) { /* nodes keep 32-bit positions */
+		hc_error_set(err, 1, 1, "the text is 4 GiB or larger; too large to parse");
+		return -1;
+	}
 	index_lines(doc);
 	if (check_encoding(doc, err) < 0 || check_line_ends(doc, err) < 0 ||
 	    check_chars(doc, err) < 0 || hc_tree_build(doc, err) < 0) {
