@@ -166,7 +166,7 @@ t "the name is escaped" grep -q 'service "web\\nx.yaml:1:1: error: forged\\x1B\[
 t "no escape character in the output" bash -c "! grep -q \$'\\x1b' '$tmp/inj.out'"
 printf 'services:\n  "web\\nx.yaml:1:1: error: forged": 3\n' >"$tmp/inj2.yaml"
 hc --check "$tmp/inj2.yaml" >"$tmp/inj.out" 2>&1
-t "error lines escaped too" [ "$(wc -l <"$tmp/inj.out")" -eq 1 ]
+t "error lines escaped too" [ "$(grep -vc '^1 file, ' "$tmp/inj.out")" -eq 1 ] # and --check's summary line
 # an anchored secret is said at its LINE:COL and moved once, at the anchor
 # (issue 13): every alias of it reads the same .env variable; never exit 5
 printf 'services:\n  a:\n    image: x\n    environment:\n      DB_PASSWORD: &pw hunter22\n  b:\n    image: y\n    environment:\n      APP_PASSWORD: *pw\n' >"$tmp/an.yaml"

@@ -64,7 +64,7 @@ fi
 cp "$in" "$tmp/a.yml"; cp "$want" "$tmp/b.yml"
 "$bin" --check "$tmp/a.yml" "$tmp/b.yml" >"$tmp/out" 2>&1; c=$?
 t "check exit 1" [ $c -eq 1 ]
-t "check finding format" grep -qE "^$tmp/a.yml:2:3: warning: \[init\] service \"web\": add init: true$" "$tmp/out"
+t "check finding format" grep -qE "^$tmp/a.yml:2:3: warning: \[init\] service \"web\": add init: true \(fixable with -w\)$" "$tmp/out"
 t "check has no pending change for a hardened file" bash -c "! grep b.yml '$tmp/out' | grep -qE '\[(init|no-new-privileges|cap-drop|secrets)\]'"
 t "check changes nothing" cmp -s "$tmp/a.yml" "$in"
 "$bin" --check "$tmp/b.yml" >/dev/null 2>&1; c=$?
@@ -194,7 +194,7 @@ t "json: an include cycle's line and column" grep -qF '"error": {"line": 2, "col
 t "json: a file that cannot be read" grep -qF '"error": {"line": 0, "column": 0, "message": "cannot open: No such file or directory"}' "$tmp/jerr.out"
 printf 'profile: nope\n' >"$tmp/jerr/.hardcompose.yml"
 (cd "$tmp/jerr" && "$bin" -c -f json compose.yaml >"$tmp/jerr.out" 2>/dev/null)
-t "json: a configuration error is said whole" grep -qF '"error": {"line": 0, "column": 0, "message": "hardcompose: error: unknown profile '"'"'nope'"'"'' "$tmp/jerr.out"
+t "json: a configuration error is said whole, naming the file" grep -qF '"error": {"line": 0, "column": 0, "message": "hardcompose: error: '"$tmp"'/jerr/.hardcompose.yml: unknown profile '"'"'nope'"'"'' "$tmp/jerr.out"
 
 # .hardcompose.yml set: a list option takes a YAML list item by item; a
 # list for a scalar option is a usage error, not a joined string
@@ -222,6 +222,122 @@ t "completion options = --dump-options=bash" cmp -s "$tmp/opts.bash" "$tmp/doc.b
 "$bin" --dump-options=nope >/dev/null 2>&1; c=$?
 t "--dump-options of an unknown kind: exit 2" [ $c -eq 2 ]
 "$bin" --version | grep -qE '^hardcompose [0-9]+\.[0-9]+\.[0-9]+$' && ok || no "version"
+
+# --check's summary: one line on stderr, its counts those of the lines on
+# stdout; stdout holds finding lines only
+cp "$in" "$tmp/s1.yml"; cp "$want" "$tmp/s2.yml"
+"$bin" --check "$tmp/s1.yml" "$tmp/s2.yml" >"$tmp/sum.out" 2>"$tmp/sum.err"; c=$?
+t "summary: exit 1" [ $c -eq 1 ]
+t "summary: one line on stderr" [ "$(wc -l <"$tmp/sum.err")" -eq 1 ]
+fx=$(grep -c ' (fixable with -w)$' "$tmp/sum.out")
+er=$(grep -c ': error: ' "$tmp/sum.out"); wa=$(grep ': warning: ' "$tmp/sum.out" | grep -vc ' (fixable with -w)$'); no_=$(grep -c ': note: ' "$tmp/sum.out")
+pl() { [ "$1" -eq 1 ] && echo "1 $2" || echo "$1 $3"; }
+t "summary: counts of the lines ($(cat "$tmp/sum.err"))" grep -qxF "2 files, 1 needs hardening ($fx fix$([ "$fx" -eq 1 ] || echo es)), $(pl "$er" error errors), $(pl "$wa" warning warnings), $(pl "$no_" note notes)" "$tmp/sum.err"
+t "summary: fixes are marked" [ "$fx" -gt 2 ]
+t "summary: stdout is finding lines only" bash -c "! grep -vE '^$tmp/s[12]\.yml:[0-9]+:[0-9]+: (error|warning|note): \[[a-z-]+\] ' '$tmp/sum.out'"
+t "summary: no colour off a terminal" bash -c "! grep -q $'\e' '$tmp/sum.out' '$tmp/sum.err'"
+for f in json sarif codeclimate; do
+  "$bin" --check -f $f "$tmp/s1.yml" >"$tmp/f.out" 2>"$tmp/f.err"
+  t "-f $f: nothing on stderr" [ ! -s "$tmp/f.err" ]
+  node -e 'JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"))' "$tmp/f.out" 2>/dev/null && ok || { command -v node >/dev/null && no "-f $f: not JSON"; }
+done
+# --quiet: error lines only, no summary, the same exit code
+printf 'services:\n  web:\n    image: nginx:1.27\n    privileged: true\n' >"$tmp/q.yml"
+"$bin" --check -q "$tmp/q.yml" >"$tmp/q.out" 2>"$tmp/q.err"; c=$?
+t "quiet: exit 1" [ $c -eq 1 ]
+t "quiet: the error line" grep -q "^$tmp/q.yml:4:17: error: \[privileged\]" "$tmp/q.out"
+t "quiet: nothing but errors" [ "$(grep -vc ': error: ' "$tmp/q.out")" -eq 0 ]
+t "quiet: no summary" [ ! -s "$tmp/q.err" ]
+"$bin" --check -q "$tmp/s2.yml" >"$tmp/q.out" 2>&1; c=$?
+t "quiet on a hardened file: exit 0, silent" bash -c "[ $c -eq 0 ] && [ ! -s '$tmp/q.out' ]"
+# colour: --color=always|never, NO_COLOR, a terminal (script gives a pty)
+"$bin" --check --color=always "$tmp/q.yml" >"$tmp/c.out" 2>"$tmp/c.err"
+t "color=always: red error" grep -qF $'\e[1;31merror\e[0m: [privileged]' "$tmp/c.out"
+t "color=always: fixes green" grep -qF $'\e[32m(fixable with -w)\e[0m' "$tmp/c.out"
+t "color=always: summary coloured" grep -qF $'\e[' "$tmp/c.err"
+NO_COLOR=1 "$bin" --check --color=always "$tmp/q.yml" 2>&1 | grep -qF $'\e[' && ok || no "color=always wins over NO_COLOR"
+"$bin" --color=sometimes -c "$tmp/q.yml" >/dev/null 2>"$tmp/err"; c=$?
+t "color=sometimes: exit 2" [ $c -eq 2 ]
+if command -v script >/dev/null; then
+  script -qec "'$bin' --check '$tmp/q.yml'" /dev/null >"$tmp/pty.out" 2>&1 </dev/null
+  t "a terminal: colour" grep -qF $'\e[1;31merror' "$tmp/pty.out"
+  NO_COLOR=1 script -qec "'$bin' --check '$tmp/q.yml'" /dev/null >"$tmp/pty.out" 2>&1 </dev/null
+  t "a terminal with NO_COLOR: none" bash -c "grep -q 'error: \[privileged\]' '$tmp/pty.out' && ! grep -qF $'\e[' '$tmp/pty.out'"
+  script -qec "'$bin' --check --color=never '$tmp/q.yml'" /dev/null >"$tmp/pty.out" 2>&1 </dev/null
+  t "a terminal with --color=never: none" bash -c "! grep -qF $'\e[' '$tmp/pty.out'"
+  # no argument on a terminal: the usage, not a wait on stdin
+  timeout 10 script -qec "'$bin'" /dev/null >"$tmp/pty.out" 2>&1; c=$?
+  t "bare hardcompose on a terminal: exit 2 (not a wait)" [ $c -eq 2 ]
+  t "bare hardcompose on a terminal: usage" grep -q '^usage: hardcompose' "$tmp/pty.out"
+  t "bare hardcompose on a terminal: says why" grep -q 'stdin is a terminal' "$tmp/pty.out"
+else
+  echo "cli: script (util-linux) absent: terminal cases skipped"
+fi
+
+# did you mean: options, values, commands, profiles, ids, option names
+dym() { # dym NAME WANT ARGS...: exit 2, stderr holds WANT, stdout empty
+  local name=$1 want=$2; shift 2
+  "$@" >"$tmp/dym.out" 2>"$tmp/dym.err" </dev/null; local c=$?
+  if [ $c -eq 2 ] && grep -qF -- "$want" "$tmp/dym.err" && [ ! -s "$tmp/dym.out" ]; then ok; else no "$name: exit $c: $(head -1 "$tmp/dym.err")"; fi
+}
+dym "unknown option" "did you mean '--format'?" "$bin" --formt json "$tmp/a.yml"
+dym "unknown format" "did you mean 'sarif'?" "$bin" -f sarf "$tmp/a.yml"
+dym "mistyped command" "did you mean 'hardcompose --check $tmp/a.yml'?" "$bin" check "$tmp/a.yml"
+dym "mistyped preflight" "did you mean 'hardcompose preflight'?" "$bin" prefligth
+dym "profile" "did you mean 'production'?" "$bin" -p prodution -c "$tmp/a.yml"
+dym "transform or rule id" "did you mean 'init'?" "$bin" -x inti -c "$tmp/a.yml"
+dym "rule id" "did you mean 'privileged'?" "$bin" -r privilegd=off -c "$tmp/a.yml"
+dym "--set transform" "did you mean 'cap-drop'?" "$bin" -s cap-dorp.unknown=all -c "$tmp/a.yml"
+dym "--set option" "did you mean 'unknown'?" "$bin" -s cap-drop.unknwn=all -c "$tmp/a.yml"
+mkdir -p "$tmp/dy"; cp "$in" "$tmp/dy/compose.yaml"
+printf 'enable: [inti]\n' >"$tmp/dy/.hardcompose.yml"
+dym ".hardcompose.yml id, naming the file" "$tmp/dy/.hardcompose.yml: unknown transform or rule 'inti'" "$bin" -c "$tmp/dy/compose.yaml"
+grep -qF "did you mean 'init'?" "$tmp/dym.err" && ok || no ".hardcompose.yml id: no suggestion"
+printf 'profile: strct\n' >"$tmp/dy/.hardcompose.yml"
+dym ".hardcompose.yml profile, naming the file" "$tmp/dy/.hardcompose.yml: unknown profile 'strct'" "$bin" -c "$tmp/dy/compose.yaml"
+printf 'enabel: [init]\n' >"$tmp/dy/.hardcompose.yml"
+dym ".hardcompose.yml setting" "did you mean 'enable'?" "$bin" -c "$tmp/dy/compose.yaml"
+
+# --set naming a service no file defines: exit 2, nothing written
+cp "$in" "$tmp/ss.yml"; cp "$in" "$tmp/ss.orig"
+dym "--set exclude of an unknown service" "service 'wbe', which no file of this run defines; did you mean 'web'?" "$bin" -s init.exclude=wbe -w "$tmp/ss.yml"
+t "--set unknown service: nothing written" cmp -s "$tmp/ss.yml" "$tmp/ss.orig"
+dym "--set exceptions of an unknown service" "service 'dbb'" "$bin" -s secrets.exceptions=dbb.PASSWORD -c "$tmp/ss.yml"
+"$bin" -s init.exclude=wbe <"$tmp/ss.yml" >"$tmp/ss.out" 2>"$tmp/ss.err"; c=$?
+t "--set unknown service on stdin: exit 2, stdout empty" bash -c "[ $c -eq 2 ] && [ ! -s '$tmp/ss.out' ] && grep -q \"did you mean 'web'\" '$tmp/ss.err'"
+"$bin" -s init.exclude=web,db <"$tmp/ss.yml" >"$tmp/ss.out" 2>"$tmp/ss.err"; c=$?
+t "--set services that exist: exit 0" [ $c -eq 0 ]
+t "--set exclude applies" bash -c "! grep -q 'init: true' '$tmp/ss.out'"
+
+# -w: a summary on stderr; -q silences it; format mode stays silent
+cp "$in" "$tmp/w1.yml"; cp "$want" "$tmp/w2.yml"
+printf 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: wsum-secret-1\n' >"$tmp/w3.yml"
+"$bin" -w "$tmp/w1.yml" "$tmp/w2.yml" "$tmp/w3.yml" >"$tmp/w.out" 2>"$tmp/w.err"; c=$?
+t "-w summary: exit 0" [ $c -eq 0 ]
+t "-w summary: the line ($(tail -1 "$tmp/w.err"))" grep -qxF "hardcompose: wrote 2 of 3 files (3 services); secrets: 1 moved to files, 0 to .env" "$tmp/w.err"
+t "-w summary: no value" bash -c "! grep -q wsum-secret '$tmp/w.err' '$tmp/w.out'"
+"$bin" -w "$tmp/w1.yml" >/dev/null 2>"$tmp/w.err"
+t "-w again: nothing written" grep -qxF "hardcompose: wrote 0 of 1 file" "$tmp/w.err"
+cp "$in" "$tmp/w1.yml"
+"$bin" -q -w "$tmp/w1.yml" >/dev/null 2>"$tmp/w.err"
+t "-w -q: silent" [ ! -s "$tmp/w.err" ]
+t "-w -q: written" cmp -s "$tmp/w1.yml" "$want"
+"$bin" <"$in" >/dev/null 2>"$tmp/w.err"
+t "format mode: no summary" [ ! -s "$tmp/w.err" ]
+# -w -f json: accepted, a report of what was written
+cp "$in" "$tmp/w1.yml"
+"$bin" -w -f json "$tmp/w1.yml" >"$tmp/wj.out" 2>/dev/null; c=$?
+t "-w -f json: exit 0" [ $c -eq 0 ]
+t "-w -f json: changed" grep -q '"changed": true' "$tmp/wj.out"
+t "-w -f json: lists the fixes made" grep -q '"id": "init", "kind": "transform"' "$tmp/wj.out"
+t "-w -f json: written" cmp -s "$tmp/w1.yml" "$want"
+"$bin" --help | grep -q 'cannot be combined with --check, --diff or --format' && no "--help still says -w and --format do not combine" || ok
+
+# one version: CMakeLists.txt's project(), --version, the man page
+v=$(sed -nE 's/^project\(hardcompose VERSION ([0-9.]+) .*/\1/p' "$src/CMakeLists.txt")
+t "--version is CMake's ($v)" [ "$("$bin" --version)" = "hardcompose $v" ]
+t "man page title has the version" grep -q "^\.TH HARDCOMPOSE 1 .* \"hardcompose $v\"" "$src/docs/hardcompose.1"
+"$bin" -f json -c "$tmp/s2.yml" | grep -qF "\"version\": \"$v\"" && ok || no "json report version"
 
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -11,7 +11,8 @@ const struct hc_opt hc_opts[] = {
         .id = 'w',
         .arg = NULL,
         .help = "rewrite each FILE in place (atomically; untouched if unchanged);\n"
-                "also writes the secret files and .env lines of `secrets`",
+                "also writes the secret files and .env lines of `secrets`;\n"
+                "a summary of what it did goes to stderr",
         .man = "Rewrite each file in place, atomically; a file with nothing to change is not\n"
                "touched. Also writes the secret files and .env lines of the secrets transform.",
         .md =
@@ -25,7 +26,9 @@ const struct hc_opt hc_opts[] = {
             "`--diff`, nor used on stdin. Only `--write` lets the `secrets` transform move values "
             "out: it first writes the secret files (0600, folder 0700) and `.env` lines beside the "
             "compose file and extends its `.gitignore`; an existing secret file with other content "
-            "is an error (exit 4) and nothing is written ([secrets.md](secrets.md)).",
+            "is an error (exit 4) and nothing is written ([secrets.md](secrets.md)). Then one "
+            "line on stderr says what it did: `hardcompose: wrote 2 of 3 files (4 services); "
+            "secrets: 2 moved to files, 1 to .env` (`--quiet` leaves it out).",
     },
     {
         .name = "check",
@@ -38,10 +41,12 @@ const struct hc_opt hc_opts[] = {
                "FILE:LINE:COL: severity: [id] message; exit 1 if a file would change or a\n"
                "finding reaches \\fB\\-\\-fail\\-on\\fR.",
         .md = "Write nothing. Print one line per pending change, `FILE:LINE:COL: warning: "
-              "[transform-id] message`, and notes (`note:`) about values kept as the user wrote "
+              "[transform-id] message (fixable with -w)`, one per finding of a rule, and notes "
+              "(`note:`) about values kept as the user wrote "
               "them (`init: false`, `no-new-privileges:false`, shapes it cannot edit). Lines are "
-              "sorted by position. Exit 1 if any file would change, or has a plaintext secret that "
-              "`--write` would move.",
+              "sorted by position. Then a summary on stderr: `3 files, 2 need hardening (7 fixes), "
+              "1 error, 4 warnings, 2 notes`. Exit 1 if any file would change, or has a plaintext "
+              "secret that `--write` would move, or a finding at `--fail-on`.",
     },
     {
         .name = "diff",
@@ -58,12 +63,40 @@ const struct hc_opt hc_opts[] = {
         .name = "format",
         .id = 'f',
         .arg = "FORMAT",
-        .help = "report of --check: text (default), json or sarif",
-        .man = "Report of \\-\\-check: text (default), json or sarif.",
-        .md = "The report of `--check`: `text` (default, `FILE:LINE:COL: severity: [id] message`, "
-              "sorted by file then position), `json` or `sarif` (SARIF 2.1.0), both over all files "
-              "at once; see [output.md](output.md). A format other than text without `--write` or "
-              "`--diff` implies `--check`.",
+        .help = "report of --check (or of --write): text (default), json,\n"
+                "sarif or codeclimate (GitLab code quality)",
+        .man = "Report of \\-\\-check (or of \\-\\-write): text (default), json, sarif, or\n"
+               "codeclimate (GitLab code quality).",
+        .md =
+            "The report of `--check`: `text` (default, `FILE:LINE:COL: severity: [id] message`, "
+            "sorted by file then position, then a summary line on stderr), `json`, `sarif` "
+            "(SARIF 2.1.0) or `codeclimate` (GitLab code quality), each over all files at once; "
+            "see [output.md](output.md). A format other than text without `--write` or `--diff` "
+            "implies `--check`. With `--write`, `json`, `sarif` and `codeclimate` report what was "
+            "written and what was left.",
+    },
+    {
+        .name = "quiet",
+        .id = 'q',
+        .arg = NULL,
+        .help = "print only errors: no fixes, warnings, notes or summary",
+        .man = "Print only errors: no pending fixes, warnings, notes or summary line (the exit\n"
+               "code is the same).",
+        .md = "Print only errors: error-severity findings and the errors of files. Pending fixes, "
+              "warnings, notes, the configuration note and the summary lines of `--check` and "
+              "`--write` are left out; the exit code is the same.",
+    },
+    {
+        .name = "color",
+        .id = OPT_COLOR,
+        .arg = "WHEN",
+        .help = "colour the text report: auto (default: on a terminal, unless\n"
+                "NO_COLOR is set), always or never",
+        .man = "Colour the text report and summary: auto (the default: when the output is a\n"
+               "terminal and NO_COLOR is unset or empty), always or never.",
+        .md = "Colour the text report (severities, fixes) and the summary lines: `auto` (the "
+              "default: when the stream is a terminal and `NO_COLOR` is unset or empty), `always` "
+              "or `never`. JSON, SARIF and Code Climate reports are never coloured.",
     },
     {
         .name = "fail-on",

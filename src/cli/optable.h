@@ -8,7 +8,15 @@
 #include <stddef.h>
 
 /* Options without a short letter: ids from 256 on. */
-enum { OPT_FAIL_ON = 256, OPT_CONFIG, OPT_NO_CONFIG, OPT_STDIN_FILEPATH, OPT_LIST_RULES, OPT_DUMP };
+enum {
+	OPT_FAIL_ON = 256,
+	OPT_CONFIG,
+	OPT_NO_CONFIG,
+	OPT_STDIN_FILEPATH,
+	OPT_LIST_RULES,
+	OPT_DUMP,
+	OPT_COLOR
+};
 
 /* One option. Texts hold lines split by '\n'. */
 struct hc_opt {
@@ -21,7 +29,7 @@ struct hc_opt {
 };
 
 /* The options, in --help's order (optable.c checks the count). */
-#define HC_NOPTS 18
+#define HC_NOPTS 20
 extern const struct hc_opt hc_opts[HC_NOPTS];
 
 #endif

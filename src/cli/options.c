@@ -7,6 +7,7 @@
 #include "cli/optable.h"
 #include "cli/optdoc.h"
 #include "base/io.h"
+#include "base/suggest.h"
 #include "cli/side.h"
 #include "engine/engine.h"
 #include "rules/rules.h"
@@ -38,7 +39,8 @@ static const char usage_tail[] =
     "Exit codes:\n"
     "  0  success (with --check: nothing to change)\n"
     "  1  --check: at least one file would change; preflight: something is missing\n"
-    "  2  usage error (unknown option, transform, option name or profile)\n"
+    "  2  usage error (unknown option, transform, option name, profile, or service named by "
+    "--set)\n"
     "  3  invalid input: not YAML, or not a compose file\n"
     "  4  I/O error: a file could not be read or written, or a secret file exists with "
     "other content\n"
@@ -103,14 +105,47 @@ struct parse {
 
 static void set_format(struct hc_cli *cli, const char *v, struct hc_buf *err)
 {
-	if (!strcmp(v, "text"))
-		cli->format = HC_FMT_TEXT;
-	else if (!strcmp(v, "json"))
-		cli->format = HC_FMT_JSON;
-	else if (!strcmp(v, "sarif"))
-		cli->format = HC_FMT_SARIF;
-	else
-		hc_buf_addf(err, "--format takes text, json or sarif, not '%s'", v);
+	static const char *const formats[] = {"text", "json", "sarif", "codeclimate", NULL};
+	int i = 0;
+	while (formats[i] && strcmp(formats[i], v))
+		i++;
+	if (formats[i]) {
+		cli->format = (enum hc_format)i;
+		return;
+	}
+	hc_buf_addf(err, "--format takes text, json, sarif or codeclimate, not '%s'", v);
+	struct hc_closest c = HC_CLOSEST_INIT(v);
+	hc_closest_list(&c, formats);
+	hc_closest_add(err, &c);
+}
+
+static void set_color(struct hc_cli *cli, const char *v, struct hc_buf *err)
+{
+	static const char *const whens[] = {"auto", "always", "never", NULL};
+	int i = 0;
+	while (whens[i] && strcmp(whens[i], v))
+		i++;
+	if (whens[i])
+		cli->color = (enum hc_color)i;
+	else {
+		hc_buf_addf(err, "--color takes auto, always or never, not '%s'", v);
+		struct hc_closest c = HC_CLOSEST_INIT(v);
+		hc_closest_list(&c, whens);
+		hc_closest_add(err, &c);
+	}
+}
+
+/* Colour on fd: --color, else NO_COLOR (set and not empty: none), else a
+ * terminal. */
+static bool color_on(const struct hc_cli *cli, int fd)
+{
+	if (cli->color != HC_COLOR_AUTO)
+		return cli->color == HC_COLOR_ALWAYS;
+	const char *nc = getenv("NO_COLOR");
+	if (nc && *nc)
+		return false;
+	const char *term = getenv("TERM");
+	return isatty(fd) && !(term && !strcmp(term, "dumb"));
 }
 
 static void set_jobs(struct hc_cli *cli, const char *v, struct hc_buf *err)
@@ -121,6 +156,22 @@ static void set_jobs(struct hc_cli *cli, const char *v, struct hc_buf *err)
 		hc_buf_addf(err, "--jobs takes a number from 1 to 256, not '%s'", v);
 	else
 		cli->jobs = (int)j;
+}
+
+/* "unknown option '--formt' (did you mean '--format'?)" */
+static void unknown_option(struct hc_buf *err, const char *given)
+{
+	hc_buf_addf(err, "unknown option '%s'", given);
+	if (strncmp(given, "--", 2))
+		return;
+	char *word = hc_xstrndup(given + 2, strcspn(given + 2, "="));
+	struct hc_closest c = HC_CLOSEST_INIT(word);
+	for (size_t i = 0; i < NOPTS; i++)
+		hc_closest_try(&c, hc_opts[i].name);
+	const char *best = hc_closest_get(&c);
+	if (best)
+		hc_buf_addf(err, "; did you mean '--%s'?", best);
+	free(word);
 }
 
 /* Applies option c (getopt's answer) with value v. */
@@ -139,6 +190,12 @@ static void apply_option(struct hc_cli *cli, struct parse *ps, int c, const char
 		break;
 	case 'f':
 		set_format(cli, v, &ps->err);
+		break;
+	case 'q':
+		cli->quiet = true;
+		break;
+	case OPT_COLOR:
+		set_color(cli, v, &ps->err);
 		break;
 	case OPT_FAIL_ON:
 		if (!strcmp(v, "none"))
@@ -186,7 +243,7 @@ static void apply_option(struct hc_cli *cli, struct parse *ps, int c, const char
 		hc_buf_addf(&ps->err, "option '%s' needs a value", given);
 		break;
 	default:
-		hc_buf_addf(&ps->err, "unknown option '%s'", given);
+		unknown_option(&ps->err, given);
 		break;
 	}
 }
@@ -211,16 +268,43 @@ static void getopt_lists(struct option *lo, char *so)
 	so[k] = 0;
 }
 
+/* `hardcompose check f`: a first FILE that does not exist but is (close
+ * to) an option's name or the preflight command is a mistyped command. */
+static void not_a_command(const struct hc_cli *cli, struct hc_buf *err)
+{
+	const char *w = cli->files[0];
+	struct stat st;
+	if (!strcmp(w, "-") || strchr(w, '/') || stat(w, &st) == 0)
+		return;
+	struct hc_closest c = HC_CLOSEST_INIT(w);
+	for (size_t i = 0; i < NOPTS; i++)
+		hc_closest_try(&c, hc_opts[i].name);
+	hc_closest_try(&c, "preflight");
+	const char *best = !strcmp(c.best ? c.best : "", w) ? c.best : hc_closest_get(&c);
+	if (!best)
+		return;
+	hc_buf_addf(err, "'%s' is neither a file nor a command; did you mean 'hardcompose %s%s", w,
+	            strcmp(best, "preflight") ? "--" : "", best);
+	for (int i = 1; i < cli->nfiles; i++)
+		hc_buf_addf(err, " %s", cli->files[i]);
+	hc_buf_adds(err, "'?");
+}
+
 /* The checks once every option is read; the first failing says why. */
 static void check_combination(struct hc_cli *cli, struct hc_buf *err)
 {
+	if (!err->len && cli->nfiles)
+		not_a_command(cli, err);
+	if (!err->len && !cli->nfiles && isatty(STDIN_FILENO))
+		hc_buf_adds(err, "no FILE given and stdin is a terminal: name a FILE or FOLDER, or "
+		                 "give '-' to read stdin");
 	if (!err->len && hc_secrets_dir(&cli->config) && strchr(hc_secrets_dir(&cli->config), '$'))
 		hc_buf_addf(err,
 		            "secrets.dir '%s' holds a '$', which Compose would interpolate in the "
 		            "secrets: file: paths",
 		            hc_secrets_dir(&cli->config));
 	if (!err->len && cli->write && (cli->check || cli->diff))
-		hc_buf_adds(err, "--write cannot be combined with --check, --diff or --format");
+		hc_buf_adds(err, "--write cannot be combined with --check or --diff");
 	if (!err->len && cli->write && cli->nfiles == 0)
 		hc_buf_adds(err, "--write needs at least one FILE");
 	for (int i = 0; !err->len && cli->write && i < cli->nfiles; i++)
@@ -244,6 +328,31 @@ static void stop_now(int what)
 		usage(stdout);
 	else
 		printf("hardcompose %s\n", HC_VERSION);
+}
+
+/* The services the --set options name: ID.exclude=A,B and
+ * secrets.exceptions=SERVICE.NAME. */
+static void set_services(struct hc_cli *cli)
+{
+	for (int i = 0; i < cli->nacts; i++) {
+		const char *a = cli->acts[i].arg, *dot = strchr(a, '.'), *eq = strchr(a, '=');
+		if (cli->acts[i].op != 's' || !dot || !eq || eq < dot)
+			continue;
+		bool ex = eq - dot - 1 == 7 && !strncmp(dot + 1, "exclude", 7);
+		bool exc = !strncmp(a, "secrets.exceptions=", 19);
+		for (const char *p = eq + 1; (ex || exc) && *p;) {
+			size_t n = strcspn(p, ",");
+			const char *w = p, *end = p + n;
+			while (w < end && *w == ' ')
+				w++;
+			while (end > w && end[-1] == ' ')
+				end--;
+			const char *sd = exc ? memchr(w, '.', (size_t)(end - w)) : end;
+			if (sd && sd > w)
+				hc_strlist_push(&cli->set_services, w, (size_t)(sd - w));
+			p += n + (p[n] == ',');
+		}
+	}
 }
 
 /* The configuration without a configuration file: validates the ids and
@@ -280,18 +389,24 @@ int hc_cli_parse(struct hc_cli *cli, int argc, char **argv, int *code)
 		cli->check = true; /* a report is a --check */
 	if (!ps.err.len && !ps.stop)
 		build_config(cli, &ps.err);
+	if (!ps.err.len && !ps.stop)
+		set_services(cli);
 	if (!ps.err.len && !ps.stop && ps.list_rules) {
 		list_rules(&cli->config);
 		ps.stop = 'L';
 	}
 	if (!ps.stop)
 		check_combination(cli, &ps.err);
+	cli->color_out = color_on(cli, STDOUT_FILENO);
+	cli->color_err = color_on(cli, STDERR_FILENO);
 	*code = HC_EXIT_OK;
 	if (ps.stop == 'D' && hc_options_dump(stdout, ps.dump) < 0)
 		hc_buf_addf(&ps.err, "--dump-options takes man, md or bash, not '%s'", ps.dump);
 	if (ps.stop == 'l' || ps.stop == 'h' || ps.stop == 'V')
 		stop_now(ps.stop);
 	else if (ps.err.len) {
+		if (!cli->nfiles && strstr(ps.err.data, "stdin is a terminal"))
+			usage(stderr); /* a bare `hardcompose` typed at a prompt */
 		fprintf(stderr, "hardcompose: error: %s\n", ps.err.data);
 		fprintf(stderr, "try 'hardcompose --help'\n");
 		*code = HC_EXIT_USAGE;
@@ -303,6 +418,7 @@ int hc_cli_parse(struct hc_cli *cli, int argc, char **argv, int *code)
 
 void hc_cli_release(struct hc_cli *cli)
 {
+	hc_strlist_release(&cli->set_services);
 	hc_config_release(&cli->config);
 	free(cli->acts);
 }

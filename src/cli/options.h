@@ -19,14 +19,21 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define HC_VERSION "0.2.0"
+/* HC_VERSION comes from CMakeLists.txt's project() (a compile definition). */
+#ifndef HC_VERSION
+#error "HC_VERSION is defined by CMakeLists.txt (project VERSION)"
+#endif
 
-enum hc_format { HC_FMT_TEXT, HC_FMT_JSON, HC_FMT_SARIF };
+enum hc_format { HC_FMT_TEXT, HC_FMT_JSON, HC_FMT_SARIF, HC_FMT_CODECLIMATE };
+enum hc_color { HC_COLOR_AUTO, HC_COLOR_ALWAYS, HC_COLOR_NEVER };
 
 struct hc_cli {
 	bool write, check, diff;
 	enum hc_format format;
-	int fail_on; /* lowest failing severity, -1: findings never fail --check */
+	bool quiet;                /* only errors */
+	enum hc_color color;       /* --color */
+	bool color_out, color_err; /* colour on stdout, on stderr (--color, NO_COLOR, TTYs) */
+	int fail_on;               /* lowest failing severity, -1: findings never fail --check */
 	const char *profile;
 	bool profile_given;
 	struct hc_act *acts; /* --enable, --disable, --set, --rule in order */
@@ -37,7 +44,8 @@ struct hc_cli {
 	int jobs;
 	char **files;
 	int nfiles;
-	struct hc_config config; /* the command line's alone (validated at parse time) */
+	struct hc_config config;        /* the command line's alone (validated at parse time) */
+	struct hc_strlist set_services; /* services --set names (exclude, exceptions) */
 };
 
 /* Parses argv. Returns -1 when the program should exit with *code now

@@ -5,6 +5,7 @@
 #include "cli/process.h"
 #include "base/io.h"
 #include "base/strset.h"
+#include "base/suggest.h"
 #include "cli/fail.h"
 #include "cli/mask.h"
 #include "cli/side.h"
@@ -85,24 +86,31 @@ static void test_delay(void)
 	}
 }
 
+/* Adds the services the compose text defines to set; false when it is
+ * not YAML. */
+static bool services_in(const char *text, size_t len, struct hc_strset *set)
+{
+	struct hc_doc d;
+	struct hc_error pe;
+	if (hc_doc_parse(&d, text ? text : "", len, &pe) != 0)
+		return false;
+	struct hc_node *root = d.root && d.root->type == HC_MAP ? d.root : NULL;
+	struct hc_node *svcs = root ? hc_deref(hc_map_get(root, "services", NULL)) : NULL;
+	for (size_t k = 0; svcs && svcs->type == HC_MAP && k + 1 < svcs->nkids; k += 2)
+		if (svcs->kids[k]->type == HC_SCALAR)
+			hc_strset_add(set, svcs->kids[k]->text, svcs->kids[k]->len);
+	hc_doc_release(&d);
+	return true;
+}
+
 /* Adds the services the compose file at path defines to set; false when it
  * cannot be read or parsed. */
 static bool services_of(const char *path, struct hc_strset *set)
 {
 	struct hc_buf t = HC_BUF_INIT;
 	struct hc_diag e = HC_DIAG_INIT;
-	struct hc_doc d;
-	struct hc_error pe;
 	bool ok = access(path, F_OK) == 0 && hc_read_file(path, &t, &e) == 0 &&
-	          hc_doc_parse(&d, t.data ? t.data : "", t.len, &pe) == 0;
-	if (ok) {
-		struct hc_node *root = d.root && d.root->type == HC_MAP ? d.root : NULL;
-		struct hc_node *svcs = root ? hc_deref(hc_map_get(root, "services", NULL)) : NULL;
-		for (size_t k = 0; svcs && svcs->type == HC_MAP && k + 1 < svcs->nkids; k += 2)
-			if (svcs->kids[k]->type == HC_SCALAR)
-				hc_strset_add(set, svcs->kids[k]->text, svcs->kids[k]->len);
-		hc_doc_release(&d);
-	}
+	          services_in(t.data, t.len, set);
 	hc_buf_release(&t);
 	hc_diag_release(&e);
 	return ok;
@@ -138,6 +146,63 @@ static bool base_services(const char *path, struct hc_strset *set)
 	return found;
 }
 
+void hc_services_add(const char *path, struct hc_strset *set)
+{
+	services_of(path, set);
+	base_services(path, set);
+}
+
+const char *hc_service_missing(const struct hc_strlist *names, const struct hc_strset *set)
+{
+	for (size_t i = 0; i < names->n; i++)
+		if (!hc_strset_has(set, names->v[i], strlen(names->v[i])))
+			return names->v[i];
+	return NULL;
+}
+
+void hc_service_error(struct hc_buf *b, const char *name, const struct hc_strset *set)
+{
+	hc_buf_addf(b, "--set names service '%s', which no file of this run defines", name);
+	struct hc_closest near = HC_CLOSEST_INIT(name);
+	size_t it = 0, len;
+	const char *s;
+	struct hc_strlist own = {0}; /* NUL-terminated copies for hc_closest */
+	while (hc_strset_next(set, &it, &s, &len))
+		hc_strlist_push(&own, s, len);
+	for (size_t i = 0; i < own.n; i++)
+		hc_closest_try(&near, own.v[i]);
+	hc_closest_add(b, &near);
+	hc_strlist_release(&own);
+}
+
+/* stdin alone: the services --set names must be among its own. false
+ * (the outcome says why, exit 2) when one is not. */
+static bool stdin_services_ok(struct hc_job *j, const struct hc_buf *in)
+{
+	const struct hc_cli *cli = j->cli;
+	if (!cli->set_services.n)
+		return true;
+	struct hc_strset set = {0};
+	if (!services_in(in->data, in->len, &set)) {
+		hc_strset_release(&set);
+		return true; /* not YAML: the run says so */
+	}
+	if (cli->stdin_filepath)
+		base_services(cli->stdin_filepath, &set);
+	const char *miss = hc_service_missing(&cli->set_services, &set);
+	if (miss) {
+		struct hc_buf m = HC_BUF_INIT;
+		hc_buf_adds(&m, "hardcompose: error: ");
+		hc_service_error(&m, miss, &set);
+		hc_add_line(&j->o.err, m.data);
+		j->o.code = HC_EXIT_USAGE;
+		j->o.emsg = hc_xstrdup(m.data + 20);
+		hc_buf_release(&m);
+	}
+	hc_strset_release(&set);
+	return !miss;
+}
+
 /* Is the resolved path p inside the resolved folder root? */
 static bool under(const char *p, const char *root)
 {
@@ -155,7 +220,7 @@ static bool may_start(struct hc_job *j)
 		hc_outcome_fail(o, j->cfgerr);
 		return false;
 	}
-	if (j->cfgnote && (cli->write || cli->check || cli->diff))
+	if (j->cfgnote && (cli->write || cli->check || cli->diff) && !cli->quiet)
 		hc_buf_addf(&o->err, "hardcompose: note: configuration from %s\n", j->cfgnote);
 	const struct hc_diag *fe = &j->file->err;
 	if (fe->code) {
@@ -186,6 +251,8 @@ static bool read_input(struct hc_job *j, struct run *r, bool is_stdin)
 	 * include or a symlink in a folder led to */
 	if (cli->write && !is_stdin && !j->file->named && j->file->root && j->file->real &&
 	    !under(j->file->real, j->file->root)) {
+		if (cli->quiet)
+			return false;
 		struct hc_buf m = HC_BUF_INIT;
 		hc_buf_addf(&m,
 		            "%s: warning: outside the project folder %s (an include, extends or "
@@ -252,7 +319,7 @@ static int report(struct hc_job *j, struct run *r, struct hc_result *res, bool c
 	struct hc_outcome *o = &j->o;
 	hc_collect(o, &r->in, res);
 	if (cli->check && cli->format == HC_FMT_TEXT)
-		hc_add_findings(&o->out, o);
+		hc_add_findings(&o->out, o, cli->quiet, cli->color_out);
 	if (cli->diff && changed) {
 		struct hc_buf a = HC_BUF_INIT, b = HC_BUF_INIT;
 		hc_mask_secrets(res, &r->in, &a, &b);
@@ -266,6 +333,27 @@ static int report(struct hc_job *j, struct run *r, struct hc_result *res, bool c
 		fails |=
 		    o->recs[i].kind != HC_KIND_TRANSFORM && (int)o->recs[i].sev >= cli->fail_on;
 	return cli->check && (changed || res->changes || fails) ? HC_EXIT_CHANGES : HC_EXIT_OK;
+}
+
+/* The services the fixes of res name (`service "NAME": ...`). */
+static size_t services_fixed(const struct hc_result *res)
+{
+	struct hc_strset set = {0};
+	size_t n = 0;
+	for (size_t i = 0; i < res->findings.n; i++) {
+		const struct hc_finding *f = &res->findings.v[i];
+		const char *m = f->msg ? strstr(f->msg, "service \"") : NULL;
+		if (!m || !hc_is_fix(f->rule, f->sev, f->msg))
+			continue;
+		m += 9;
+		const char *e = strstr(m, "\":");
+		if (e && !hc_strset_has(&set, m, (size_t)(e - m))) {
+			hc_strset_add(&set, m, (size_t)(e - m));
+			n++;
+		}
+	}
+	hc_strset_release(&set);
+	return n;
 }
 
 /* --write: the side files, then the compose file. The exit code. */
@@ -285,9 +373,15 @@ static int write_out(struct hc_job *j, struct run *r, struct hc_result *res, boo
 	else if (changed)
 		hc_write_atomic_ex(path, res->out.data, res->out.len, &r->stamp, r->in.data,
 		                   r->in.len, &d);
-	if (d.code)
+	if (d.code) {
 		hc_outcome_fail(o, &d);
-	if (notes.len)
+	} else {
+		o->written = changed;
+		o->secret_files = res->side.nfiles;
+		o->dotenv = res->side.nenv;
+		o->services = changed ? services_fixed(res) : 0;
+	}
+	if (notes.len && !j->cli->quiet)
 		hc_buf_add(&o->err, notes.data, notes.len);
 	hc_buf_release(&notes);
 	hc_diag_release(&d);
@@ -307,7 +401,7 @@ static void secrets_notes(struct hc_job *j, const struct hc_result *res, int cod
 		        res->findings.v[i].sev == HC_WARNING &&
 		        (strstr(res->findings.v[i].msg, "by hand") ||
 		         strstr(res->findings.v[i].msg, "remove one of them"));
-	if (kept) {
+	if (kept && !cli->quiet) {
 		hc_add_escaped(&o->err, o->name);
 		hc_buf_addf(&o->err,
 		            ": warning: %zu plaintext secret(s) or copies of one left in place, to "
@@ -316,7 +410,7 @@ static void secrets_notes(struct hc_job *j, const struct hc_result *res, int cod
 	}
 	/* format mode (stdout) says nothing on stderr unless it fails: an
 	 * editor may read stderr into the buffer; --check lists the secrets */
-	if (left && cli->diff && !cli->check && code == HC_EXIT_OK)
+	if (left && cli->diff && !cli->check && code == HC_EXIT_OK && !cli->quiet)
 		hc_buf_addf(
 		    &o->err,
 		    "%s: note: %zu plaintext secret(s) left in place: hardcompose -w moves them "
@@ -352,6 +446,8 @@ static void finish(struct hc_job *j, struct run *r, struct hc_result *res)
 		hc_buf_add(&o->out, res->out.data ? res->out.data : "", res->out.len);
 	}
 	secrets_notes(j, res, code, left);
+	if (cli->write && cli->format != HC_FMT_TEXT && res->code == HC_EXIT_OK)
+		hc_collect(o, &r->in, res); /* the report of -w -f json|sarif|codeclimate */
 	o->code = code;
 }
 
@@ -370,7 +466,7 @@ void hc_job_run(void *jobs, size_t i)
 	/* --write: the folder's side files (.env, secrets/, .gitignore) and the
 	 * file itself belong to this run until it is done */
 	r.lockfd = cli->write && !is_stdin ? lock_folder(o->path) : -1;
-	if (read_input(j, &r, is_stdin)) {
+	if (read_input(j, &r, is_stdin) && (!is_stdin || stdin_services_ok(j, &r.in))) {
 		make_ctx(j, &r, is_stdin);
 		const struct hc_ctx ctx = r.ctx;
 		const struct hc_buf in = r.in;

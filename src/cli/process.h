@@ -21,6 +21,16 @@ struct hc_job {
 	struct hc_outcome o;
 };
 
+/* Adds the services the compose file at path defines, and those of its
+ * base file when it is an override file, to set. */
+struct hc_strset;
+void hc_services_add(const char *path, struct hc_strset *set);
+/* The first of names not in set, or NULL. */
+const char *hc_service_missing(const struct hc_strlist *names, const struct hc_strset *set);
+/* Appends "--set names service 'X', which no file ... defines; did you
+ * mean 'Y'?" to b. */
+void hc_service_error(struct hc_buf *b, const char *name, const struct hc_strset *set);
+
 /* Runs job i of the array jobs (struct hc_job *): fills its outcome. */
 void hc_job_run(void *jobs, size_t i);
 

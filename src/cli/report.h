@@ -18,6 +18,7 @@ struct hc_rec {
 	enum hc_severity sev;
 	int line, col;
 	char *msg;
+	bool fix; /* a pending change --write makes (not a finding to fix by hand) */
 };
 
 struct hc_outcome {
@@ -31,11 +32,23 @@ struct hc_outcome {
 	size_t nrecs;
 	int eline, ecol; /* the error, when code is not 0 or 1 */
 	char *emsg;
+	/* --write: what it did (the summary on stderr) */
+	bool written;                /* the compose file was rewritten */
+	size_t secret_files, dotenv; /* secrets moved to files, to .env */
+	size_t services;             /* services changed */
 };
 
 void hc_outcome_release(struct hc_outcome *o);
 enum hc_kind hc_kind_of(const char *id);
+/* The working directory (malloc'd), or NULL when it cannot be had. */
+char *hc_report_cwd(void);
+/* name (a path as given, relative to cwd) as a path relative to cwd when
+ * it is below cwd (*below true), else as a normalised absolute path ("."
+ * and ".." resolved as text, symlinks not followed). malloc'd. */
+char *hc_report_place(const char *name, const char *cwd, bool *below);
 void hc_report_json(FILE *f, const struct hc_outcome *o, size_t n, const char *version);
 void hc_report_sarif(FILE *f, const struct hc_outcome *o, size_t n, const char *version);
+/* GitLab code quality (Code Climate issues): a JSON array. */
+void hc_report_codeclimate(FILE *f, const struct hc_outcome *o, size_t n);
 
 #endif

@@ -54,16 +54,47 @@ void hc_collect(struct hc_outcome *o, const struct hc_buf *in, struct hc_result 
 		r->line = lc.line;
 		r->col = lc.col;
 		r->msg = f->msg; /* moved, not copied: findings can outweigh the input */
+		r->fix = hc_is_fix(r->id, r->sev, r->msg);
 		res->findings.v[i].msg = NULL;
 	}
 }
 
-void hc_add_findings(struct hc_buf *b, const struct hc_outcome *o)
+bool hc_is_fix(const char *id, enum hc_severity sev, const char *msg)
 {
+	if (sev != HC_WARNING || hc_kind_of(id) != HC_KIND_TRANSFORM)
+		return false;
+	/* the secrets transform also warns about values it leaves alone (by
+	 * hand, other shapes): only a move is a fix ("moved" once -w did it) */
+	if (!strcmp(id, "secrets"))
+		return strstr(msg, "--write moves") || strstr(msg, "; moved to");
+	return true;
+}
+
+const char *hc_sev_color(enum hc_severity sev, bool fix, bool color)
+{
+	if (!color)
+		return "";
+	if (fix)
+		return "\033[32m"; /* green: -w does it */
+	return sev == HC_ERROR ? "\033[1;31m" : sev == HC_WARNING ? "\033[33m" : "\033[36m";
+}
+
+void hc_add_findings(struct hc_buf *b, const struct hc_outcome *o, bool quiet, bool color)
+{
+	const char *bold = color ? "\033[1m" : "", *off = HC_COLOR_OFF(color);
 	for (size_t i = 0; i < o->nrecs; i++) {
+		const struct hc_rec *r = &o->recs[i];
+		if (quiet && r->sev != HC_ERROR)
+			continue;
+		hc_buf_adds(b, bold);
 		hc_add_escaped(b, o->name);
-		hc_buf_addf(b, ":%d:%d: %s: [%s] ", o->recs[i].line, o->recs[i].col,
-		            hc_severity_name(o->recs[i].sev), o->recs[i].id);
-		hc_add_line(b, o->recs[i].msg);
+		hc_buf_addf(b, ":%d:%d:%s %s%s%s: [%s] ", r->line, r->col, off,
+		            hc_sev_color(r->sev, false, color), hc_severity_name(r->sev), off,
+		            r->id);
+		hc_add_escaped(b, r->msg);
+		if (r->fix)
+			hc_buf_addf(b, " %s(fixable with -w)%s", hc_sev_color(r->sev, true, color),
+			            off);
+		hc_buf_addc(b, '\n');
 	}
 }

@@ -12,6 +12,7 @@
 #define _XOPEN_SOURCE 700
 #include "policy/config.h"
 #include "base/io.h"
+#include "base/suggest.h"
 #include "engine/engine.h"
 #include "yaml/tree.h"
 
@@ -97,6 +98,12 @@ static int per_service(struct hc_config *c, struct hc_node *m, const char *where
 			if (r < 0 && t < 0) {
 				hc_buf_addf(err, "%s: services: %s: unknown transform or rule '%s'",
 				            where, svc->text, id->text);
+				struct hc_closest near = HC_CLOSEST_INIT(id->text);
+				for (size_t q = 0; q < hc_nrules; q++)
+					hc_closest_try(&near, hc_rules[q].id);
+				for (size_t q = 0; q < hc_ntransforms; q++)
+					hc_closest_try(&near, hc_transforms[q]->id);
+				hc_closest_add(err, &near);
 				return -1;
 			}
 			struct hc_strlist *ex = r >= 0 ? &c->r[r].exclude : &c->t[t].exclude;
@@ -140,6 +147,9 @@ static int load_file(const char *cfgpath, struct hc_buf *text, struct hc_doc *do
 			    "%s: unknown setting '%s' (profile, enable, disable, rules, set, "
 			    "services)",
 			    cfgpath, root->kids[i]->text);
+			struct hc_closest near = HC_CLOSEST_INIT(root->kids[i]->text);
+			hc_closest_list(&near, known);
+			hc_closest_add(err, &near);
 			return -2;
 		}
 	}
@@ -224,8 +234,16 @@ static int build(struct hc_config *c, const char *cfgpath, const char *profile, 
 		}
 		profile = pp.data;
 	}
-	if (rc == 0)
+	if (rc == 0 && profile == pp.data && pp.data) {
+		/* the file's profile: its error names the file */
+		struct hc_buf e = HC_BUF_INIT;
+		rc = hc_config_load_profile(c, profile, &e);
+		if (rc < 0)
+			hc_buf_addf(err, "%s: %s", cfgpath, e.data ? e.data : "");
+		hc_buf_release(&e);
+	} else if (rc == 0) {
 		rc = hc_config_load_profile(c, profile ? profile : "baseline", err);
+	}
 	if (rc == 0 && root) {
 		rc = each_id(c, hc_map_get(root, "enable", NULL), true, cfgpath, err);
 		if (rc == 0)

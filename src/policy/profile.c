@@ -4,6 +4,7 @@
  */
 #include "policy/profile.h"
 #include "base/io.h"
+#include "base/suggest.h"
 #include "yaml/tree.h"
 
 #include <errno.h>
@@ -171,11 +172,33 @@ void hc_config_release(struct hc_config *c)
 	c->t = NULL;
 }
 
+/* "; did you mean 'X'?" after an unknown option name of transform t. */
+static void closest_opt(struct hc_buf *err, const struct hc_transform *t, const char *name)
+{
+	struct hc_closest near = HC_CLOSEST_INIT(name);
+	for (size_t k = 0; k < t->nopts; k++)
+		hc_closest_try(&near, t->options[k].name);
+	hc_closest_try(&near, "exclude");
+	hc_closest_add(err, &near);
+}
+
+/* "; did you mean 'X'?" after an unknown id, X a rule or transform id. */
+static void closest_id(struct hc_buf *err, const char *id, bool rules, bool transforms)
+{
+	struct hc_closest near = HC_CLOSEST_INIT(id);
+	for (size_t i = 0; rules && i < hc_nrules; i++)
+		hc_closest_try(&near, hc_rules[i].id);
+	for (size_t i = 0; transforms && i < hc_ntransforms; i++)
+		hc_closest_try(&near, hc_transforms[i]->id);
+	hc_closest_add(err, &near);
+}
+
 int hc_config_rule(struct hc_config *c, const char *id, const char *value, struct hc_buf *err)
 {
 	int i = hc_rule_find(id);
 	if (i < 0) {
 		hc_buf_addf(err, "unknown rule '%s' (see --list-rules)", id);
+		closest_id(err, id, true, false);
 		return -1;
 	}
 	if (!strcmp(value, "off") || !strcmp(value, "false")) {
@@ -209,6 +232,7 @@ int hc_config_enable(struct hc_config *c, const char *id, bool on, struct hc_buf
 		hc_buf_addf(err,
 		            "unknown transform or rule '%s' (see --list-transforms, --list-rules)",
 		            id);
+		closest_id(err, id, true, true);
 		return -1;
 	}
 	c->t[i].enabled = on;
@@ -228,11 +252,13 @@ int hc_config_set(struct hc_config *c, const char *a, struct hc_buf *err)
 	int i = hc_transform_find(id);
 	if (i < 0) {
 		hc_buf_addf(err, "unknown transform '%s' (see --list-transforms)", id);
+		closest_id(err, id, false, true);
 	} else {
 		const struct hc_option *o = find_opt(hc_transforms[i], name);
-		if (!o)
+		if (!o) {
 			hc_buf_addf(err, "unknown option '%s' of transform '%s'", name, id);
-		else
+			closest_opt(err, hc_transforms[i], name);
+		} else
 			rc = opt_set(&c->t[i], hc_transforms[i], o, eq + 1, err);
 	}
 	free(id);
@@ -283,9 +309,10 @@ int hc_config_set_value(struct hc_config *c, const char *key, struct hc_node *v,
 	int rc = -1;
 	int i = hc_transform_find(id);
 	const struct hc_option *o = i < 0 ? NULL : find_opt(hc_transforms[i], dot + 1);
-	if (i < 0)
+	if (i < 0) {
 		hc_buf_addf(err, "unknown transform '%s' (see --list-transforms)", id);
-	else if (!o)
+		closest_id(err, id, false, true);
+	} else if (!o)
 		hc_buf_addf(err, "unknown option '%s' of transform '%s'", dot + 1, id);
 	else
 		rc = set_value(&c->t[i], hc_transforms[i], o, hc_deref(v), NULL, err);
@@ -304,6 +331,7 @@ static int apply_options(struct hc_tconf *tc, const struct hc_transform *t, stru
 		if (!o) {
 			hc_buf_addf(err, "%s: unknown option '%s' of transform '%s'", where, name,
 			            t->id);
+			closest_opt(err, t, name);
 			rc = -1;
 		} else {
 			rc = set_value(tc, t, o, v, where, err);
@@ -599,9 +627,13 @@ static int load(struct hc_config *c, const char *spec, struct hc_buf *err, int d
 				return apply_profile(c, p->name, p->text, strlen(p->text), err,
 				                     depth);
 		hc_buf_addf(err, "unknown profile '%s' (built in:", spec);
-		for (const struct hc_builtin_profile *p = hc_builtin_profiles; p->name; p++)
+		struct hc_closest near = HC_CLOSEST_INIT(spec);
+		for (const struct hc_builtin_profile *p = hc_builtin_profiles; p->name; p++) {
 			hc_buf_addf(err, " %s", p->name);
+			hc_closest_try(&near, p->name);
+		}
 		hc_buf_adds(err, ")");
+		hc_closest_add(err, &near);
 		return -1;
 	}
 	struct hc_buf text = HC_BUF_INIT;
