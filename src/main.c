@@ -2,6 +2,7 @@
  * main.c: parse the command line, run, exit with a documented code.
  */
 #include "cli/cli.h"
+#include "cli/lsp.h"
 #include "preflight/preflight.h"
 
 #include <string.h>
@@ -12,6 +13,8 @@ int main(int argc, char **argv)
 	int code;
 	if (argc > 1 && !strcmp(argv[1], "preflight"))
 		return hc_preflight_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "lsp"))
+		return hc_lsp_main(argc - 1, argv + 1);
 	if (hc_cli_parse(&cli, argc, argv, &code) < 0) {
 		hc_cli_release(&cli);
 		return code;

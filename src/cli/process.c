@@ -117,12 +117,12 @@ static bool services_of(const char *path, struct hc_strset *set)
 }
 
 /*
- * When path is an override file (compose.override.yaml, compose.prod.yaml,
+ * (process.h) When path is an override file (compose.override.yaml, compose.prod.yaml,
  * docker-compose.override.yml, ...) with a base file beside it
  * (compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml),
  * fills set with the services the base defines and returns true.
  */
-static bool base_services(const char *path, struct hc_strset *set)
+bool hc_base_services(const char *path, struct hc_strset *set)
 {
 	const char *slash = strrchr(path, '/');
 	const char *b = slash ? slash + 1 : path;
@@ -295,7 +295,7 @@ static void make_ctx(struct hc_job *j, struct run *r, bool is_stdin)
 	r->folder = where ? hc_dirname(where) : NULL;
 	r->ctx.folder = r->folder;
 	r->ctx.secret_file = hc_side_secret_state;
-	if (where && base_services(where, &r->in_base))
+	if (where && hc_base_services(where, &r->in_base))
 		r->ctx.in_base = &r->in_base;
 	if (where) {
 		/* the .env beside the file: names the secrets transform must not reuse */

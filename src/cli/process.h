@@ -34,4 +34,9 @@ void hc_service_error(struct hc_buf *b, const char *name, const struct hc_strset
 /* Runs job i of the array jobs (struct hc_job *): fills its outcome. */
 void hc_job_run(void *jobs, size_t i);
 
+/* When path is an override file with a base file beside it, fills set
+ * with the services the base defines and returns true. */
+struct hc_strset;
+bool hc_base_services(const char *path, struct hc_strset *set);
+
 #endif

@@ -1,0 +1,473 @@
+/*
+ * lsp.c: the LSP server's loop, its JSON-RPC dispatch, the documents it
+ * holds and the diagnostics it publishes (lsp.h). Code actions and
+ * formatting are lspact.c.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "cli/lsp.h"
+#include "base/io.h"
+#include "base/strset.h"
+#include "cli/lspint.h"
+#include "cli/process.h"
+#include "cli/report.h"
+#include "cli/side.h"
+#include "engine/engine.h"
+#include "policy/profile.h"
+#include "transforms/transform.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { DEBOUNCE_MS = 30 };
+
+static void write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return; /* the client is gone: nothing to tell it */
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+void hc_lsp_send(struct hc_lsp *s, cJSON *msg)
+{
+	cJSON_AddStringToObject(msg, "jsonrpc", "2.0");
+	char *body = cJSON_PrintUnformatted(msg);
+	cJSON_Delete(msg);
+	if (!body)
+		return;
+	char head[64];
+	size_t n = strlen(body);
+	int h = snprintf(head, sizeof(head), "Content-Length: %zu\r\n\r\n", n);
+	write_all(s->out, head, (size_t)h);
+	write_all(s->out, body, n);
+	free(body);
+}
+
+static cJSON *with_id(const cJSON *id)
+{
+	cJSON *m = cJSON_CreateObject();
+	cJSON_AddItemToObject(m, "id", id ? cJSON_Duplicate(id, 1) : cJSON_CreateNull());
+	return m;
+}
+
+void hc_lsp_reply(struct hc_lsp *s, const cJSON *id, cJSON *result)
+{
+	cJSON *m = with_id(id);
+	cJSON_AddItemToObject(m, "result", result ? result : cJSON_CreateNull());
+	hc_lsp_send(s, m);
+}
+
+void hc_lsp_error(struct hc_lsp *s, const cJSON *id, int code, const char *msg)
+{
+	cJSON *m = with_id(id), *e = cJSON_AddObjectToObject(m, "error");
+	cJSON_AddNumberToObject(e, "code", code);
+	cJSON_AddStringToObject(e, "message", msg);
+	hc_lsp_send(s, m);
+}
+
+static void notify(struct hc_lsp *s, const char *method, cJSON *params)
+{
+	cJSON *m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "method", method);
+	cJSON_AddItemToObject(m, "params", params);
+	hc_lsp_send(s, m);
+}
+
+/* The file a file:// uri names (percent-decoded), or NULL. */
+static char *uri_path(const char *uri)
+{
+	if (strncmp(uri, "file://", 7))
+		return NULL;
+	const char *p = uri + 7;
+	struct hc_buf b = HC_BUF_INIT;
+	for (; *p; p++) {
+		unsigned v;
+		if (*p == '%' && p[1] && p[2] && sscanf(p + 1, "%2x", &v) == 1 && v) {
+			char c = (char)v;
+			hc_buf_add(&b, &c, 1);
+			p += 2;
+		} else {
+			hc_buf_add(&b, p, 1);
+		}
+	}
+	if (!b.data || b.data[0] != '/') {
+		hc_buf_release(&b);
+		return NULL;
+	}
+	return b.data;
+}
+
+static const char *str_of(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+struct hc_lsp_doc *hc_lsp_find(struct hc_lsp *s, const cJSON *params)
+{
+	const char *uri = str_of(cJSON_GetObjectItemCaseSensitive(params, "textDocument"), "uri");
+	for (size_t i = 0; uri && i < s->ndocs; i++)
+		if (!strcmp(s->docs[i].uri, uri))
+			return &s->docs[i];
+	return NULL;
+}
+
+int hc_lsp_run(struct hc_lsp *s, const struct hc_lsp_doc *d, const char *only, bool rules,
+               struct hc_result *res, struct hc_diag *err)
+{
+	struct hc_cfgs cs = {0};
+	struct hc_file_cfg fc = hc_cfgs_for(&s->cli, &cs, d->path);
+	if (!fc.cfg) {
+		hc_diag_set(err, fc.err->code, NULL, 0, 0, "%s", fc.err->msg);
+		hc_cfgs_release(&cs);
+		return -1;
+	}
+	char *folder = d->path ? hc_dirname(d->path) : NULL;
+	struct hc_buf env = HC_BUF_INIT;
+	struct hc_strset base = {0};
+	struct hc_ctx ctx = {.rules = rules, .folder = folder, .secret_file = hc_side_secret_state};
+	if (d->path && hc_base_services(d->path, &base))
+		ctx.in_base = &base;
+	if (folder) {
+		struct hc_buf p = HC_BUF_INIT;
+		struct hc_diag e2 = HC_DIAG_INIT;
+		hc_buf_addf(&p, "%s/.env", folder);
+		if (access(p.data, F_OK) == 0 && hc_read_file(p.data, &env, &e2) == 0) {
+			ctx.dotenv = env.data ? env.data : "";
+			ctx.dotenv_len = env.len;
+		}
+		hc_buf_release(&p);
+		hc_diag_release(&e2);
+	}
+	struct hc_config_plan p;
+	hc_config_plan(fc.cfg, &p);
+	struct hc_plan plan = p.plan;
+	if (only) {
+		size_t k = 0;
+		while (k < plan.nsteps && strcmp(plan.steps[k].t->id, only))
+			k++;
+		plan.steps = k < plan.nsteps ? &plan.steps[k] : NULL;
+		plan.nsteps = k < plan.nsteps;
+		plan.rules = NULL;
+	}
+	const char *text = d->text.data ? d->text.data : "";
+	hc_process(&plan, &ctx, d->path ? d->path : d->uri, text, d->text.len, res);
+	hc_config_plan_release(&p);
+	hc_buf_release(&env);
+	hc_strset_release(&base);
+	free(folder);
+	hc_cfgs_release(&cs);
+	return 0;
+}
+
+static cJSON *pos_json(long line, long ch)
+{
+	cJSON *p = cJSON_CreateObject();
+	cJSON_AddNumberToObject(p, "line", (double)line);
+	cJSON_AddNumberToObject(p, "character", (double)ch);
+	return p;
+}
+
+cJSON *hc_lsp_range(const struct hc_lsp_lines *l, const char *t, size_t len, size_t a, size_t b)
+{
+	long la, ca, lb, cb;
+	hc_lsp_pos(l, t, len, a, &la, &ca);
+	hc_lsp_pos(l, t, len, b, &lb, &cb);
+	cJSON *r = cJSON_CreateObject();
+	cJSON_AddItemToObject(r, "start", pos_json(la, ca));
+	cJSON_AddItemToObject(r, "end", pos_json(lb, cb));
+	return r;
+}
+
+cJSON *hc_lsp_text_edits(const char *t, size_t len, const struct hc_edits *e)
+{
+	struct hc_lsp_lines l;
+	hc_lsp_lines(&l, t, len);
+	cJSON *a = cJSON_CreateArray();
+	for (size_t i = 0; i < e->n; i++) {
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddItemToObject(x, "range",
+		                      hc_lsp_range(&l, t, len, e->v[i].start, e->v[i].end));
+		char *nt = hc_xstrndup(e->v[i].text ? e->v[i].text : "", e->v[i].len);
+		cJSON_AddStringToObject(x, "newText", nt);
+		free(nt);
+		cJSON_AddItemToArray(a, x);
+	}
+	hc_lsp_lines_release(&l);
+	return a;
+}
+
+/* The end of the line holding byte off (before its line break). */
+static size_t line_end(const char *t, size_t len, size_t off)
+{
+	while (off < len && t[off] != '\n' && t[off] != '\r')
+		off++;
+	return off;
+}
+
+static cJSON *diagnostic(const struct hc_lsp_lines *l, const char *t, size_t len, size_t pos,
+                         int sev, const char *code, const char *msg)
+{
+	cJSON *d = cJSON_CreateObject();
+	if (pos > len)
+		pos = len;
+	cJSON_AddItemToObject(d, "range", hc_lsp_range(l, t, len, pos, line_end(t, len, pos)));
+	cJSON_AddNumberToObject(d, "severity", sev);
+	cJSON_AddStringToObject(d, "source", "hardcompose");
+	if (code) {
+		cJSON_AddStringToObject(d, "code", code);
+		enum hc_kind k = hc_kind_of(code);
+		if (k != HC_KIND_TOOL) {
+			struct hc_buf h = HC_BUF_INIT;
+			hc_buf_addf(&h, "%s%s#%s", HC_LSP_DOCS,
+			            k == HC_KIND_RULE ? "rules.md" : "transforms.md", code);
+			cJSON_AddStringToObject(cJSON_AddObjectToObject(d, "codeDescription"),
+			                        "href", h.data);
+			hc_buf_release(&h);
+		}
+	}
+	cJSON_AddStringToObject(d, "message", msg);
+	return d;
+}
+
+/* The diagnostics of d's text, as the engine finds them. */
+static cJSON *diagnostics(struct hc_lsp *s, const struct hc_lsp_doc *d)
+{
+	const char *t = d->text.data ? d->text.data : "";
+	size_t len = d->text.len;
+	struct hc_lsp_lines l;
+	hc_lsp_lines(&l, t, len);
+	cJSON *a = cJSON_CreateArray();
+	struct hc_result res;
+	struct hc_diag err = HC_DIAG_INIT;
+	if (hc_lsp_run(s, d, NULL, true, &res, &err) < 0) {
+		cJSON_AddItemToArray(a, diagnostic(&l, t, len, 0, 1, "config", err.msg));
+	} else if (res.code != HC_EXIT_OK) {
+		size_t off = 0;
+		if (res.err.line > 0 && (size_t)res.err.line <= l.n) {
+			off = l.start[res.err.line - 1];
+			size_t e = line_end(t, len, off);
+			off = res.err.col > 1 && off + (size_t)res.err.col - 1 < e
+			          ? off + (size_t)res.err.col - 1
+			          : off;
+		}
+		cJSON_AddItemToArray(
+		    a, diagnostic(&l, t, len, off, 1, NULL, res.err.msg ? res.err.msg : "error"));
+	} else {
+		for (size_t i = 0; i < res.findings.n; i++) {
+			const struct hc_finding *f = &res.findings.v[i];
+			int sev = f->sev == HC_ERROR ? 1 : f->sev == HC_WARNING ? 2 : 3;
+			cJSON_AddItemToArray(a,
+			                     diagnostic(&l, t, len, f->pos, sev, f->rule, f->msg));
+		}
+	}
+	if (err.code == 0)
+		hc_result_release(&res);
+	hc_diag_release(&err);
+	hc_lsp_lines_release(&l);
+	return a;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void publish(struct hc_lsp *s, struct hc_lsp_doc *d)
+{
+	double t0 = now_ms();
+	cJSON *p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "uri", d->uri);
+	cJSON_AddItemToObject(p, "diagnostics", diagnostics(s, d));
+	s->last_ms = now_ms() - t0;
+	d->dirty = false;
+	notify(s, "textDocument/publishDiagnostics", p);
+	if (getenv("HARDCOMPOSE_LSP_LOG")) {
+		char m[128];
+		snprintf(m, sizeof(m), "hardcompose: %zu bytes analysed in %.2f ms", d->text.len,
+		         s->last_ms);
+		cJSON *lp = cJSON_CreateObject();
+		cJSON_AddNumberToObject(lp, "type", 4);
+		cJSON_AddStringToObject(lp, "message", m);
+		notify(s, "window/logMessage", lp);
+	}
+}
+
+void hc_lsp_flush(struct hc_lsp *s)
+{
+	for (size_t i = 0; i < s->ndocs; i++)
+		if (s->docs[i].dirty)
+			publish(s, &s->docs[i]);
+}
+
+static void did_open(struct hc_lsp *s, const cJSON *params)
+{
+	const cJSON *td = cJSON_GetObjectItemCaseSensitive(params, "textDocument");
+	const char *uri = str_of(td, "uri"), *text = str_of(td, "text");
+	if (!uri || !text)
+		return;
+	struct hc_lsp_doc *d = hc_lsp_find(s, params);
+	if (!d) {
+		s->docs = hc_xrealloc(s->docs, (s->ndocs + 1) * sizeof(*s->docs));
+		d = &s->docs[s->ndocs++];
+		*d = (struct hc_lsp_doc){
+		    .uri = hc_xstrdup(uri), .path = uri_path(uri), .text = HC_BUF_INIT};
+	}
+	d->text.len = 0;
+	hc_buf_add(&d->text, text, strlen(text));
+	d->dirty = true;
+}
+
+/* Replaces [a, b) of d's text with text. */
+static void splice(struct hc_lsp_doc *d, size_t a, size_t b, const char *text)
+{
+	struct hc_buf n = HC_BUF_INIT;
+	size_t tl = strlen(text);
+	hc_buf_add(&n, d->text.data ? d->text.data : "", a);
+	hc_buf_add(&n, text, tl);
+	hc_buf_add(&n, d->text.data + b, d->text.len - b);
+	if (!n.data)
+		hc_buf_add(&n, "", 0);
+	hc_buf_release(&d->text);
+	d->text = n;
+}
+
+static long num_of(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e9
+	           ? (long)v->valuedouble
+	           : 0;
+}
+
+static void change(struct hc_lsp_doc *d, const cJSON *c)
+{
+	const char *text = str_of(c, "text");
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(c, "range");
+	if (!text)
+		return;
+	if (!cJSON_IsObject(r)) {
+		d->text.len = 0;
+		hc_buf_add(&d->text, text, strlen(text));
+		return;
+	}
+	const char *t = d->text.data ? d->text.data : "";
+	struct hc_lsp_lines l;
+	hc_lsp_lines(&l, t, d->text.len);
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(r, "start");
+	const cJSON *en = cJSON_GetObjectItemCaseSensitive(r, "end");
+	size_t a = hc_lsp_off(&l, t, d->text.len, num_of(st, "line"), num_of(st, "character"));
+	size_t b = hc_lsp_off(&l, t, d->text.len, num_of(en, "line"), num_of(en, "character"));
+	hc_lsp_lines_release(&l);
+	splice(d, a, b < a ? a : b, text);
+}
+
+static void did_change(struct hc_lsp *s, const cJSON *params)
+{
+	struct hc_lsp_doc *d = hc_lsp_find(s, params);
+	const cJSON *cs = cJSON_GetObjectItemCaseSensitive(params, "contentChanges"), *c;
+	if (!d)
+		return;
+	cJSON_ArrayForEach(c, cs) change(d, c);
+	d->dirty = true;
+}
+
+static void did_close(struct hc_lsp *s, const cJSON *params)
+{
+	struct hc_lsp_doc *d = hc_lsp_find(s, params);
+	if (!d)
+		return;
+	cJSON *p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "uri", d->uri);
+	cJSON_AddItemToObject(p, "diagnostics", cJSON_CreateArray());
+	notify(s, "textDocument/publishDiagnostics", p);
+	free(d->uri);
+	free(d->path);
+	hc_buf_release(&d->text);
+	*d = s->docs[--s->ndocs];
+}
+
+static cJSON *initialize(void)
+{
+	cJSON *r = cJSON_CreateObject(), *c = cJSON_AddObjectToObject(r, "capabilities");
+	cJSON *sync = cJSON_AddObjectToObject(c, "textDocumentSync");
+	cJSON_AddBoolToObject(sync, "openClose", true);
+	cJSON_AddNumberToObject(sync, "change", 2); /* incremental */
+	cJSON *ca = cJSON_AddObjectToObject(c, "codeActionProvider");
+	const char *kinds[] = {"quickfix", "source.fixAll.hardcompose"};
+	cJSON_AddItemToObject(ca, "codeActionKinds", cJSON_CreateStringArray(kinds, 2));
+	cJSON_AddBoolToObject(c, "documentFormattingProvider", true);
+	cJSON_AddBoolToObject(c, "documentRangeFormattingProvider", true);
+	cJSON *si = cJSON_AddObjectToObject(r, "serverInfo");
+	cJSON_AddStringToObject(si, "name", "hardcompose");
+	cJSON_AddStringToObject(si, "version", HC_VERSION);
+	return r;
+}
+
+/* A request (id set) or notification to the method it names. */
+static void dispatch(struct hc_lsp *s, const char *m, const cJSON *id, const cJSON *params)
+{
+	if (s->down && id) {
+		hc_lsp_error(s, id, -32600, "the server is shut down");
+	} else if (!strcmp(m, "initialize")) {
+		if (id)
+			hc_lsp_reply(s, id, initialize());
+	} else if (!strcmp(m, "shutdown")) {
+		s->down = true;
+		if (id)
+			hc_lsp_reply(s, id, NULL);
+	} else if (!strcmp(m, "textDocument/didOpen")) {
+		did_open(s, params);
+	} else if (!strcmp(m, "textDocument/didChange")) {
+		did_change(s, params);
+	} else if (!strcmp(m, "textDocument/didClose")) {
+		did_close(s, params);
+	} else if (id && !strcmp(m, "textDocument/codeAction")) {
+		cJSON *r = hc_lsp_code_actions(s, params);
+		if (r)
+			hc_lsp_reply(s, id, r);
+	} else if (id && (!strcmp(m, "textDocument/formatting") ||
+	                  !strcmp(m, "textDocument/rangeFormatting"))) {
+		cJSON *r = hc_lsp_formatting(s, params, m[13] == 'r');
+		if (r)
+			hc_lsp_reply(s, id, r);
+	} else if (id) {
+		hc_lsp_error(s, id, -32601, "method not found");
+	} /* other notifications ($/cancelRequest, initialized...) need nothing */
+}
+
+int hc_lsp_message(struct hc_lsp *s, const char *body, size_t n)
+{
+	cJSON *msg = cJSON_ParseWithLength(body, n);
+	if (!msg) {
+		hc_lsp_error(s, NULL, -32700, "parse error: not JSON");
+		return 0;
+	}
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
+	if (id && !cJSON_IsNumber(id) && !cJSON_IsString(id))
+		id = NULL;
+	const char *m = cJSON_IsObject(msg) ? str_of(msg, "method") : NULL;
+	if (m && !strcmp(m, "exit")) {
+		s->exited = true;
+	} else if (m) {
+		dispatch(s, m, id, cJSON_GetObjectItemCaseSensitive(msg, "params"));
+	} else if (!cJSON_IsObject(msg) || !cJSON_GetObjectItemCaseSensitive(msg, "result")) {
+		if (!cJSON_IsObject(msg) || !cJSON_GetObjectItemCaseSensitive(msg, "error"))
+			hc_lsp_error(s, id, -32600, "invalid request: no method");
+	} /* a reply to a request of ours: the server sends none */
+	cJSON_Delete(msg);
+	return s->exited;
+}

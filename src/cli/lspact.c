@@ -1,0 +1,200 @@
+/*
+ * lspact.c: the LSP server's code actions (a quick fix per pending
+ * transform, "ignore this finding here", "fix all in file") and formatting
+ * (the whole profile in format mode: secrets never move, that needs -w).
+ */
+#include "cli/lspint.h"
+#include "cli/report.h"
+#include "transforms/transform.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The edits that running the profile (or only transform `only`) makes to
+ * d's text; false when the text does not go through. */
+static bool run_edits(struct hc_lsp *s, const struct hc_lsp_doc *d, const char *only,
+                      struct hc_edits *e)
+{
+	struct hc_result res;
+	struct hc_diag err = HC_DIAG_INIT;
+	bool ok = hc_lsp_run(s, d, only, false, &res, &err) == 0;
+	if (ok) {
+		ok = res.code == HC_EXIT_OK;
+		if (ok)
+			hc_lsp_edits(d->text.data ? d->text.data : "", d->text.len,
+			             res.out.data ? res.out.data : "", res.out.len, &res.pieces, e);
+		hc_result_release(&res);
+	}
+	hc_diag_release(&err);
+	return ok;
+}
+
+/* Does the client's `only` list (absent: everything) take kind? */
+static bool wants(const cJSON *only, const char *kind)
+{
+	const cJSON *k;
+	if (!cJSON_IsArray(only))
+		return true;
+	cJSON_ArrayForEach(k, only)
+	{
+		if (!cJSON_IsString(k))
+			continue;
+		size_t n = strlen(k->valuestring);
+		if (!strncmp(kind, k->valuestring, n) && (kind[n] == 0 || kind[n] == '.'))
+			return true;
+	}
+	return false;
+}
+
+static cJSON *action(const char *title, const char *kind, const cJSON *diag, const char *uri,
+                     cJSON *edits)
+{
+	cJSON *a = cJSON_CreateObject();
+	cJSON_AddStringToObject(a, "title", title);
+	cJSON_AddStringToObject(a, "kind", kind);
+	if (diag) {
+		cJSON *ds = cJSON_AddArrayToObject(a, "diagnostics");
+		cJSON_AddItemToArray(ds, cJSON_Duplicate(diag, 1));
+	}
+	cJSON *ch = cJSON_AddObjectToObject(cJSON_AddObjectToObject(a, "edit"), "changes");
+	cJSON_AddItemToObject(ch, uri, edits);
+	return a;
+}
+
+/* The quick fix for a diagnostic of transform id: its edits, or NULL when
+ * it has none. */
+static cJSON *fix_action(struct hc_lsp *s, const struct hc_lsp_doc *d, const char *id,
+                         const cJSON *diag)
+{
+	struct hc_edits e = {0};
+	cJSON *a = NULL;
+	if (run_edits(s, d, id, &e) && e.n) {
+		struct hc_buf t = HC_BUF_INIT;
+		hc_buf_addf(&t, "hardcompose: apply %s", id);
+		a = action(t.data, "quickfix", diag, d->uri,
+		           hc_lsp_text_edits(d->text.data ? d->text.data : "", d->text.len, &e));
+		cJSON_AddBoolToObject(a, "isPreferred", true);
+		hc_buf_release(&t);
+	}
+	hc_edits_clear(&e);
+	return a;
+}
+
+/* "Ignore id here": the suppression comment on its own line above the
+ * diagnostic's line, at that line's indentation (docs/rules.md). */
+static cJSON *ignore_action(const struct hc_lsp_doc *d, const char *id, const cJSON *diag)
+{
+	const char *t = d->text.data ? d->text.data : "";
+	size_t len = d->text.len;
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(diag, "range"), "start");
+	const cJSON *ln = cJSON_GetObjectItemCaseSensitive(st, "line");
+	if (!cJSON_IsNumber(ln) || ln->valuedouble < 0)
+		return NULL;
+	struct hc_lsp_lines l;
+	hc_lsp_lines(&l, t, len);
+	size_t at = hc_lsp_off(&l, t, len, (long)ln->valuedouble, 0), i = at;
+	while (i < len && t[i] == ' ')
+		i++;
+	size_t eol = i;
+	while (eol < len && t[eol] != '\n')
+		eol++;
+	struct hc_buf c = HC_BUF_INIT;
+	hc_buf_add(&c, t + at, i - at);
+	hc_buf_addf(&c, "# hardcompose: ignore[%s]%s", id,
+	            eol > 0 && eol < len && t[eol - 1] == '\r' ? "\r\n" : "\n");
+	struct hc_edits e = {0};
+	hc_edits_add(&e, at, at, c.data, c.len);
+	hc_buf_release(&c);
+	hc_lsp_lines_release(&l);
+	struct hc_buf title = HC_BUF_INIT;
+	hc_buf_addf(&title, "hardcompose: ignore %s here", id);
+	cJSON *a = action(title.data, "quickfix", diag, d->uri, hc_lsp_text_edits(t, len, &e));
+	hc_buf_release(&title);
+	hc_edits_clear(&e);
+	return a;
+}
+
+/* The actions for one diagnostic of the context (done: ids already given
+ * a quick fix). */
+static void for_diag(struct hc_lsp *s, const struct hc_lsp_doc *d, const cJSON *diag,
+                     const cJSON *only, cJSON *out, struct hc_buf *done)
+{
+	const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(diag, "source"));
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(diag, "code"));
+	if (!src || strcmp(src, "hardcompose") || !id || hc_kind_of(id) == HC_KIND_TOOL ||
+	    !wants(only, "quickfix"))
+		return;
+	struct hc_buf key = HC_BUF_INIT;
+	hc_buf_addf(&key, "\n%s\n", id);
+	if (hc_transform_find(id) >= 0 && !(done->data && strstr(done->data, key.data))) {
+		cJSON *a = fix_action(s, d, id, diag);
+		if (a)
+			cJSON_AddItemToArray(out, a);
+		hc_buf_add(done, key.data, key.len - 1);
+	}
+	hc_buf_release(&key);
+	cJSON *a = ignore_action(d, id, diag);
+	if (a)
+		cJSON_AddItemToArray(out, a);
+}
+
+cJSON *hc_lsp_code_actions(struct hc_lsp *s, const cJSON *params)
+{
+	cJSON *out = cJSON_CreateArray();
+	const struct hc_lsp_doc *d = hc_lsp_find(s, params);
+	if (!d)
+		return out;
+	const cJSON *ctx = cJSON_GetObjectItemCaseSensitive(params, "context");
+	const cJSON *only = cJSON_GetObjectItemCaseSensitive(ctx, "only"), *diag;
+	struct hc_buf done = HC_BUF_INIT;
+	cJSON_ArrayForEach(diag, cJSON_GetObjectItemCaseSensitive(ctx, "diagnostics"))
+	    for_diag(s, d, diag, only, out, &done);
+	hc_buf_release(&done);
+	const char *fk = "source.fixAll.hardcompose";
+	struct hc_edits e = {0};
+	if (wants(only, fk) && run_edits(s, d, NULL, &e) && e.n)
+		cJSON_AddItemToArray(out, action("hardcompose: fix all in file", fk, NULL, d->uri,
+		                                 hc_lsp_text_edits(d->text.data ? d->text.data : "",
+		                                                   d->text.len, &e)));
+	hc_edits_clear(&e);
+	return out;
+}
+
+cJSON *hc_lsp_formatting(struct hc_lsp *s, const cJSON *params, bool range)
+{
+	const struct hc_lsp_doc *d = hc_lsp_find(s, params);
+	struct hc_edits e = {0};
+	if (!d || !run_edits(s, d, NULL, &e)) {
+		hc_edits_clear(&e);
+		return cJSON_CreateNull(); /* nothing to do; the diagnostics say why */
+	}
+	const char *t = d->text.data ? d->text.data : "";
+	if (range) { /* the edits that touch the range */
+		struct hc_lsp_lines l;
+		hc_lsp_lines(&l, t, d->text.len);
+		const cJSON *r = cJSON_GetObjectItemCaseSensitive(params, "range");
+		const cJSON *st = cJSON_GetObjectItemCaseSensitive(r, "start");
+		const cJSON *en = cJSON_GetObjectItemCaseSensitive(r, "end");
+		const cJSON *sl = cJSON_GetObjectItemCaseSensitive(st, "line");
+		const cJSON *sc = cJSON_GetObjectItemCaseSensitive(st, "character");
+		const cJSON *el = cJSON_GetObjectItemCaseSensitive(en, "line");
+		const cJSON *ec = cJSON_GetObjectItemCaseSensitive(en, "character");
+		size_t a = hc_lsp_off(&l, t, d->text.len, (long)cJSON_GetNumberValue(sl),
+		                      (long)cJSON_GetNumberValue(sc));
+		size_t b = hc_lsp_off(&l, t, d->text.len, (long)cJSON_GetNumberValue(el),
+		                      (long)cJSON_GetNumberValue(ec));
+		hc_lsp_lines_release(&l);
+		size_t k = 0;
+		for (size_t i = 0; i < e.n; i++) {
+			if (e.v[i].start <= b && e.v[i].end >= a)
+				e.v[k++] = e.v[i];
+			else
+				free(e.v[i].text);
+		}
+		e.n = k;
+	}
+	cJSON *out = hc_lsp_text_edits(t, d->text.len, &e);
+	hc_edits_clear(&e);
+	return out;
+}

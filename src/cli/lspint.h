@@ -1,0 +1,60 @@
+/*
+ * lspint.h: what the LSP server's files share (lsp.c, lspact.c,
+ * lsptext.c, lspio.c).
+ */
+#ifndef HC_LSPINT_H
+#define HC_LSPINT_H
+
+#include "cli/configs.h"
+#include "cli/lsp.h"
+#include "cli/options.h"
+#include "engine/engine.h"
+
+#include <cjson/cJSON.h>
+
+/* An open document. */
+struct hc_lsp_doc {
+	char *uri;
+	char *path; /* the file the uri names, or NULL */
+	struct hc_buf text;
+	bool dirty; /* changed since its diagnostics were published */
+};
+
+struct hc_lsp {
+	struct hc_cli cli; /* the options, as the command line gives them */
+	bool cli_ok;
+	int out;     /* where messages go */
+	bool down;   /* shutdown received */
+	bool exited; /* exit received */
+	struct hc_lsp_doc *docs;
+	size_t ndocs;
+	double last_ms; /* server time of the last analysis */
+};
+
+/* The engine over d's text: the whole profile, or only transform `only`;
+ * rules: the findings rules too. 0, or -1 when no configuration could be
+ * built (err says why). res is to be released either way. */
+int hc_lsp_run(struct hc_lsp *s, const struct hc_lsp_doc *d, const char *only, bool rules,
+               struct hc_result *res, struct hc_diag *err);
+struct hc_lsp_doc *hc_lsp_find(struct hc_lsp *s, const cJSON *params);
+
+/* The output of a run as minimal edits of its input (byte ranges). */
+void hc_lsp_edits(const char *in, size_t inlen, const char *out, size_t outlen,
+                  const struct hc_pieces *p, struct hc_edits *e);
+/* A position / range object for byte offsets of t. */
+cJSON *hc_lsp_range(const struct hc_lsp_lines *l, const char *t, size_t len, size_t a, size_t b);
+/* TextEdit[] for the edits of t. */
+cJSON *hc_lsp_text_edits(const char *t, size_t len, const struct hc_edits *e);
+
+/* Sends a message (frees it). */
+void hc_lsp_send(struct hc_lsp *s, cJSON *msg);
+void hc_lsp_reply(struct hc_lsp *s, const cJSON *id, cJSON *result);
+void hc_lsp_error(struct hc_lsp *s, const cJSON *id, int code, const char *msg);
+
+/* Requests of lspact.c: the result, or NULL for an error already sent. */
+cJSON *hc_lsp_code_actions(struct hc_lsp *s, const cJSON *params);
+cJSON *hc_lsp_formatting(struct hc_lsp *s, const cJSON *params, bool range);
+
+#define HC_LSP_DOCS "https://github.com/hardcompose/hardcompose/blob/main/docs/"
+
+#endif
