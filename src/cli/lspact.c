@@ -122,7 +122,7 @@ static void for_diag(struct hc_lsp *s, const struct hc_lsp_doc *d, const cJSON *
 {
 	const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(diag, "source"));
 	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(diag, "code"));
-	if (!src || strcmp(src, "hardcompose") || !id || hc_kind_of(id) == HC_KIND_TOOL ||
+	if ((src && strcmp(src, "hardcompose")) || !id || hc_kind_of(id) == HC_KIND_TOOL ||
 	    !wants(only, "quickfix"))
 		return;
 	struct hc_buf key = HC_BUF_INIT;
