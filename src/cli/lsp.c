@@ -171,23 +171,19 @@ int hc_lsp_run(struct hc_lsp *s, const struct hc_lsp_doc *d, const char *only, b
 	return 0;
 }
 
-static cJSON *pos_json(long line, long ch)
-{
-	cJSON *p = cJSON_CreateObject();
-	cJSON_AddNumberToObject(p, "line", (double)line);
-	cJSON_AddNumberToObject(p, "character", (double)ch);
-	return p;
-}
-
+/* A Range, written out at once: the diagnostics of a big file hold
+ * thousands, and cJSON's numbers cost a printf and a strtod each. */
 cJSON *hc_lsp_range(const struct hc_lsp_lines *l, const char *t, size_t len, size_t a, size_t b)
 {
 	long la, ca, lb, cb;
 	hc_lsp_pos(l, t, len, a, &la, &ca);
 	hc_lsp_pos(l, t, len, b, &lb, &cb);
-	cJSON *r = cJSON_CreateObject();
-	cJSON_AddItemToObject(r, "start", pos_json(la, ca));
-	cJSON_AddItemToObject(r, "end", pos_json(lb, cb));
-	return r;
+	char r[160];
+	snprintf(r, sizeof(r),
+	         "{\"start\":{\"line\":%ld,\"character\":%ld},\"end\":{\"line\":%ld,"
+	         "\"character\":%ld}}",
+	         la, ca, lb, cb);
+	return cJSON_CreateRaw(r);
 }
 
 cJSON *hc_lsp_text_edits(const char *t, size_t len, const struct hc_edits *e)
@@ -223,7 +219,7 @@ static cJSON *diagnostic(const struct hc_lsp_lines *l, const char *t, size_t len
 	if (pos > len)
 		pos = len;
 	cJSON_AddItemToObject(d, "range", hc_lsp_range(l, t, len, pos, line_end(t, len, pos)));
-	cJSON_AddNumberToObject(d, "severity", sev);
+	cJSON_AddRawToObject(d, "severity", sev == 1 ? "1" : sev == 2 ? "2" : "3");
 	cJSON_AddStringToObject(d, "source", "hardcompose");
 	if (code) {
 		cJSON_AddStringToObject(d, "code", code);
@@ -292,10 +288,10 @@ static void publish(struct hc_lsp *s, struct hc_lsp_doc *d)
 	cJSON *p = cJSON_CreateObject();
 	cJSON_AddStringToObject(p, "uri", d->uri);
 	cJSON_AddItemToObject(p, "diagnostics", diagnostics(s, d));
-	s->last_ms = now_ms(CLOCK_MONOTONIC) - t0;
-	double cpu = now_ms(CLOCK_PROCESS_CPUTIME_ID) - c0;
 	d->dirty = false;
 	notify(s, "textDocument/publishDiagnostics", p);
+	s->last_ms = now_ms(CLOCK_MONOTONIC) - t0; /* analysis and message */
+	double cpu = now_ms(CLOCK_PROCESS_CPUTIME_ID) - c0;
 	if (getenv("HARDCOMPOSE_LSP_LOG")) {
 		char m[160];
 		snprintf(m, sizeof(m), "hardcompose: %zu bytes analysed in %.2f ms (%.2f ms CPU)",
