@@ -6,7 +6,7 @@
 #define HC_LSPINT_H
 
 #include "cli/configs.h"
-#include "cli/lsp.h"
+#include "cli/lsptext.h"
 #include "cli/options.h"
 #include "engine/engine.h"
 
@@ -38,9 +38,6 @@ int hc_lsp_run(struct hc_lsp *s, const struct hc_lsp_doc *d, const char *only, b
                struct hc_result *res, struct hc_diag *err);
 struct hc_lsp_doc *hc_lsp_find(struct hc_lsp *s, const cJSON *params);
 
-/* The output of a run as minimal edits of its input (byte ranges). */
-void hc_lsp_edits(const char *in, size_t inlen, const char *out, size_t outlen,
-                  const struct hc_pieces *p, struct hc_edits *e);
 /* A position / range object for byte offsets of t. */
 cJSON *hc_lsp_range(const struct hc_lsp_lines *l, const char *t, size_t len, size_t a, size_t b);
 /* TextEdit[] for the edits of t. */

@@ -1,10 +1,9 @@
 /*
- * lsptext.c: the LSP server's text helpers (lsp.h): message headers, line
+ * lsptext.c: the LSP server's text helpers (lsptext.h): message headers, line
  * starts, byte offsets <-> positions in UTF-16 code units, and the engine's
  * output as minimal edits of its input.
  */
-#include "cli/lsp.h"
-#include "cli/lspint.h"
+#include "cli/lsptext.h"
 #include "base/buf.h"
 
 #include <stdlib.h>
