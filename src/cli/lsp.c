@@ -212,67 +212,122 @@ static size_t line_end(const char *t, size_t len, size_t off)
 	return off;
 }
 
-static cJSON *diagnostic(const struct hc_lsp_lines *l, const char *t, size_t len, size_t pos,
-                         int sev, const char *code, const char *msg)
+/* The byte offset of a parse error at line:col (1-based; col counts
+ * characters), on its line. */
+static size_t error_offset(const struct hc_lsp_lines *l, const char *t, size_t len,
+                           const struct hc_diag *e)
 {
-	cJSON *d = cJSON_CreateObject();
-	if (pos > len)
-		pos = len;
-	cJSON_AddItemToObject(d, "range", hc_lsp_range(l, t, len, pos, line_end(t, len, pos)));
-	cJSON_AddRawToObject(d, "severity", sev == 1 ? "1" : sev == 2 ? "2" : "3");
-	cJSON_AddStringToObject(d, "source", "hardcompose");
-	if (code) {
-		cJSON_AddStringToObject(d, "code", code);
-		enum hc_kind k = hc_kind_of(code);
-		if (k != HC_KIND_TOOL) {
-			struct hc_buf h = HC_BUF_INIT;
-			hc_buf_addf(&h, "%s%s#%s", HC_LSP_DOCS,
-			            k == HC_KIND_RULE ? "rules.md" : "transforms.md", code);
-			cJSON_AddStringToObject(cJSON_AddObjectToObject(d, "codeDescription"),
-			                        "href", h.data);
-			hc_buf_release(&h);
-		}
+	if (e->line <= 0 || (size_t)e->line > l->n)
+		return 0;
+	size_t off = l->start[e->line - 1], end = line_end(t, len, off);
+	for (int c = 1; c < e->col && off < end; c++) {
+		off++;
+		while (off < end && ((unsigned char)t[off] & 0xc0) == 0x80)
+			off++;
 	}
-	cJSON_AddStringToObject(d, "message", msg);
-	return d;
+	return off;
 }
 
-/* The diagnostics of d's text, as the engine finds them. */
+/* s as a JSON string. */
+static void jstr(struct hc_buf *b, const char *s)
+{
+	static const char special[] = "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c"
+	                              "\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19"
+	                              "\x1a\x1b\x1c\x1d\x1e\x1f";
+	hc_buf_add(b, "\"", 1);
+	while (*s) {
+		size_t n = strcspn(s, special);
+		hc_buf_add(b, s, n);
+		s += n;
+		if (*s == '"' || *s == '\\')
+			hc_buf_addf(b, "\\%c", *s++);
+		else if (*s)
+			hc_buf_addf(b, "\\u%04x", (unsigned)(unsigned char)*s++);
+	}
+	hc_buf_add(b, "\"", 1);
+}
+
+/* A number >= 0 (printf costs more than the rest of a diagnostic). */
+static void addnum(struct hc_buf *b, long v)
+{
+	char d[24];
+	size_t i = sizeof(d);
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0 && i > 0);
+	hc_buf_add(b, d + i, sizeof(d) - i);
+}
+
+/* Appends one Diagnostic to the JSON array in b, written out at once:
+ * a big file has thousands, too many for a cJSON tree to stay quick. */
+static void diagnostic(struct hc_buf *b, const struct hc_lsp_lines *l, const char *t, size_t len,
+                       size_t pos, int sev, const char *code, const char *msg)
+{
+	long la, ca, lb, cb;
+	if (pos > len)
+		pos = len;
+	hc_lsp_pos(l, t, len, pos, &la, &ca);
+	hc_lsp_pos(l, t, len, line_end(t, len, pos), &lb, &cb);
+	hc_buf_adds(b, b->len > 1 ? ",{\"range\":{\"start\":{\"line\":"
+	                          : "{\"range\":{\"start\":{\"line\":");
+	addnum(b, la);
+	hc_buf_adds(b, ",\"character\":");
+	addnum(b, ca);
+	hc_buf_adds(b, "},\"end\":{\"line\":");
+	addnum(b, lb);
+	hc_buf_adds(b, ",\"character\":");
+	addnum(b, cb);
+	hc_buf_adds(b, "}},\"severity\":");
+	addnum(b, sev);
+	hc_buf_adds(b, ",\"source\":\"hardcompose\"");
+	if (code) {
+		hc_buf_adds(b, ",\"code\":");
+		jstr(b, code);
+		enum hc_kind k = hc_kind_of(code);
+		if (k != HC_KIND_TOOL) {
+			hc_buf_adds(b, ",\"codeDescription\":{\"href\":\"" HC_LSP_DOCS);
+			hc_buf_adds(b, k == HC_KIND_RULE ? "rules.md#" : "transforms.md#");
+			hc_buf_adds(b, code); /* ids are kebab-case */
+			hc_buf_adds(b, "\"}");
+		}
+	}
+	hc_buf_adds(b, ",\"message\":");
+	jstr(b, msg ? msg : "");
+	hc_buf_adds(b, "}");
+}
+
+/* The diagnostics of d's text, as the engine finds them: a JSON array. */
 static cJSON *diagnostics(struct hc_lsp *s, const struct hc_lsp_doc *d)
 {
 	const char *t = d->text.data ? d->text.data : "";
 	size_t len = d->text.len;
 	struct hc_lsp_lines l;
 	hc_lsp_lines(&l, t, len);
-	cJSON *a = cJSON_CreateArray();
+	struct hc_buf a = HC_BUF_INIT;
+	hc_buf_adds(&a, "[");
 	struct hc_result res;
 	struct hc_diag err = HC_DIAG_INIT;
 	if (hc_lsp_run(s, d, NULL, true, &res, &err) < 0) {
-		cJSON_AddItemToArray(a, diagnostic(&l, t, len, 0, 1, "config", err.msg));
+		diagnostic(&a, &l, t, len, 0, 1, "config", err.msg);
 	} else if (res.code != HC_EXIT_OK) {
-		size_t off = 0;
-		if (res.err.line > 0 && (size_t)res.err.line <= l.n) {
-			off = l.start[res.err.line - 1];
-			size_t e = line_end(t, len, off);
-			off = res.err.col > 1 && off + (size_t)res.err.col - 1 < e
-			          ? off + (size_t)res.err.col - 1
-			          : off;
-		}
-		cJSON_AddItemToArray(
-		    a, diagnostic(&l, t, len, off, 1, NULL, res.err.msg ? res.err.msg : "error"));
+		diagnostic(&a, &l, t, len, error_offset(&l, t, len, &res.err), 1, NULL,
+		           res.err.msg);
 	} else {
 		for (size_t i = 0; i < res.findings.n; i++) {
 			const struct hc_finding *f = &res.findings.v[i];
 			int sev = f->sev == HC_ERROR ? 1 : f->sev == HC_WARNING ? 2 : 3;
-			cJSON_AddItemToArray(a,
-			                     diagnostic(&l, t, len, f->pos, sev, f->rule, f->msg));
+			diagnostic(&a, &l, t, len, f->pos, sev, f->rule, f->msg);
 		}
 	}
+	hc_buf_adds(&a, "]");
 	if (err.code == 0)
 		hc_result_release(&res);
 	hc_diag_release(&err);
 	hc_lsp_lines_release(&l);
-	return a;
+	cJSON *r = cJSON_CreateRaw(a.data);
+	hc_buf_release(&a);
+	return r;
 }
 
 static double now_ms(clockid_t clk)
