@@ -397,7 +397,7 @@ static void splice(struct hc_lsp_doc *d, size_t a, size_t b, const char *text)
 	d->text = n;
 }
 
-static long num_of(const cJSON *o, const char *key)
+long hc_lsp_num(const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e9
@@ -421,8 +421,10 @@ static void change(struct hc_lsp_doc *d, const cJSON *c)
 	hc_lsp_lines(&l, t, d->text.len);
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(r, "start");
 	const cJSON *en = cJSON_GetObjectItemCaseSensitive(r, "end");
-	size_t a = hc_lsp_off(&l, t, d->text.len, num_of(st, "line"), num_of(st, "character"));
-	size_t b = hc_lsp_off(&l, t, d->text.len, num_of(en, "line"), num_of(en, "character"));
+	size_t a =
+	    hc_lsp_off(&l, t, d->text.len, hc_lsp_num(st, "line"), hc_lsp_num(st, "character"));
+	size_t b =
+	    hc_lsp_off(&l, t, d->text.len, hc_lsp_num(en, "line"), hc_lsp_num(en, "character"));
 	hc_lsp_lines_release(&l);
 	splice(d, a, b < a ? a : b, text);
 }

@@ -88,12 +88,11 @@ static cJSON *ignore_action(const struct hc_lsp_doc *d, const char *id, const cJ
 	size_t len = d->text.len;
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(
 	    cJSON_GetObjectItemCaseSensitive(diag, "range"), "start");
-	const cJSON *ln = cJSON_GetObjectItemCaseSensitive(st, "line");
-	if (!cJSON_IsNumber(ln) || ln->valuedouble < 0)
+	if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(st, "line")))
 		return NULL;
 	struct hc_lsp_lines l;
 	hc_lsp_lines(&l, t, len);
-	size_t at = hc_lsp_off(&l, t, len, (long)ln->valuedouble, 0), i = at;
+	size_t at = hc_lsp_off(&l, t, len, hc_lsp_num(st, "line"), 0), i = at;
 	while (i < len && t[i] == ' ')
 		i++;
 	size_t eol = i;
@@ -176,14 +175,10 @@ cJSON *hc_lsp_formatting(struct hc_lsp *s, const cJSON *params, bool range)
 		const cJSON *r = cJSON_GetObjectItemCaseSensitive(params, "range");
 		const cJSON *st = cJSON_GetObjectItemCaseSensitive(r, "start");
 		const cJSON *en = cJSON_GetObjectItemCaseSensitive(r, "end");
-		const cJSON *sl = cJSON_GetObjectItemCaseSensitive(st, "line");
-		const cJSON *sc = cJSON_GetObjectItemCaseSensitive(st, "character");
-		const cJSON *el = cJSON_GetObjectItemCaseSensitive(en, "line");
-		const cJSON *ec = cJSON_GetObjectItemCaseSensitive(en, "character");
-		size_t a = hc_lsp_off(&l, t, d->text.len, (long)cJSON_GetNumberValue(sl),
-		                      (long)cJSON_GetNumberValue(sc));
-		size_t b = hc_lsp_off(&l, t, d->text.len, (long)cJSON_GetNumberValue(el),
-		                      (long)cJSON_GetNumberValue(ec));
+		size_t a = hc_lsp_off(&l, t, d->text.len, hc_lsp_num(st, "line"),
+		                      hc_lsp_num(st, "character"));
+		size_t b = hc_lsp_off(&l, t, d->text.len, hc_lsp_num(en, "line"),
+		                      hc_lsp_num(en, "character"));
 		hc_lsp_lines_release(&l);
 		size_t k = 0;
 		for (size_t i = 0; i < e.n; i++) {

@@ -37,6 +37,9 @@ struct hc_lsp {
 int hc_lsp_run(struct hc_lsp *s, const struct hc_lsp_doc *d, const char *only, bool rules,
                struct hc_result *res, struct hc_diag *err);
 struct hc_lsp_doc *hc_lsp_find(struct hc_lsp *s, const cJSON *params);
+/* o's member key as a line or character number: 0 unless a number in
+ * [0, 1e9). */
+long hc_lsp_num(const cJSON *o, const char *key);
 
 /* A position / range object for byte offsets of t. */
 cJSON *hc_lsp_range(const struct hc_lsp_lines *l, const char *t, size_t len, size_t a, size_t b);
