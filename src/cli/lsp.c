@@ -388,9 +388,10 @@ static void splice(struct hc_lsp_doc *d, size_t a, size_t b, const char *text)
 {
 	struct hc_buf n = HC_BUF_INIT;
 	size_t tl = strlen(text);
-	hc_buf_add(&n, d->text.data ? d->text.data : "", a);
+	const char *t = d->text.data ? d->text.data : "";
+	hc_buf_add(&n, t, a);
 	hc_buf_add(&n, text, tl);
-	hc_buf_add(&n, d->text.data + b, d->text.len - b);
+	hc_buf_add(&n, t + b, d->text.len - b);
 	if (!n.data)
 		hc_buf_add(&n, "", 0);
 	hc_buf_release(&d->text);
