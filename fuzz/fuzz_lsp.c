@@ -9,10 +9,12 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli/lsp.h"
+#include "cli/lspint.h"
 #include "cli/lsptext.h"
 
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -20,11 +22,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static int out = -1;
-	if (out < 0)
-		out = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	char *argv[] = {"lsp", "--no-config", NULL};
-	struct hc_lsp *s = hc_lsp_new(2, argv, out);
+	static struct hc_lsp *s; /* one server (its options built once), reset per input */
+	if (!s) {
+		char *argv[] = {"lsp", "--no-config", NULL};
+		s = hc_lsp_new(2, argv, open("/dev/null", O_WRONLY | O_CLOEXEC));
+	}
 	const char *p = (const char *)data, *end = p + size;
 	while (p < end) {
 		const char *z = memchr(p, 0, (size_t)(end - p));
@@ -35,6 +37,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hc_lsp_flush(s);
 		p += n + 1;
 	}
-	hc_lsp_free(s);
+	for (size_t i = 0; i < s->ndocs; i++) {
+		free(s->docs[i].uri);
+		free(s->docs[i].path);
+		hc_buf_release(&s->docs[i].text);
+	}
+	s->ndocs = 0;
+	s->down = s->exited = false;
 	return 0;
 }
