@@ -31,7 +31,7 @@ if init and client then
   local res = client.request_sync('textDocument/codeAction', params, 20000, buf)
   for _, a in ipairs((res and res.result) or {}) do
     say('action ' .. a.title)
-    if a.title == 'hardcompose: apply init' then
+    if a.title == 'hardcompose: apply init to web' then
       vim.lsp.util.apply_workspace_edit(a.edit, client.offset_encoding or 'utf-16')
     end
   end

@@ -2,8 +2,8 @@
 # lsp-nvim.sh BIN SRC: `hardcompose lsp` in Neovim's built-in LSP client,
 # headless, set up by editors/nvim/hardcompose-lsp.lua (the file docs/
 # editors.md shows): open a compose file holding non-ASCII, receive the
-# diagnostics, apply the quick fix for init (the buffer must equal
-# `hardcompose --profile none --enable init`), format (the buffer must equal
+# diagnostics, apply the quick fix for init on service web (the buffer must
+# equal `hardcompose --profile none --enable init --set init.exclude=db`), format (the buffer must equal
 # format mode's output). Skips (77) without nvim unless HC_EDITORS_REQUIRED=1.
 set -u
 bin=$1 src=$2
@@ -28,9 +28,9 @@ t() { local name=$1; shift; if "$@"; then pass=$((pass + 1)); else fail=$((fail 
 t "Neovim ran the script" test -s "$tmp/log"
 t "diagnostics received" grep -q '^diagnostics true' "$tmp/log"
 t "privileged diagnostic on line 3" grep -q '^diag privileged 2:' "$tmp/log"
-t "quick fix offered" grep -q '^action hardcompose: apply init$' "$tmp/log"
-"$bin" --profile none --enable init <"$f" >"$tmp/want-fix.yaml"
-t "buffer after the quick fix = hardcompose --profile none -e init" cmp -s "$tmp/want-fix.yaml" "$HC_OUT_FIX"
+t "quick fix offered" grep -q '^action hardcompose: apply init to web$' "$tmp/log"
+"$bin" --profile none --enable init --set init.exclude=db <"$f" >"$tmp/want-fix.yaml"
+t "buffer after the quick fix = hardcompose --profile none -e init --set init.exclude=db" cmp -s "$tmp/want-fix.yaml" "$HC_OUT_FIX"
 "$bin" --stdin-filepath "$f" <"$tmp/want-fix.yaml" >"$tmp/want-fmt.yaml"
 t "buffer after formatting = format mode" cmp -s "$tmp/want-fmt.yaml" "$HC_OUT_FMT"
 if [ $fail != 0 ]; then

@@ -116,7 +116,7 @@ async function main() {
 
   // code action: the quick fix for init, applied, equals the CLI with only init
   let r = await request('textDocument/codeAction', { textDocument: { uri: a.uri }, range: init_.range, context: { diagnostics: [init_] } });
-  const fix = r.result.find((x) => x.title === 'hardcompose: apply init');
+  const fix = r.result.find((x) => x.title === 'hardcompose: apply init to web');
   t('code action: quick fix for init', fix && fix.kind === 'quickfix' && fix.isPreferred, r.result.map((x) => x.title));
   const only = cli(['--profile', 'none', '--enable', 'init'], a.text, a.file);
   t('code action: quick fix = CLI --profile none -e init', fix && apply(a.text, fix.edit.changes[a.uri]) === only, fix && apply(a.text, fix.edit.changes[a.uri]));
@@ -125,6 +125,18 @@ async function main() {
   t('code action: fix all = CLI format mode', all && apply(a.text, all.edit.changes[a.uri]) === full);
   const ign = r.result.find((x) => x.title === 'hardcompose: ignore init here');
   t('code action: ignore comment', ign && apply(a.text, ign.edit.changes[a.uri]) === a.text.replace('  web:', '  # hardcompose: ignore[init]\n  web:'), ign);
+  t('code action: one ignore per id and line', r.result.filter((x) => x.title === 'hardcompose: ignore init here').length === 1);
+  // two services: the quick fix touches the diagnostic's service only
+  const two = mkdoc('two/compose.yaml', 'services:\n  web:\n    image: nginx:1.25\n  db:\n    image: postgres:16\n');
+  open(two);
+  pd = await diags(two.uri);
+  const dbInit = pd.params.diagnostics.find((d) => d.code === 'init' && d.range.start.line === 3);
+  const cd = pd.params.diagnostics.filter((d) => d.code === 'cap-drop' && d.range.start.line === 3);
+  r = await request('textDocument/codeAction', { textDocument: { uri: two.uri }, range: dbInit.range, context: { diagnostics: [dbInit].concat(cd) } });
+  const fdb = r.result.find((x) => x.title === 'hardcompose: apply init to db');
+  t('code action: quick fix for one service = CLI with the others excluded', fdb &&
+    apply(two.text, fdb.edit.changes[two.uri]) === cli(['--profile', 'none', '--enable', 'init', '--set', 'init.exclude=web'], two.text, two.file), r.result.map((x) => x.title));
+  t('code action: one quick fix per transform and service', r.result.filter((x) => x.title === 'hardcompose: apply cap-drop to db').length === 1, r.result.map((x) => x.title));
   // only: [source.fixAll] gives fix all alone
   r = await request('textDocument/codeAction', { textDocument: { uri: a.uri }, range: init_.range, context: { diagnostics: [init_], only: ['source.fixAll'] } });
   t('code action: only source.fixAll', r.result.length === 1 && r.result[0].kind === 'source.fixAll.hardcompose', r.result.map((x) => x.kind));

@@ -123,8 +123,34 @@ struct hc_lsp_doc *hc_lsp_find(struct hc_lsp *s, const cJSON *params)
 	return NULL;
 }
 
-int hc_lsp_run(struct hc_lsp *s, const struct hc_lsp_doc *d, const char *only, bool rules,
-               struct hc_result *res, struct hc_diag *err)
+/* plan reduced to its step for transform only, which also skips the
+ * services in skip (into *one and *ex, which the caller releases). */
+static void only_step(struct hc_plan *plan, const char *only, const struct hc_strlist *skip,
+                      struct hc_step *one, struct hc_strlist *ex)
+{
+	size_t k = 0;
+	while (k < plan->nsteps && strcmp(plan->steps[k].t->id, only))
+		k++;
+	plan->rules = NULL;
+	if (k == plan->nsteps) {
+		plan->steps = NULL;
+		plan->nsteps = 0;
+		return;
+	}
+	*one = plan->steps[k];
+	for (size_t i = 0; skip && i < skip->n; i++)
+		hc_strlist_push(ex, skip->v[i], strlen(skip->v[i]));
+	for (size_t i = 0; one->exclude && i < one->exclude->n; i++)
+		hc_strlist_push(ex, one->exclude->v[i], strlen(one->exclude->v[i]));
+	if (skip)
+		one->exclude = ex;
+	plan->steps = one;
+	plan->nsteps = 1;
+}
+
+static int run_engine(struct hc_lsp *s, const struct hc_lsp_doc *d, const char *only,
+                      const struct hc_strlist *skip, bool rules, struct hc_result *res,
+                      struct hc_diag *err)
 {
 	struct hc_cfgs cs = {0};
 	struct hc_file_cfg fc = hc_cfgs_for(&s->cli, &cs, d->path);
@@ -153,22 +179,32 @@ int hc_lsp_run(struct hc_lsp *s, const struct hc_lsp_doc *d, const char *only, b
 	struct hc_config_plan p;
 	hc_config_plan(fc.cfg, &p);
 	struct hc_plan plan = p.plan;
-	if (only) {
-		size_t k = 0;
-		while (k < plan.nsteps && strcmp(plan.steps[k].t->id, only))
-			k++;
-		plan.steps = k < plan.nsteps ? &plan.steps[k] : NULL;
-		plan.nsteps = k < plan.nsteps;
-		plan.rules = NULL;
-	}
+	struct hc_step one;
+	struct hc_strlist ex = {0};
+	if (only)
+		only_step(&plan, only, skip, &one, &ex);
 	const char *text = d->text.data ? d->text.data : "";
 	hc_process(&plan, &ctx, d->path ? d->path : d->uri, text, d->text.len, res);
 	hc_config_plan_release(&p);
+	hc_strlist_release(&ex);
 	hc_buf_release(&env);
 	hc_strset_release(&base);
 	free(folder);
 	hc_cfgs_release(&cs);
 	return 0;
+}
+
+int hc_lsp_run(struct hc_lsp *s, const struct hc_lsp_doc *d, const char *only, bool rules,
+               struct hc_result *res, struct hc_diag *err)
+{
+	return only ? hc_lsp_run_skip(s, d, only, NULL, res, err)
+	            : run_engine(s, d, NULL, NULL, rules, res, err);
+}
+
+int hc_lsp_run_skip(struct hc_lsp *s, const struct hc_lsp_doc *d, const char *only,
+                    const struct hc_strlist *skip, struct hc_result *res, struct hc_diag *err)
+{
+	return run_engine(s, d, only, skip, false, res, err);
 }
 
 /* A Range, written out at once: the diagnostics of a big file hold

@@ -6,18 +6,21 @@
 #include "cli/lspint.h"
 #include "cli/report.h"
 #include "transforms/transform.h"
+#include "yaml/tree.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* The edits that running the profile (or only transform `only`) makes to
- * d's text; false when the text does not go through. */
+/* The edits that running the profile (or only transform `only`, also
+ * skipping the services in skip) makes to d's text; false when the text
+ * does not go through. */
 static bool run_edits(struct hc_lsp *s, const struct hc_lsp_doc *d, const char *only,
-                      struct hc_edits *e)
+                      const struct hc_strlist *skip, struct hc_edits *e)
 {
 	struct hc_result res;
 	struct hc_diag err = HC_DIAG_INIT;
-	bool ok = hc_lsp_run(s, d, only, false, &res, &err) == 0;
+	bool ok = (only ? hc_lsp_run_skip(s, d, only, skip, &res, &err)
+	                : hc_lsp_run(s, d, NULL, false, &res, &err)) == 0;
 	if (ok) {
 		ok = res.code == HC_EXIT_OK;
 		if (ok)
@@ -27,6 +30,34 @@ static bool run_edits(struct hc_lsp *s, const struct hc_lsp_doc *d, const char *
 	}
 	hc_diag_release(&err);
 	return ok;
+}
+
+/* The service whose entry holds byte pos of d's text (its name into
+ * *name) and the names of the others (into others); false when none. */
+static bool service_at(const struct hc_lsp_doc *d, size_t pos, struct hc_buf *name,
+                       struct hc_strlist *others)
+{
+	struct hc_doc doc;
+	struct hc_error pe;
+	if (hc_doc_parse(&doc, d->text.data ? d->text.data : "", d->text.len, &pe) != 0)
+		return false;
+	struct hc_node *root = doc.root && doc.root->type == HC_MAP ? doc.root : NULL;
+	struct hc_node *svcs = root ? hc_deref(hc_map_get(root, "services", NULL)) : NULL;
+	bool found = false;
+	for (size_t k = 0; svcs && svcs->type == HC_MAP && k + 1 < svcs->nkids; k += 2) {
+		const struct hc_node *key = svcs->kids[k], *v = svcs->kids[k + 1];
+		if (key->type != HC_SCALAR)
+			continue;
+		size_t end = v && v->end > key->end ? v->end : key->end;
+		if (!found && pos >= key->start && pos <= end) {
+			found = true;
+			hc_buf_add(name, key->text, key->len);
+		} else {
+			hc_strlist_push(others, key->text, key->len);
+		}
+	}
+	hc_doc_release(&doc);
+	return found;
 }
 
 /* Does the client's `only` list (absent: everything) take kind? */
@@ -61,22 +92,37 @@ static cJSON *action(const char *title, const char *kind, const cJSON *diag, con
 	return a;
 }
 
-/* The quick fix for a diagnostic of transform id: its edits, or NULL when
- * it has none. */
+/* The quick fix for a diagnostic of transform id: its edits to the
+ * service the diagnostic is on (all of them when it is on none), or NULL
+ * when it has none. */
 static cJSON *fix_action(struct hc_lsp *s, const struct hc_lsp_doc *d, const char *id,
                          const cJSON *diag)
 {
+	const char *t = d->text.data ? d->text.data : "";
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(diag, "range"), "start");
+	struct hc_lsp_lines l;
+	hc_lsp_lines(&l, t, d->text.len);
+	size_t pos =
+	    hc_lsp_off(&l, t, d->text.len, hc_lsp_num(st, "line"), hc_lsp_num(st, "character"));
+	hc_lsp_lines_release(&l);
+	struct hc_buf name = HC_BUF_INIT, title = HC_BUF_INIT;
+	struct hc_strlist others = {0};
+	bool one = cJSON_IsObject(st) && service_at(d, pos, &name, &others);
 	struct hc_edits e = {0};
 	cJSON *a = NULL;
-	if (run_edits(s, d, id, &e) && e.n) {
-		struct hc_buf t = HC_BUF_INIT;
-		hc_buf_addf(&t, "hardcompose: apply %s", id);
-		a = action(t.data, "quickfix", diag, d->uri,
-		           hc_lsp_text_edits(d->text.data ? d->text.data : "", d->text.len, &e));
+	if (run_edits(s, d, id, one ? &others : NULL, &e) && e.n) {
+		hc_buf_addf(&title, "hardcompose: apply %s", id);
+		if (one)
+			hc_buf_addf(&title, " to %s", name.data);
+		a = action(title.data, "quickfix", diag, d->uri,
+		           hc_lsp_text_edits(t, d->text.len, &e));
 		cJSON_AddBoolToObject(a, "isPreferred", true);
-		hc_buf_release(&t);
 	}
 	hc_edits_clear(&e);
+	hc_buf_release(&name);
+	hc_buf_release(&title);
+	hc_strlist_release(&others);
 	return a;
 }
 
@@ -114,8 +160,8 @@ static cJSON *ignore_action(const struct hc_lsp_doc *d, const char *id, const cJ
 	return a;
 }
 
-/* The actions for one diagnostic of the context (done: ids already given
- * a quick fix). */
+/* The actions for one diagnostic of the context (done: the titles of the
+ * quick fixes given, a line each). */
 static void for_diag(struct hc_lsp *s, const struct hc_lsp_doc *d, const cJSON *diag,
                      const cJSON *only, cJSON *out, struct hc_buf *done)
 {
@@ -124,18 +170,35 @@ static void for_diag(struct hc_lsp *s, const struct hc_lsp_doc *d, const cJSON *
 	if ((src && strcmp(src, "hardcompose")) || !id || hc_kind_of(id) == HC_KIND_TOOL ||
 	    !wants(only, "quickfix"))
 		return;
-	struct hc_buf key = HC_BUF_INIT;
-	hc_buf_addf(&key, "\n%s\n", id);
-	if (hc_transform_find(id) >= 0 && !(done->data && strstr(done->data, key.data))) {
-		cJSON *a = fix_action(s, d, id, diag);
-		if (a)
-			cJSON_AddItemToArray(out, a);
-		hc_buf_add(done, key.data, key.len - 1);
+	cJSON *f = hc_transform_find(id) >= 0 ? fix_action(s, d, id, diag) : NULL;
+	if (f) { /* one per transform and service */
+		struct hc_buf key = HC_BUF_INIT;
+		hc_buf_addf(&key, "\n%s\n",
+		            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "title")));
+		if (done->data && strstr(done->data, key.data)) {
+			cJSON_Delete(f);
+		} else {
+			cJSON_AddItemToArray(out, f);
+			hc_buf_add(done, key.data, key.len - 1);
+		}
+		hc_buf_release(&key);
 	}
-	hc_buf_release(&key);
 	cJSON *a = ignore_action(d, id, diag);
-	if (a)
-		cJSON_AddItemToArray(out, a);
+	if (a) { /* one per id and line */
+		struct hc_buf key = HC_BUF_INIT;
+		const cJSON *st = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(diag, "range"), "start");
+		hc_buf_addf(&key, "\n%s@%ld\n",
+		            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "title")),
+		            hc_lsp_num(st, "line"));
+		if (done->data && strstr(done->data, key.data)) {
+			cJSON_Delete(a);
+		} else {
+			cJSON_AddItemToArray(out, a);
+			hc_buf_add(done, key.data, key.len - 1);
+		}
+		hc_buf_release(&key);
+	}
 }
 
 cJSON *hc_lsp_code_actions(struct hc_lsp *s, const cJSON *params)
@@ -152,7 +215,7 @@ cJSON *hc_lsp_code_actions(struct hc_lsp *s, const cJSON *params)
 	hc_buf_release(&done);
 	const char *fk = "source.fixAll.hardcompose";
 	struct hc_edits e = {0};
-	if (wants(only, fk) && run_edits(s, d, NULL, &e) && e.n)
+	if (wants(only, fk) && run_edits(s, d, NULL, NULL, &e) && e.n)
 		cJSON_AddItemToArray(out, action("hardcompose: fix all in file", fk, NULL, d->uri,
 		                                 hc_lsp_text_edits(d->text.data ? d->text.data : "",
 		                                                   d->text.len, &e)));
@@ -164,7 +227,7 @@ cJSON *hc_lsp_formatting(struct hc_lsp *s, const cJSON *params, bool range)
 {
 	const struct hc_lsp_doc *d = hc_lsp_find(s, params);
 	struct hc_edits e = {0};
-	if (!d || !run_edits(s, d, NULL, &e)) {
+	if (!d || !run_edits(s, d, NULL, NULL, &e)) {
 		hc_edits_clear(&e);
 		return cJSON_CreateNull(); /* nothing to do; the diagnostics say why */
 	}

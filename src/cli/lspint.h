@@ -31,11 +31,14 @@ struct hc_lsp {
 	double last_ms; /* server time of the last analysis */
 };
 
-/* The engine over d's text: the whole profile, or only transform `only`;
- * rules: the findings rules too. 0, or -1 when no configuration could be
- * built (err says why). res is to be released either way. */
+/* The engine over d's text: the whole profile, or only transform `only`
+ * (with its options and exclude list); rules: the findings rules too. 0, or -1 when no
+ * configuration could be built (err says why). res is to be released either way. */
 int hc_lsp_run(struct hc_lsp *s, const struct hc_lsp_doc *d, const char *only, bool rules,
                struct hc_result *res, struct hc_diag *err);
+/* The same with transform `only` also skipping the services in skip. */
+int hc_lsp_run_skip(struct hc_lsp *s, const struct hc_lsp_doc *d, const char *only,
+                    const struct hc_strlist *skip, struct hc_result *res, struct hc_diag *err);
 struct hc_lsp_doc *hc_lsp_find(struct hc_lsp *s, const cJSON *params);
 /* o's member key as a line or character number: 0 unless a number in
  * [0, 1e9). */
