@@ -149,7 +149,7 @@ bool hc_base_services(const char *path, struct hc_strset *set)
 void hc_services_add(const char *path, struct hc_strset *set)
 {
 	services_of(path, set);
-	base_services(path, set);
+	hc_base_services(path, set);
 }
 
 const char *hc_service_missing(const struct hc_strlist *names, const struct hc_strset *set)
@@ -188,7 +188,7 @@ static bool stdin_services_ok(struct hc_job *j, const struct hc_buf *in)
 		return true; /* not YAML: the run says so */
 	}
 	if (cli->stdin_filepath)
-		base_services(cli->stdin_filepath, &set);
+		hc_base_services(cli->stdin_filepath, &set);
 	const char *miss = hc_service_missing(&cli->set_services, &set);
 	if (miss) {
 		struct hc_buf m = HC_BUF_INIT;
