@@ -2,6 +2,7 @@
  * rules.c: the findings rules. See rules.h and docs/rules.md.
  */
 #include "rules/rules.h"
+#include "rules/schema.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -18,21 +19,28 @@ struct hc_rctx {
 	struct hc_findings *out;
 	bool (*skip)(void *ctx, const char *id, size_t pos);
 	void *skip_ctx;
+	const struct hc_strlist *exclude; /* services the running rule skips */
 };
 
 static void report(struct hc_rctx *x, const struct hc_node *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+void hc_rule_emit(struct hc_rctx *x, size_t pos, const char *service, const char *msg)
+{
+	if ((service && hc_strlist_has(x->exclude, service)) ||
+	    (x->skip && x->skip(x->skip_ctx, x->rule->id, pos)))
+		return;
+	hc_findings_add(x->out, pos, x->sev, x->rule->id, msg);
+}
+
 static void report(struct hc_rctx *x, const struct hc_node *at, const char *fmt, ...)
 {
-	if (x->skip && x->skip(x->skip_ctx, x->rule->id, at->start))
-		return;
 	char msg[600];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	hc_findings_add(x->out, at->start, x->sev, x->rule->id, msg);
+	hc_rule_emit(x, at->start, NULL, msg);
 }
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -630,6 +638,8 @@ const struct hc_rule hc_rules[] = {
 	 "put services on networks that only the services that talk share", NULL, default_network, NULL},
 	{"cgroup-parent", HC_WARNING, "cgroup_parent is set",
 	 "remove cgroup_parent unless a host cgroup manages this container's limits", NULL, cgroup_parent, NULL},
+	{"schema", HC_ERROR, "not valid against the Compose specification (unknown key, wrong type or value)",
+	 "fix the key or value the message names (docs/rules.md#schema)", NULL, NULL, hc_schema_rule},
 };
 /* clang-format on */
 
@@ -671,6 +681,7 @@ void hc_rules_run(const struct hc_rconf *rc, const bool *covered, const struct h
 			continue;
 		x.rule = &hc_rules[r];
 		x.sev = rc[r].sev;
+		x.exclude = &rc[r].exclude;
 		if (hc_rules[r].document)
 			hc_rules[r].document(&x, services);
 		if (!hc_rules[r].service)
