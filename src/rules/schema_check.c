@@ -26,15 +26,47 @@ struct err {
 struct errs {
 	struct err *v;
 	size_t n;
+	size_t id; /* which list, for the memo: scratch lists come and go */
+};
+
+/* (alias target, schema) pairs already checked: an alias bomb costs what
+ * its anchors cost, not what it expands to. */
+struct memo {
+	const void **v; /* triples: node, schema, list id; NULL when free */
+	size_t cap, n;  /* cap: triples, a power of two */
 };
 
 struct vctx {
 	struct hc_buf path; /* "services.web.ports[0]" */
 	int depth;          /* segments in path */
 	struct errs *out;
-	int soft;  /* interpolated values accepted so far */
-	int guard; /* $ref nesting */
+	size_t lists; /* error lists made so far (ids) */
+	int soft;     /* interpolated values accepted so far */
+	int guard;    /* $ref nesting */
+	long budget;  /* check() calls left; at 0 the check stops */
+	struct memo memo;
 };
+
+/* Adds (n, s, id) to the memo; false when it was there already. */
+static bool memo_add(struct memo *m, const void *n, const void *s, size_t id)
+{
+	if (2 * (m->n + 1) > m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 64;
+		struct memo g = {hc_xcalloc(3 * cap, sizeof(void *)), cap, 0};
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->v[3 * i])
+				memo_add(&g, m->v[3 * i], m->v[3 * i + 1], (size_t)m->v[3 * i + 2]);
+		free(m->v);
+		*m = g;
+	}
+	size_t h = (((size_t)n >> 4) * 31 + ((size_t)s >> 4) * 7 + id) & (m->cap - 1);
+	for (; m->v[3 * h]; h = (h + 1) & (m->cap - 1))
+		if (m->v[3 * h] == n && m->v[3 * h + 1] == s && (size_t)m->v[3 * h + 2] == id)
+			return false;
+	m->v[3 * h] = n, m->v[3 * h + 1] = s, m->v[3 * h + 2] = (const void *)id;
+	m->n++;
+	return true;
+}
 
 static void errs_release(struct errs *e)
 {
@@ -452,7 +484,7 @@ static void check_alternatives(struct vctx *c, struct hc_node *at, struct hc_nod
 	long best_score = -1;
 	bool all_type = true;
 	for (size_t i = 0; i < alts->nkids; i++) {
-		struct errs tmp = {0}, *save = c->out;
+		struct errs tmp = {.id = ++c->lists}, *save = c->out;
 		int soft0 = c->soft;
 		c->out = &tmp;
 		check(c, at, alts->kids[i]);
@@ -504,7 +536,11 @@ static void check_all(struct vctx *c, struct hc_node *at, struct hc_node *sch)
 static void check(struct vctx *c, struct hc_node *at, struct hc_node *sch)
 {
 	sch = hc_deref(sch);
-	if (!sch || sch->type != HC_MAP || c->guard > 64)
+	if (!sch || sch->type != HC_MAP || c->guard > 64 || c->budget <= 0)
+		return;
+	c->budget--;
+	/* an alias checked again into the same list adds the same errors */
+	if (at && at->type == HC_ALIAS && !memo_add(&c->memo, at->target, sch, c->out->id))
 		return;
 	struct hc_node *ref = hc_schema_kw(sch, "$ref");
 	if (ref) { /* draft-07: $ref's siblings are ignored */
@@ -531,7 +567,7 @@ int hc_schema_check(struct hc_node *root, hc_schema_emit *emit, void *ctx)
 	if (!sch)
 		return -1;
 	struct errs out = {0};
-	struct vctx c = {.path = HC_BUF_INIT, .out = &out};
+	struct vctx c = {.path = HC_BUF_INIT, .out = &out, .budget = 2000000};
 	if (root)
 		check(&c, root, sch);
 	int n = 0;
@@ -546,5 +582,6 @@ int hc_schema_check(struct hc_node *root, hc_schema_emit *emit, void *ctx)
 	}
 	errs_release(&out);
 	hc_buf_release(&c.path);
+	free(c.memo.v);
 	return n;
 }

@@ -320,6 +320,8 @@ static bool equal_maps(struct hc_node *a, struct hc_node *b, int depth);
 static bool equal_depth(struct hc_node *a, struct hc_node *b, int depth)
 {
 	struct hc_inst x, y;
+	if (hc_deref(a) == hc_deref(b))
+		return true; /* the same node (aliases): no walk through a bomb */
 	hc_inst_of(a, &x);
 	hc_inst_of(b, &y);
 	if (x.t != y.t || depth > 32)
