@@ -138,30 +138,36 @@ static void pop(struct vctx *c, size_t mark)
 	c->depth--;
 }
 
-/* A short quoted form of a scalar for messages (at most 60 bytes). */
+/* A scalar for messages (at most 60 bytes): " 'text'" for a string,
+ * " 30" for a number or boolean, "" otherwise. */
 static const char *shown(const struct hc_inst *v, char *b, size_t size)
 {
 	if (!v->n || v->n->type != HC_SCALAR || v->n->empty)
 		return "";
 	size_t n = v->n->len < 60 ? v->n->len : 60;
-	snprintf(b, size, " '%.*s%s'", (int)n, v->n->text, v->n->len > 60 ? "..." : "");
+	const char *q = v->t == HC_J_NUM || v->t == HC_J_BOOL ? "" : "'";
+	snprintf(b, size, " %s%.*s%s%s", q, (int)n, v->n->text, v->n->len > 60 ? "..." : "", q);
 	for (char *p = b; *p; p++)
 		if ((unsigned char)*p < 0x20)
 			*p = ' ';
 	return b;
 }
 
-static const char *found(const struct hc_inst *v)
+/* What v is, for "must be X, not <found>": "the number 30", "a list". */
+static const char *found(const struct hc_inst *v, char *b, size_t size)
 {
+	char s[80];
+	const char *what = v->t == HC_J_BOOL  ? "the boolean"
+	                   : v->t == HC_J_NUM ? "the number"
+	                   : v->t == HC_J_STR ? "the string"
+	                                      : NULL;
+	if (what) {
+		snprintf(b, size, "%s%s", what, shown(v, s, sizeof(s)));
+		return b;
+	}
 	switch (v->t) {
 	case HC_J_NULL:
 		return "empty (null)";
-	case HC_J_BOOL:
-		return "a boolean";
-	case HC_J_NUM:
-		return "a number";
-	case HC_J_STR:
-		return "a string";
 	case HC_J_OBJ:
 		return v->n && v->n->type == HC_SCALAR ? "a date" : "a mapping";
 	case HC_J_ARR:
@@ -240,12 +246,12 @@ static bool check_type(struct vctx *c, const struct hc_inst *v, struct hc_node *
 	}
 	struct hc_buf want = HC_BUF_INIT;
 	type_names(&want, t);
-	char b[80];
+	char b[120];
 	bool hint =
 	    strstr(want.data, "a string") && (v->t == HC_J_BOOL || v->t == HC_J_NUM ||
 	                                      (v->t == HC_J_OBJ && v->n->type == HC_SCALAR));
-	fail(c, v->at, true, "%s must be %s, not %s%s%s", where(c), want.data, found(v),
-	     shown(v, b, sizeof(b)), hint ? " (quote it to make it a string)" : "");
+	fail(c, v->at, true, "%s must be %s, not %s%s", where(c), want.data, found(v, b, sizeof(b)),
+	     hint ? " (quote it to make it a string)" : "");
 	hc_buf_release(&want);
 	return false;
 }
@@ -471,9 +477,9 @@ static void fail_types(struct vctx *c, struct hc_node *at, struct hc_node *alts)
 		if (t)
 			type_names(&want, t);
 	}
-	char b[80];
-	fail(c, at, true, "%s must be %s, not %s%s", where(c),
-	     want.len ? want.data : "another type", found(&v), shown(&v, b, sizeof(b)));
+	char b[120];
+	fail(c, at, true, "%s must be %s, not %s", where(c), want.len ? want.data : "another type",
+	     found(&v, b, sizeof(b)));
 	hc_buf_release(&want);
 }
 
