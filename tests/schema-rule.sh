@@ -11,7 +11,7 @@ skip() { echo "schema-rule: $1: skipped"; [ "${HC_SCHEMA_REQUIRED:-0}" = 1 ] && 
 command -v node >/dev/null || skip "node not installed"
 [ -d "$mods/ajv" ] && [ -d "$mods/ajv-formats" ] && [ -d "$mods/js-yaml" ] || skip "npm packages not in '$mods'"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-for f in "$src"/golden/*/*/input.yml "$src"/golden/*/*/expected.yml "$src"/golden/schema/*/*.yml; do
+for f in "$src"/golden/*/*/input.yml "$src"/golden/*/*/expected.yml; do
   [ -f "$f" ] && printf '%s\t%s\n' "${f#$src/}" "$f"
 done | sort -u >"$tmp/list"
 if [ -d "$src/../shared/corpus/files" ]; then
