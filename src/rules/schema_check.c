@@ -428,11 +428,11 @@ static void check_array(struct vctx *c, const struct hc_inst *v, struct hc_node 
 	for (size_t j = 1; j < seq->nkids; j++)
 		for (size_t i = 0; i < j; i++)
 			if (hc_inst_equal(seq->kids[i], seq->kids[j])) {
-				size_t mark = push_index(c, j);
-				fail(c, seq->kids[j], false,
-				     "%s repeats item %zu; the items of this list must be unique",
-				     where(c), i);
-				pop(c, mark);
+				fail(
+				    c, seq->kids[j], false,
+				    "%s: item %zu repeats item %zu; the items of this list must be "
+				    "unique",
+				    where(c), j, i);
 				i = j; /* one finding per repeated item */
 			}
 }
