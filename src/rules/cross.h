@@ -25,6 +25,7 @@ struct hc_rctx {
 	struct hc_findings *out;
 	bool (*skip)(void *ctx, const char *id, size_t pos);
 	void *skip_ctx;
+	const struct hc_strlist *exclude; /* services the running rule skips */
 };
 
 /* Adds a finding of the running rule at `at`, unless suppressed there. */

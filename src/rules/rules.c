@@ -4,6 +4,7 @@
 #include "rules/rules.h"
 #include "rules/cross.h"
 #include "rules/secret_cmd.h"
+#include "rules/schema.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -19,6 +20,14 @@ void hc_rule_vreport(struct hc_rctx *x, const struct hc_node *at, const char *fm
 	char msg[600];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	hc_findings_add(x->out, at->start, x->sev, x->rule->id, msg);
+}
+
+void hc_rule_emit(struct hc_rctx *x, size_t pos, const char *service, const char *msg)
+{
+	if ((service && hc_strlist_has(x->exclude, service)) ||
+	    (x->skip && x->skip(x->skip_ctx, x->rule->id, pos)))
+		return;
+	hc_findings_add(x->out, pos, x->sev, x->rule->id, msg);
 }
 
 static void report(struct hc_rctx *x, const struct hc_node *at, const char *fmt, ...)
@@ -547,6 +556,8 @@ const struct hc_rule hc_rules[] = {
 	 "read it from a file or a variable set from .env; docker inspect and ps show command lines", NULL, secret_in_command, NULL},
 	{"secret-in-build-args", HC_ERROR, "a plaintext secret in build.args",
 	 "use a build secret (build: secrets:); build arguments stay in the image's history", NULL, secret_in_build_args, NULL},
+	{"schema", HC_ERROR, "not valid against the Compose specification (unknown key, wrong type or value)",
+	 "fix the key or value the message names (docs/rules.md#schema)", NULL, NULL, hc_schema_rule},
 };
 /* clang-format on */
 
@@ -592,6 +603,7 @@ void hc_rules_run(const struct hc_rconf *rc, const bool *covered, const struct h
 			continue;
 		x.rule = &hc_rules[r];
 		x.sev = rc[r].sev;
+		x.exclude = &rc[r].exclude;
 		if (hc_rules[r].document)
 			hc_rules[r].document(&x, services);
 		if (!hc_rules[r].service)

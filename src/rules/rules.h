@@ -30,6 +30,11 @@ struct hc_rule {
 	void (*document)(struct hc_rctx *x, struct hc_node *services);
 };
 
+/* Adds a finding of the running rule at pos unless an ignore comment or the
+ * rule's `exclude` (when service is not NULL) silences it; for rules written
+ * in files of their own. */
+void hc_rule_emit(struct hc_rctx *x, size_t pos, const char *service, const char *msg);
+
 extern const struct hc_rule hc_rules[];
 extern const size_t hc_nrules;
 
