@@ -28,6 +28,7 @@ struct secrets_opts {
 	struct hc_secret_words words; /* patterns, ignore, urls */
 	struct hc_strlist exceptions;
 	char *dir;
+	char *target; /* "file": secret files and .env; "external": external: true */
 };
 
 /* Where a value goes: a secret file the image reads, or the .env file. */
@@ -78,6 +79,8 @@ struct secrets_state {
 	struct hc_strmap taken;                /* names given to groups */
 	bool env_only;   /* version: "3.0" kept: no secrets (3.1 adds them), .env only */
 	size_t rerouted; /* file secrets sent to .env for that */
+	bool rewrite;    /* edit the text: --write, or --diff showing what it does */
+	bool external;   /* secrets.target=external: no value is written anywhere */
 };
 
 /* secrets_collect.c */
