@@ -103,7 +103,7 @@ t "--diff: the top-level secrets: stanza" grep -qx '+    file: ./secrets/postgre
 t "--diff: lists the secret file" grep -q '^#   secret file app/secrets/postgres_password$' "$tmp/d4"
 t "--diff: lists the .env line" grep -q '^#   line of app/.env: API_TOKEN$' "$tmp/d4"
 t "--diff: lists .env.example" grep -q '^#   line of app/.env.example: API_TOKEN (no value)$' "$tmp/d4"
-t "--diff: the removed line is masked" grep -qx '-      POSTGRES_PASSWORD: \*\**' "$tmp/d4"
+t "--diff: the removed line is masked" grep -qx -e '-      POSTGRES_PASSWORD: \*\**' "$tmp/d4"
 t "--diff: says it is for reading only" grep -q '^# secret values are masked .* for reading only' "$tmp/d4"
 t "--diff: no value" novalue "$tmp/d4" "$tmp/d4e"
 t "--diff: git apply refuses the masked diff" eval '! git -C "$r" apply --check "$tmp/d4" 2>/dev/null'
