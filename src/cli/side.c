@@ -488,7 +488,8 @@ static int update_example(struct sw *w)
 		if (out.len && out.data[out.len - 1] != '\n')
 			hc_buf_adds(&out, eol);
 		const char *base = strrchr(w->compose, '/');
-		hc_buf_addf(&out, "# secrets of %s, set in .env (hardcompose)%s",
+		hc_buf_addf(&out,
+		            "# secrets %s reads from .env or the environment (no values here)%s",
 		            base ? base + 1 : w->compose, eol);
 		hc_buf_add(&out, add.data, add.len);
 		bool chowned;
