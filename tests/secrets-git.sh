@@ -135,5 +135,20 @@ printf '# settings\nLOG_LEVEL=info\nexport API_TOKEN=\n' >"$r/.env.example"
 (cd "$r" && "$bin" -w compose.yaml) 2>/dev/null
 t ".env.example: kept as it was (API_TOKEN named already)" [ "$(cat "$r/.env.example")" = "$(printf '# settings\nLOG_LEVEL=info\nexport API_TOKEN=')" ]
 
+# ---- 7. a repository's config runs nothing (core.fsmonitor hook) ----
+r=$tmp/r7; repo "$r"; compose "$r/compose.yaml"
+printf '#!/bin/sh\ntouch "%s/pwned"\n' "$tmp" >"$tmp/hook"; chmod +x "$tmp/hook"
+git -C "$r" config core.fsmonitor "$tmp/hook"
+(cd "$r" && "$bin" -w compose.yaml) 2>/dev/null; c=$?
+t "fsmonitor hook: -w exits 0 ($c)" [ $c -eq 0 ]
+t "fsmonitor hook: not run by hardcompose" [ ! -e "$tmp/pwned" ]
+t "fsmonitor hook: .env still ignored" git -C "$r" -c core.fsmonitor=false check-ignore -q .env
+
+# ---- 8. a secrets folder of ours left wider by hand is made 0700 ----
+r=$tmp/r8; mkdir -p "$r/secrets"; chmod 755 "$r/secrets"; compose "$r/compose.yaml"
+(cd "$r" && "$bin" -w compose.yaml) 2>"$tmp/e8"
+t "wide folder: made 0700" [ "$(stat -c %a "$r/secrets")" = 700 ]
+t "wide folder: said so" grep -q 'had mode 0755; made 0700' "$tmp/e8"
+
 echo "secrets-git: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -37,13 +37,16 @@ static int run_git(const char *dir, char *const argv[])
 
 enum hc_git_state hc_git_state(const char *dir, const char *name)
 {
-	char *top[] = {"git", "rev-parse", "--show-toplevel", NULL};
+	/* a repository's own config must not run programs: no fsmonitor hook */
+#define GIT "git", "-c", "core.fsmonitor=false"
+	char *top[] = {GIT, "rev-parse", "--show-toplevel", NULL};
 	if (run_git(dir, top) != 0)
 		return HC_GIT_NONE;
-	char *ls[] = {"git", "ls-files", "--error-unmatch", "--", (char *)name, NULL};
+	char *ls[] = {GIT, "ls-files", "--error-unmatch", "--", (char *)name, NULL};
 	if (run_git(dir, ls) == 0)
 		return HC_GIT_TRACKED;
-	char *ci[] = {"git", "check-ignore", "-q", "--", (char *)name, NULL};
+	char *ci[] = {GIT, "check-ignore", "-q", "--", (char *)name, NULL};
+#undef GIT
 	int rc = run_git(dir, ci);
 	return rc == 0 ? HC_GIT_IGNORED : rc == 1 ? HC_GIT_UNIGNORED : HC_GIT_NONE;
 }
