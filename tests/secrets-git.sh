@@ -150,5 +150,12 @@ r=$tmp/r8; mkdir -p "$r/secrets"; chmod 755 "$r/secrets"; compose "$r/compose.ya
 t "wide folder: made 0700" [ "$(stat -c %a "$r/secrets")" = 700 ]
 t "wide folder: said so" grep -q 'had mode 0755; made 0700' "$tmp/e8"
 
+# ---- 9. .env.example linked out of the project: refused, nothing written ----
+r=$tmp/r9; mkdir -p "$r/p" "$r/out"; compose "$r/p/compose.yaml"; : >"$r/out/example"
+ln -s ../out/example "$r/p/.env.example"
+(cd "$r/p" && "$bin" -w compose.yaml) 2>"$tmp/e9"; c=$?
+t ".env.example linked out: exit 4 ($c)" [ $c -eq 4 ]
+t ".env.example linked out: nothing written there" [ ! -s "$r/out/example" ] && [ ! -e "$r/p/.env" ]
+
 echo "secrets-git: $pass passed, $fail failed"
 [ $fail -eq 0 ]
