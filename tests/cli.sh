@@ -79,7 +79,7 @@ if command -v patch >/dev/null; then
   for g in "$src"/golden/*/*/; do
     [ -f "$g/exit" ] && continue
   [ -f "$g/report" ] && continue
-    [ -f "$g/write" ] && continue # --write cases: --diff does not move secrets, so it cannot reproduce them
+    [ -f "$g/write" ] && continue # --write cases: their diffs mask the values they move, so they are for reading only
     a=(); [ -f "$g/args" ] && read -r -a a <"$g/args"
     cmp -s "$g/input.yml" "$g/expected.yml" && continue
     cp "$g/input.yml" "$tmp/g.compose.yaml"
@@ -90,9 +90,11 @@ if command -v patch >/dev/null; then
 fi
 
 # --diff masks secret values on context lines, byte for byte
-printf 'services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: hunter2-ctx\n' >"$tmp/sec.yml"
+printf 'services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: hunter2-ctx\n    labels:\n      pw: hunter2-ctx\n' >"$tmp/sec.yml"
 "$bin" --diff "$tmp/sec.yml" >"$tmp/sec.diff" 2>"$tmp/sec.err"
-t "diff masks a secret on a context line" grep -qxF '       POSTGRES_PASSWORD: ***********' "$tmp/sec.diff"
+t "diff masks a secret on a removed line" grep -qxF -e '-      POSTGRES_PASSWORD: ***********' "$tmp/sec.diff"
+t "diff masks a secret on a context line" grep -qxF '       pw: ***********' "$tmp/sec.diff"
+t "a masked diff says it is for reading only" grep -q '^# secret values are masked .*for reading only' "$tmp/sec.diff"
 t "diff never shows the value" bash -c "! grep -q hunter2 '$tmp/sec.diff' '$tmp/sec.err'"
 t "diff notes the secret left in place" grep -q 'plaintext secret(s) left in place' "$tmp/sec.err"
 "$bin" --check "$tmp/sec.yml" >"$tmp/sec.chk" 2>&1; c=$?

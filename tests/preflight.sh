@@ -45,8 +45,18 @@ check missing-secret 1
 # 3. a secret file readable by others: a warning, exit 0
 new
 printf 'secrets:\n  k:\n    file: key.txt\n' >compose.yaml; echo k >key.txt; chmod 644 key.txt
-echo "compose.yaml:3:11: warning: secret file key.txt has mode 0644; 0600 or narrower keeps other users out" >"$d.want"
+echo "compose.yaml:3:11: warning: secret file key.txt has mode 0644 and its folder . lets other users in; a 0700 folder (or a 0600 file) keeps them out" >"$d.want"
 check secret-mode-wide 0
+# 3b. 0444 in a 0700 folder, as -w writes it: other users cannot reach it
+new
+printf 'secrets:\n  k:\n    file: ./secrets/k\n' >compose.yaml; mkdir -m 700 secrets; echo k >secrets/k; chmod 444 secrets/k
+: >"$d.want"
+check secret-0444-in-0700-folder 0
+# 3c. external secrets: one warning lists those that must exist
+new
+printf 'services:\n  db:\n    image: postgres\nsecrets:\n  a:\n    external: true\n  b:\n    file: ./b\n  c:\n    external: true\n' >compose.yaml; echo b >b; chmod 600 b
+echo "compose.yaml:5:3: warning: external secrets a, c must exist before the stack starts (docker secret create NAME FILE, or your secret store)" >"$d.want"
+check external-secrets-listed 0
 
 # 4. a missing config file
 new

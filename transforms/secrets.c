@@ -22,9 +22,12 @@
  * the anchor, to .env (secrets_shared.c).
  *
  * The transform only rewrites when the caller will write the files
- * (ctx->side_effects, i.e. --write); otherwise it reports, so no output ever
- * points at a file that does not exist. Values never appear in findings;
- * their ranges are handed back to be masked wherever output shows input.
+ * (ctx->side_effects, i.e. --write) or shows what --write does
+ * (ctx->preview, --diff); otherwise it reports, so no output ever points at
+ * a file that does not exist. With secrets.target=external the stanza
+ * says `external: true` and no value is written anywhere: the secrets and
+ * the .env names must be provided by swarm, a vault agent, the shell. Values never appear in
+ * findings; their ranges are handed back to be masked wherever output shows input.
  *
  * This file holds the transform: its options and the steps of a run in
  * order. The steps live in secrets_collect.c (finding the secrets),
@@ -36,6 +39,7 @@
 
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const struct hc_option secrets_options[] = {
     {"patterns", HC_OPT_LIST, offsetof(struct secrets_opts, words.patterns),
@@ -62,6 +66,9 @@ static const struct hc_option secrets_options[] = {
      "folder of the secret files, relative to the compose file"},
     {"urls", HC_OPT_BOOL, offsetof(struct secrets_opts, words.urls), "true",
      "also move passwords written in URLs (postgres://user:pass@db/app)"},
+    {"target", HC_OPT_STR, offsetof(struct secrets_opts, target), "file",
+     "where values go: file (secret files, or .env) or external (external: true secrets and "
+     "variables set elsewhere; no value written)"},
 };
 
 /* Indexes the top-level secret names (st->stanza): each to the index of
@@ -159,6 +166,8 @@ static void secrets_document(struct hc_run *r, struct hc_node *root, const void 
 		return;
 	st.tsec = hc_map_get(root, "secrets", &st.tseckey);
 	st.env_only = hc_swarm_minor(r->doc) == 0;
+	st.external = st.o->target && !strcmp(st.o->target, "external");
+	st.rewrite = r->ctx->side_effects || r->ctx->preview;
 	index_stanza(&st);
 	if (r->ctx->dotenv)
 		secrets_read_dotenv(&st, r->ctx->dotenv, r->ctx->dotenv_len);
@@ -177,7 +186,7 @@ static void secrets_document(struct hc_run *r, struct hc_node *root, const void 
 	}
 	secrets_name_groups(&st);
 	secrets_other_occurrences(&st, root);
-	bool write = r->ctx->side_effects;
+	bool write = st.rewrite;
 	struct hc_run_mark mark0 = hc_run_mark(r);
 	/* shared values all readers read from files count as file secrets here */
 	for (size_t k = 0; k < st.nc; k++)

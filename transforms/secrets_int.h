@@ -31,6 +31,7 @@ struct secrets_opts {
 	struct hc_secret_words words; /* patterns, ignore, urls */
 	struct hc_strlist exceptions;
 	char *dir;
+	char *target; /* "file": secret files and .env; "external": external: true */
 };
 
 /* Where a value goes: a secret file the image reads, or the .env file. */
@@ -86,6 +87,8 @@ struct secrets_state {
 	bool env_only;   /* version: "3.0" kept: no secrets (3.1 adds them), .env only */
 	size_t rerouted; /* file secrets sent to .env for that */
 	struct secrets_shared *shared; /* values shared through anchors (secrets_shared.c) */
+	bool rewrite;    /* edit the text: --write, or --diff showing what it does */
+	bool external;   /* secrets.target=external: no value is written anywhere */
 };
 
 /* secrets_collect.c */

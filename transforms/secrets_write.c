@@ -213,7 +213,10 @@ int secrets_add_stanza(struct secrets_state *st)
 		struct hc_buf p = HC_BUF_INIT;
 		secrets_file_path(&p, st->o, g->name);
 		struct hc_val *e = hc_val_map();
-		hc_val_put(e, "file", hc_val_str(p.data));
+		if (st->external)
+			hc_val_put(e, "external", hc_val_raw("true"));
+		else
+			hc_val_put(e, "file", hc_val_str(p.data));
 		hc_val_put(m, g->name, e);
 		hc_buf_release(&p);
 	}
@@ -300,6 +303,27 @@ static int rewrite(struct secrets_state *st, const struct secret_cand *c)
 	return rc;
 }
 
+/* With secrets.target=external: the value leaves the file and goes
+ * nowhere; the secret, or the variable, must be provided. */
+static void report_external(struct secrets_state *st, const struct secret_cand *c, const char *what,
+                            const char *verb)
+{
+	const char *name = st->g[c->group].name;
+	if (c->route == R_FILE) {
+		hc_report(st->r, c->vnode->start, HC_WARNING,
+		          "service \"%s\": %s %s; %s out of the file: the external secret %s "
+		          "(external: true) must exist (docker secret create %s -)",
+		          c->svc, c->var, what, verb, name, name);
+		return;
+	}
+	char *u = secrets_upper(name);
+	hc_report(st->r, c->vnode->start, HC_WARNING,
+	          "service \"%s\": %s %s; %s out of the file as ${%s}, which the environment "
+	          "must set (secrets.target=external: not written to .env)",
+	          c->svc, c->var, what, verb, u);
+	free(u);
+}
+
 /* Says where c's value goes: done, that it moved; otherwise, where --write
  * moves it. */
 static void report(struct secrets_state *st, const struct secret_cand *c, bool done)
@@ -309,7 +333,9 @@ static void report(struct secrets_state *st, const struct secret_cand *c, bool d
 	const char *what = c->url ? "holds a password in a URL" : "is a plaintext secret";
 	const char *verb = done ? "moved" : "--write moves it";
 	struct hc_buf where = HC_BUF_INIT;
-	if (c->route == R_FILE) {
+	if (st->external) {
+		report_external(st, c, what, verb);
+	} else if (c->route == R_FILE) {
 		secrets_file_path(&where, st->o, name);
 		if (c->fs->form == HC_FORM_FILE)
 			hc_report(r, c->vnode->start, HC_WARNING,
@@ -383,7 +409,7 @@ static void leave_service(struct secrets_state *st, size_t first, size_t end)
 static void settle(struct secrets_state *st, const struct secret_cand *c, bool write)
 {
 	struct hc_run *r = st->r;
-	report(st, c, write);
+	report(st, c, r->ctx->side_effects);
 	hc_side_mask(r, c->vnode->start, c->vnode->end);
 	r->changes++;
 	if (!write)
@@ -391,11 +417,14 @@ static void settle(struct secrets_state *st, const struct secret_cand *c, bool w
 	declare(r, c->svc, "environment", HC_CHANGE_ANY);
 	const struct secret_group *g = &st->g[c->group];
 	if (c->route == R_FILE) {
-		hc_side_file(r, g->name, g->secret, strlen(g->secret), c->fs->uid);
+		if (!st->external)
+			hc_side_file(r, g->name, g->secret, strlen(g->secret), c->fs->uid);
 	} else {
+		/* the name alone (for .env.example) when .env has it already or
+		 * the value is to come from elsewhere */
 		char *u = secrets_upper(g->name);
-		if (secrets_dotenv_has(st, u, g->secret) != 1)
-			hc_side_env(r, u, g->secret);
+		bool have = st->external || secrets_dotenv_has(st, u, g->secret) == 1;
+		hc_side_env(r, u, have ? NULL : g->secret);
 		free(u);
 	}
 }

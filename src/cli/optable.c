@@ -24,10 +24,11 @@ const struct hc_opt hc_opts[] = {
             "content right before the rename), or nothing is written (exit 4). A file with nothing "
             "to change is not touched (its mtime stays). Cannot be combined with `--check` or "
             "`--diff`, nor used on stdin. Only `--write` lets the `secrets` transform move values "
-            "out: it first writes the secret files (0600, folder 0700) and `.env` lines beside the "
-            "compose file and extends its `.gitignore`; an existing secret file with other content "
-            "is an error (exit 4) and nothing is written ([secrets.md](secrets.md)). Then one "
-            "line on stderr says what it did: `hardcompose: wrote 2 of 3 files (4 services); "
+            "out: it first writes the secret files (0444 in a folder of mode 0700 holding a "
+            "`.gitignore` of `*`), `.env` lines and `.env.example` names beside the compose file "
+            "and makes git ignore `.env`; an existing secret file with other content, or a `.env` "
+            "git tracks, is an error (exit 4) and nothing is written ([secrets.md](secrets.md)). Then "
+            "one line on stderr says what it did: `hardcompose: wrote 2 of 3 files (4 services); "
             "secrets: 2 moved to files, 1 to .env` (`--quiet` leaves it out).",
     },
     {
@@ -55,9 +56,11 @@ const struct hc_opt hc_opts[] = {
         .help = "write nothing; print a unified diff of the changes",
         .man = "Write nothing; print a unified diff of the changes (secret values masked).",
         .md = "Write nothing; print a unified diff (`--- a/FILE`, `+++ b/FILE`) of what would "
-              "change. Can be combined with `--check`. Plaintext secrets are not moved in the diff "
-              "(only `--write` moves them), and every byte of a secret value the diff shows is "
-              "replaced by `*`.",
+              "change. Can be combined with `--check`. The diff shows plaintext secrets moved as "
+              "`--write` moves them, after `#` lines naming the side files `--write` would write "
+              "(paths and variable names); every byte of a secret value the diff shows is "
+              "replaced by `*`, and such a diff says it is for reading only (`git apply` refuses "
+              "it).",
     },
     {
         .name = "format",

@@ -42,8 +42,8 @@ static const char usage_tail[] =
     "  2  usage error (unknown option, transform, option name, profile, or service named by "
     "--set)\n"
     "  3  invalid input: not YAML, or not a compose file\n"
-    "  4  I/O error: a file could not be read or written, or a secret file exists with "
-    "other content\n"
+    "  4  I/O error: a file could not be read or written, a secret file exists with "
+    "other content, or `--write` would append secrets to a `.env` that git tracks\n"
     "  5  refused: the result would change meaning beyond the declared keys\n";
 
 static bool has_short(const struct hc_opt *o)

@@ -284,6 +284,7 @@ static void make_ctx(struct hc_job *j, struct run *r, bool is_stdin)
 {
 	const struct hc_cli *cli = j->cli;
 	r->ctx = (struct hc_ctx){.side_effects = cli->write && !j->file->extended,
+	                         .preview = cli->diff && !cli->write && !j->file->extended,
 	                         .rules = cli->check,
 	                         .no_batch = getenv("HARDCOMPOSE_NO_BATCH") != NULL};
 	const char *where = is_stdin ? cli->stdin_filepath : j->o.path;
@@ -311,6 +312,65 @@ static void make_ctx(struct hc_job *j, struct run *r, bool is_stdin)
 	}
 }
 
+/* Appends "#   WHAT DIR/SUB/NAME": dir is the compose file's folder as the
+ * user named it ("" for the current folder), sub a folder in it or NULL. */
+static void side_line(struct hc_buf *out, const char *what, const char *dir, const char *sub,
+                      const char *name)
+{
+	hc_buf_addf(out, "#   %s %s%s%s%s%s\n", what, dir, *dir ? "/" : "", sub ? sub : "",
+	            sub ? "/" : "", name);
+}
+
+/* Is the secret file f of the run new (not there with its value)? */
+static bool secret_is_new(const struct run *r, const char *sd, const struct hc_secret_file *f)
+{
+	return !r->folder || hc_side_secret_state(r->folder, sd, f->name, f->value, f->len) != 1;
+}
+
+/* --diff: before the diff, as lines `git apply` and `patch` skip, the side
+ * files -w writes (paths and names, never values), and, when values were
+ * masked, that the diff is for reading only. */
+static void diff_preamble(struct hc_job *j, const struct run *r, const struct hc_result *res,
+                          bool masked)
+{
+	struct hc_buf *out = &j->o.out;
+	const struct hc_side *s = &res->side;
+	char *dir = hc_dirname(j->o.name);
+	const char *d = strcmp(dir, ".") ? dir : "";
+	const char *sd = s->dir ? s->dir : "secrets";
+	while (!strncmp(sd, "./", 2))
+		sd += 2;
+	size_t nnew = 0;
+	for (size_t i = 0; i < s->nfiles; i++)
+		nnew += secret_is_new(r, sd, &s->files[i]);
+	if (nnew || s->nenv)
+		hc_buf_adds(out, "# hardcompose -w also writes (values not shown):\n");
+	for (size_t i = 0; i < s->nfiles; i++)
+		if (secret_is_new(r, sd, &s->files[i]))
+			side_line(out, "secret file", d, sd, s->files[i].name);
+	if (nnew)
+		side_line(out, "ignore file", d, sd, ".gitignore");
+	struct hc_buf n = HC_BUF_INIT;
+	for (size_t i = 0; i < s->nenv; i++) {
+		if (!s->env[i].value)
+			continue;
+		n.len = 0;
+		hc_buf_addf(&n, ".env: %s", s->env[i].name);
+		side_line(out, "line of", d, NULL, n.data);
+	}
+	for (size_t i = 0; i < s->nenv; i++) {
+		n.len = 0;
+		hc_buf_addf(&n, ".env.example: %s (no value)", s->env[i].name);
+		side_line(out, "line of", d, NULL, n.data);
+	}
+	hc_buf_release(&n);
+	if (masked)
+		hc_buf_adds(out,
+		            "# secret values are masked with '*': this diff is for reading only "
+		            "(git apply refuses it); hardcompose -w makes the change\n");
+	free(dir);
+}
+
 /* --check and --diff: the findings, as text lines or records for a
  * report, and the diff. The exit code they call for. */
 static int report(struct hc_job *j, struct run *r, struct hc_result *res, bool changed)
@@ -323,6 +383,8 @@ static int report(struct hc_job *j, struct run *r, struct hc_result *res, bool c
 	if (cli->diff && changed) {
 		struct hc_buf a = HC_BUF_INIT, b = HC_BUF_INIT;
 		hc_mask_secrets(res, &r->in, &a, &b);
+		bool masked = a.len != r->in.len || (a.len && memcmp(a.data, r->in.data, a.len));
+		diff_preamble(j, r, res, masked);
 		hc_diff(&o->out, o->name, a.data ? a.data : "", a.len, b.data ? b.data : "", b.len,
 		        &res->pieces);
 		hc_buf_release(&a);

@@ -140,7 +140,7 @@ void hc_side_env(struct hc_run *r, const char *name, const char *value)
 		s->env = hc_xrealloc(s->env, s->capenv * sizeof(*s->env));
 	}
 	s->env[s->nenv].name = hc_xstrdup(name);
-	s->env[s->nenv++].value = hc_xstrdup(value);
+	s->env[s->nenv++].value = value ? hc_xstrdup(value) : NULL;
 }
 
 void hc_side_mask(struct hc_run *r, size_t start, size_t end)

@@ -41,6 +41,7 @@ struct hc_supps;   /* ignore comments, see suppress.h */
 /* What the caller tells a run beyond the text. */
 struct hc_ctx {
 	bool side_effects; /* --write: values may move out to files beside the compose file */
+	bool preview;      /* --diff: rewrite as --write would, write nothing (side lists only) */
 	bool rules;        /* run the findings rules (--check, --format) */
 	bool no_batch;     /* one re-parse per transform (HARDCOMPOSE_NO_BATCH, tests) */
 	/* the file is a compose file by its name or by how it was found (a
@@ -72,7 +73,8 @@ struct hc_secret_file {
 };
 
 struct hc_env_var {
-	char *name, *value;
+	char *name, *value; /* value NULL: the name only, for .env.example (the
+	                       value is in .env already, or comes from elsewhere) */
 };
 
 struct hc_range {

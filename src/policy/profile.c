@@ -61,6 +61,7 @@ static const struct {
 } opt_choices[] = {
     {"cap-drop", "unknown", "default-minus-risky|all|skip"},
     {"read-only", "unknown", "skip|tmpfs"},
+    {"secrets", "target", "file|external"},
 };
 
 static const char *choices_of(const struct hc_transform *t, const struct hc_option *o)

@@ -232,6 +232,22 @@ static char *resolve(struct file *f, const struct hc_node *n)
 	return hc_buf_detach(&p, &len);
 }
 
+/* A secret file others may read (0444, as hardcompose -w writes it, so
+ * that a service of any uid reads it): fine inside a folder other users
+ * cannot enter (0700); otherwise a warning. */
+static void check_reach(struct file *f, const struct hc_node *n, const char *what, const char *path,
+                        const struct stat *st)
+{
+	char *dir = hc_dirname(path);
+	struct stat ds;
+	if (stat(dir, &ds) < 0 || (ds.st_mode & 011))
+		add(f, n->start, false,
+		    "%s %.*s has mode %04o and its folder %s lets other users in; a 0700 folder "
+		    "(or a 0600 file) keeps them out",
+		    what, (int)n->len, n->text, (unsigned)(st->st_mode & 07777), dir);
+	free(dir);
+}
+
 static void check_file(struct file *f, const struct hc_node *n, const char *what, bool secret)
 {
 	char *p = resolve(f, n);
@@ -244,10 +260,42 @@ static void check_file(struct file *f, const struct hc_node *n, const char *what
 		add(f, n->start, true, "%s %.*s is not readable: %s", what, (int)n->len, n->text,
 		    strerror(errno));
 	else if (secret && S_ISREG(st.st_mode) && (st.st_mode & 077))
-		add(f, n->start, false,
-		    "%s %.*s has mode %04o; 0600 or narrower keeps other users out", what,
-		    (int)n->len, n->text, (unsigned)(st.st_mode & 07777));
+		check_reach(f, n, what, p, &st);
 	free(p);
+}
+
+/* Is the top-level entry e `external: true` (or the old `external: {name:
+ * ...}`)? */
+static bool is_external(struct hc_node *e)
+{
+	struct hc_node *x = hc_deref(hc_map_get(e, "external", NULL));
+	if (!x)
+		return false;
+	if (x->type == HC_MAP)
+		return true;
+	return x->type == HC_SCALAR && (hc_scalar_is(x, "true") || hc_scalar_is(x, "True") ||
+	                                hc_scalar_is(x, "TRUE") || hc_scalar_is(x, "yes"));
+}
+
+/* The external secrets: they must exist where the stack runs (swarm's
+ * secret store, a vault agent): one warning lists them. */
+static void list_external(struct file *f, struct hc_node *m)
+{
+	struct hc_buf names = HC_BUF_INIT;
+	size_t first = 0, n = 0;
+	for (size_t i = 0; i + 1 < m->nkids; i += 2) {
+		if (!is_external(hc_deref(m->kids[i + 1])) || m->kids[i]->type != HC_SCALAR)
+			continue;
+		if (!n++)
+			first = m->kids[i]->start;
+		hc_buf_addf(&names, "%s%s", names.len ? ", " : "", m->kids[i]->text);
+	}
+	if (n)
+		add(f, first, false,
+		    "external secret%s %s must exist before the stack starts (docker secret "
+		    "create NAME FILE, or your secret store)",
+		    n > 1 ? "s" : "", names.data);
+	hc_buf_release(&names);
 }
 
 static void check_top(struct file *f, const char *key, const char *what, bool secret)
@@ -255,6 +303,8 @@ static void check_top(struct file *f, const char *key, const char *what, bool se
 	struct hc_node *m = hc_deref(hc_map_get(f->doc->root, key, NULL));
 	if (!m || m->type != HC_MAP)
 		return;
+	if (secret)
+		list_external(f, m);
 	for (size_t i = 0; i + 1 < m->nkids; i += 2) {
 		struct hc_node *e = hc_deref(m->kids[i + 1]);
 		struct hc_node *file = hc_deref(hc_map_get(e, "file", NULL));
