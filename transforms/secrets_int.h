@@ -87,8 +87,8 @@ struct secrets_state {
 	bool env_only;   /* version: "3.0" kept: no secrets (3.1 adds them), .env only */
 	size_t rerouted; /* file secrets sent to .env for that */
 	struct secrets_shared *shared; /* values shared through anchors (secrets_shared.c) */
-	bool rewrite;    /* edit the text: --write, or --diff showing what it does */
-	bool external;   /* secrets.target=external: no value is written anywhere */
+	bool rewrite;                  /* edit the text: --write, or --diff showing what it does */
+	bool external;                 /* secrets.target=external: no value is written anywhere */
 };
 
 /* secrets_collect.c */

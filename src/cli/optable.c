@@ -27,7 +27,8 @@ const struct hc_opt hc_opts[] = {
             "out: it first writes the secret files (0444 in a folder of mode 0700 holding a "
             "`.gitignore` of `*`), `.env` lines and `.env.example` names beside the compose file "
             "and makes git ignore `.env`; an existing secret file with other content, or a `.env` "
-            "git tracks, is an error (exit 4) and nothing is written ([secrets.md](secrets.md)). Then "
+            "git tracks, is an error (exit 4) and nothing is written ([secrets.md](secrets.md)). "
+            "Then "
             "one line on stderr says what it did: `hardcompose: wrote 2 of 3 files (4 services); "
             "secrets: 2 moved to files, 1 to .env` (`--quiet` leaves it out).",
     },
