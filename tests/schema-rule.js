@@ -65,13 +65,13 @@ const inBranch = (e) => !isAlt(e) && (/\/(oneOf|anyOf)\/\d+\//.test(e.schemaPath
 function ours(file) {
   // ignore comments are not the schema's business: neutralised here
   const text = fs.readFileSync(file, 'utf8').replace(/hardcompose:\s*ignore/g, 'hardcompose-test: no');
-  const r = spawnSync(bin, ['-p', 'none', '-e', 'schema', '--check', '--fail-on', 'none'], {
+  const r = spawnSync(bin, ['-p', 'none', '-e', 'schema', '--check', '--fail-on', 'none', '--stdin-filepath', 'compose.yaml'], {
     input: text,
     encoding: 'utf8',
   });
   const paths = [], unknown = new Set();
   for (const line of r.stdout.split('\n').concat(r.stderr.split('\n'))) {
-    const m = line.match(/^<stdin>:\d+:\d+: error: \[schema\] (.*)$/);
+    const m = line.match(/^compose\.yaml:\d+:\d+: error: \[schema\] (.*)$/);
     if (!m) continue;
     const msg = m[1];
     const k = msg.match(/: unknown key '([^']*)'/);

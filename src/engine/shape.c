@@ -2,6 +2,7 @@
  * shape.c: is a document a compose file by its shape? See shape.h.
  */
 #include "engine/shape.h"
+#include "base/suggest.h"
 #include "yaml/tree.h"
 
 #include <stdio.h>
@@ -42,6 +43,14 @@ bool hc_not_compose(const struct hc_doc *doc, char *why, size_t size, size_t *po
 		for (size_t t = 0; !ok && t < sizeof(top) / sizeof(top[0]); t++)
 			ok = hc_scalar_is(k, top[t]);
 		ok = ok || hc_scalar_is(k, "<<"); /* a merge: its keys are checked by Compose */
+		if (!ok && k->type == HC_SCALAR) {
+			/* a typo of a Compose key (`servises:`) is a compose file
+			 * with a mistake: the schema rule says so */
+			struct hc_closest c = HC_CLOSEST_INIT(k->text);
+			for (size_t t = 0; t < sizeof(top) / sizeof(top[0]); t++)
+				hc_closest_try(&c, top[t]);
+			ok = hc_closest_get(&c) != NULL;
+		}
 		if (!ok) {
 			*pos = k->start;
 			snprintf(why, size, "its top-level key '%.60s' is not a Compose key",

@@ -42,6 +42,9 @@ for g in "$src"/golden/*/*/; do
 		args=()
 		[ -f "$g/args" ] && read -r -a args <"$g/args"
 		(cd "$d" && "$bin" "${args[@]}" -w out.yaml) >/dev/null 2>&1 || { echo "FAIL golden/${g#$src/golden/}: -w failed"; continue; }
+		# deploy.env: what the deployer's environment supplies (secrets.target=
+		# external writes no value anywhere); the input does not read it
+		[ -f "$g/deploy.env" ] && cat "$g/deploy.env" >>"$d/.env"
 		add "$d" "${g#$src/}(-w)"
 	else
 		[ -f "$g/exit" ] && continue

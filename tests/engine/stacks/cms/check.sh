@@ -37,4 +37,9 @@ if [ "${mode#write-}" != "$mode" ]; then
 		eval 'stat -c %a secrets/db_postgresdb_password secrets/queue_bull_redis_password secrets | tr "\n" " "'
 	expect "git would commit nothing of secrets/ (secrets/.gitignore: *)" "*" \
 		grep -x '[*]' secrets/.gitignore
+	expect "-w moved the anchored secret once, at the anchor, to .env" \
+		"  DB_PASSWORD: \${DB_PASSWORD:?is not set}|DB_PASSWORD='cms-Maria-pw'" \
+		eval 'printf "%s|%s" "$(grep "^  DB_PASSWORD:" compose.yaml)" "$(grep "^DB_PASSWORD=" .env)"'
+	expect "the search service still reads the anchored environment" "    environment: *search-env" \
+		grep -x '    environment: [*]search-env' compose.yaml
 fi
