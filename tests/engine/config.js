@@ -62,6 +62,8 @@ function envOk(sa, sb, topb, path, errs) {
     const src = mounts.get(target);
     if ((fk || !(k in eb)) && src) {
       const def = topb.secrets && topb.secrets[src];
+      // secrets.target=external: the store holds the value; nothing to read here
+      if (def && def.external) continue;
       if (!def || !def.file) { errs.push(`${path}/${k}: moved to secret ${src}, which has no file`); continue; }
       let got;
       try { got = fs.readFileSync(def.file, 'utf8'); } catch (e) {
