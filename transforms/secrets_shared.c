@@ -19,6 +19,7 @@
  * skipped or excepts the variable, leaves it in place with a warning.
  */
 #include "transforms/secrets_int.h"
+#include "base/text.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -449,20 +450,6 @@ void secrets_shared_push(struct secrets_state *st, const char *svc)
 			push_one(st, &sh->v[i]);
 }
 
-/* Appends `/seg`, escaped as a JSON pointer segment (~0, ~1). */
-static void path_seg(struct hc_buf *b, const char *seg)
-{
-	hc_buf_addc(b, '/');
-	for (const char *p = seg; *p; p++) {
-		if (*p == '~')
-			hc_buf_adds(b, "~0");
-		else if (*p == '/')
-			hc_buf_adds(b, "~1");
-		else
-			hc_buf_addc(b, *p);
-	}
-}
-
 void secrets_shared_declare(struct secrets_state *st)
 {
 	for (size_t k = 0; k < st->nc; k++) {
@@ -470,8 +457,8 @@ void secrets_shared_declare(struct secrets_state *st)
 		for (size_t u = 0; !c->failed && u < c->users.n; u++) {
 			struct hc_buf p = HC_BUF_INIT;
 			hc_buf_adds(&p, "/services");
-			path_seg(&p, c->users.v[u]);
-			path_seg(&p, "environment");
+			hc_ptr_add(&p, c->users.v[u], strlen(c->users.v[u]));
+			hc_ptr_add(&p, "environment", 11);
 			hc_declare(st->r, p.data, HC_CHANGE_ANY);
 			hc_buf_release(&p);
 		}

@@ -12,6 +12,7 @@
  * left as it was, and said so.
  */
 #include "transforms/secrets_int.h"
+#include "base/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,27 +94,13 @@ static void replace_node(struct hc_run *r, const struct hc_node *n, const char *
 	hc_buf_release(&b);
 }
 
-/* Appends `/seg`, escaped as a JSON pointer segment (~0, ~1). */
-static void path_seg(struct hc_buf *b, const char *seg)
-{
-	hc_buf_addc(b, '/');
-	for (const char *p = seg; *p; p++) {
-		if (*p == '~')
-			hc_buf_adds(b, "~0");
-		else if (*p == '/')
-			hc_buf_adds(b, "~1");
-		else
-			hc_buf_addc(b, *p);
-	}
-}
-
 /* Declares that /services/<svc>/<key> changes as kind says. */
 static void declare(struct hc_run *r, const char *svc, const char *key, enum hc_change kind)
 {
 	struct hc_buf p = HC_BUF_INIT;
 	hc_buf_adds(&p, "/services");
-	path_seg(&p, svc);
-	path_seg(&p, key);
+	hc_ptr_add(&p, svc, strlen(svc));
+	hc_ptr_add(&p, key, strlen(key));
 	hc_declare(r, p.data, kind);
 	hc_buf_release(&p);
 }

@@ -18,23 +18,6 @@
 #include <string.h>
 #include <strings.h>
 
-static void report(struct hc_rctx *x, const struct hc_node *at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void report(struct hc_rctx *x, const struct hc_node *at, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	hc_rule_vreport(x, at, fmt, ap);
-	va_end(ap);
-}
-
-static const struct hc_node *scalar(struct hc_node *n)
-{
-	n = hc_deref(n);
-	return n && n->type == HC_SCALAR && !hc_is_null(n) ? n : NULL;
-}
-
 static bool is(const struct hc_node *n, const char *s)
 {
 	return n && n->type == HC_SCALAR && n->len == strlen(s) && !strncasecmp(n->text, s, n->len);
@@ -92,13 +75,14 @@ static struct dep *deps_of(struct hc_node *svc, size_t *n)
 		return NULL;
 	struct dep *out = hc_xcalloc(d->nkids + 1, sizeof(*out));
 	for (size_t i = 0; i < d->nkids; i += d->type == HC_MAP ? 2 : 1) {
-		struct dep e = {.at = d->kids[i], .name = scalar(d->kids[i])};
+		struct dep e = {.at = d->kids[i], .name = hc_rule_scalar(d->kids[i])};
 		if (d->type == HC_MAP) {
 			struct hc_node *v = hc_deref(d->kids[i + 1]);
-			e.cond = v && v->type == HC_MAP ? scalar(hc_map_get(v, "condition", NULL))
-			                                : NULL;
+			e.cond = v && v->type == HC_MAP
+			             ? hc_rule_scalar(hc_map_get(v, "condition", NULL))
+			             : NULL;
 			e.optional = v && v->type == HC_MAP &&
-			             is(scalar(hc_map_get(v, "required", NULL)), "false");
+			             is(hc_rule_scalar(hc_map_get(v, "required", NULL)), "false");
 			if (is(e.name, "<<"))
 				continue;
 		}
@@ -117,7 +101,7 @@ void hc_rule_depends_on_missing(struct hc_rctx *x, struct hc_node *svcs)
 		struct dep *d = deps_of(svcs->kids[i + 1], &n);
 		for (size_t k = 0; k < n; k++)
 			if (!d[k].optional && !service(svcs, d[k].name->text, d[k].name->len))
-				report(
+				hc_rule_report(
 				    x, d[k].at,
 				    "service \"%s\": depends_on names service \"%.*s\", which this "
 				    "file does not define; Compose refuses it unless a file given "
@@ -131,7 +115,7 @@ void hc_rule_depends_on_missing(struct hc_rctx *x, struct hc_node *svcs)
 static bool has_healthcheck(struct hc_node *svc)
 {
 	struct hc_node *h = get(svc, "healthcheck");
-	if (!h || h->type != HC_MAP || is(scalar(hc_map_get(h, "disable", NULL)), "true"))
+	if (!h || h->type != HC_MAP || is(hc_rule_scalar(hc_map_get(h, "disable", NULL)), "true"))
 		return false;
 	struct hc_node *t = hc_deref(hc_map_get(h, "test", NULL));
 	if (t && t->type == HC_SEQ && t->nkids)
@@ -149,7 +133,7 @@ void hc_rule_depends_on_healthcheck(struct hc_rctx *x, struct hc_node *svcs)
 			if (!t || !has_healthcheck(t) ||
 			    d[k].cond) /* a condition written is a choice */
 				continue;
-			report(
+			hc_rule_report(
 			    x, d[k].at,
 			    "service \"%s\": starts as soon as \"%.*s\" has started, not when its "
 			    "healthcheck passes; use depends_on: {%.*s: {condition: "
@@ -166,12 +150,12 @@ void hc_rule_depends_on_healthcheck(struct hc_rctx *x, struct hc_node *svcs)
 /* The restart policy that runs a container again after it exits, or NULL. */
 static const struct hc_node *restarts(struct hc_node *svc)
 {
-	const struct hc_node *r = scalar(get(svc, "restart"));
+	const struct hc_node *r = hc_rule_scalar(get(svc, "restart"));
 	if (r && (is(r, "always") || is(r, "unless-stopped") ||
 	          (r->len >= 10 && !strncasecmp(r->text, "on-failure", 10))))
 		return r;
 	const struct hc_node *c =
-	    scalar(get(get(get(svc, "deploy"), "restart_policy"), "condition"));
+	    hc_rule_scalar(get(get(get(svc, "deploy"), "restart_policy"), "condition"));
 	return c && (is(c, "any") || is(c, "on-failure")) ? c : NULL;
 }
 
@@ -192,13 +176,14 @@ void hc_rule_restart_one_shot(struct hc_rctx *x, struct hc_node *svcs)
 			free(d);
 		}
 		if (waiter)
-			report(x, r,
-			       "service \"%s\": is a one-shot job (\"%s\" waits for it with "
-			       "service_completed_successfully), but restart policy %.*s runs it "
-			       "again "
-			       "after it "
-			       "exits; set restart: \"no\"",
-			       job->text, waiter, (int)(r->len > 40 ? 40 : r->len), r->text);
+			hc_rule_report(
+			    x, r,
+			    "service \"%s\": is a one-shot job (\"%s\" waits for it with "
+			    "service_completed_successfully), but restart policy %.*s runs it "
+			    "again "
+			    "after it "
+			    "exits; set restart: \"no\"",
+			    job->text, waiter, (int)(r->len > 40 ? 40 : r->len), r->text);
 	}
 }
 
@@ -206,22 +191,23 @@ void hc_rule_restart_one_shot(struct hc_rctx *x, struct hc_node *svcs)
 
 void hc_rule_container_name_replicas(struct hc_rctx *x, const struct hc_service *s)
 {
-	const struct hc_node *cn = scalar(get(s->value, "container_name"));
+	const struct hc_node *cn = hc_rule_scalar(get(s->value, "container_name"));
 	if (!cn)
 		return;
-	const struct hc_node *r = scalar(get(get(s->value, "deploy"), "replicas"));
+	const struct hc_node *r = hc_rule_scalar(get(get(s->value, "deploy"), "replicas"));
 	const char *what = "deploy.replicas";
 	if (!r) {
-		r = scalar(get(s->value, "scale"));
+		r = hc_rule_scalar(get(s->value, "scale"));
 		what = "scale";
 	}
 	if (!r || !isdigit((unsigned char)r->text[0]) || strtol(r->text, NULL, 10) <= 1)
 		return;
-	report(x, cn,
-	       "service \"%s\": container_name '%.*s' with %s: %.*s: container names are unique, "
-	       "so only one replica can start; remove container_name",
-	       s->name, (int)(cn->len > 60 ? 60 : cn->len), cn->text, what,
-	       (int)(r->len > 20 ? 20 : r->len), r->text);
+	hc_rule_report(
+	    x, cn,
+	    "service \"%s\": container_name '%.*s' with %s: %.*s: container names are unique, "
+	    "so only one replica can start; remove container_name",
+	    s->name, (int)(cn->len > 60 ? 60 : cn->len), cn->text, what,
+	    (int)(r->len > 20 ? 20 : r->len), r->text);
 }
 
 /* ---- memory limit, heap and reservation ----------------------------------- */
@@ -234,7 +220,7 @@ struct size {
 
 static struct size size_at(struct hc_node *n)
 {
-	const struct hc_node *v = scalar(n);
+	const struct hc_node *v = hc_rule_scalar(n);
 	int64_t b = v ? hc_parse_size(v->text, v->len) : -1;
 	return (struct size){.at = v, .bytes = b > 0 ? b : -1};
 }
@@ -268,12 +254,13 @@ void hc_rule_limit_below_heap(struct hc_rctx *x, const struct hc_service *s)
 	hc_heap_read(&h, s->value);
 	if (h.heap < lim.bytes)
 		return;
-	report(x, lim.at,
-	       "service \"%s\": memory limit %.*s (%lldM) is not above the %lldM its %s asks "
-	       "for; the kernel kills the container before that memory is full. Raise the "
-	       "limit (heap + 50%%, at least +256M) or lower the heap",
-	       s->name, (int)(lim.at->len > 20 ? 20 : lim.at->len), lim.at->text, mib(lim.bytes),
-	       mib(h.heap), h.heap_src);
+	hc_rule_report(
+	    x, lim.at,
+	    "service \"%s\": memory limit %.*s (%lldM) is not above the %lldM its %s asks "
+	    "for; the kernel kills the container before that memory is full. Raise the "
+	    "limit (heap + 50%%, at least +256M) or lower the heap",
+	    s->name, (int)(lim.at->len > 20 ? 20 : lim.at->len), lim.at->text, mib(lim.bytes),
+	    mib(h.heap), h.heap_src);
 }
 
 void hc_rule_limit_below_reservation(struct hc_rctx *x, const struct hc_service *s)
@@ -281,9 +268,10 @@ void hc_rule_limit_below_reservation(struct hc_rctx *x, const struct hc_service 
 	struct size lim = mem_limit(s->value), res = mem_reservation(s->value);
 	if (lim.bytes <= 0 || res.bytes <= 0 || lim.bytes >= res.bytes)
 		return;
-	report(x, lim.at,
-	       "service \"%s\": memory limit %.*s is below its reservation %.*s; Docker refuses "
-	       "to create the container",
-	       s->name, (int)(lim.at->len > 20 ? 20 : lim.at->len), lim.at->text,
-	       (int)(res.at->len > 20 ? 20 : res.at->len), res.at->text);
+	hc_rule_report(
+	    x, lim.at,
+	    "service \"%s\": memory limit %.*s is below its reservation %.*s; Docker refuses "
+	    "to create the container",
+	    s->name, (int)(lim.at->len > 20 ? 20 : lim.at->len), lim.at->text,
+	    (int)(res.at->len > 20 ? 20 : res.at->len), res.at->text);
 }

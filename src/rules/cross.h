@@ -30,6 +30,11 @@ struct hc_rctx {
 
 /* Adds a finding of the running rule at `at`, unless suppressed there. */
 void hc_rule_vreport(struct hc_rctx *x, const struct hc_node *at, const char *fmt, va_list ap);
+/* The same, printf-style. */
+void hc_rule_report(struct hc_rctx *x, const struct hc_node *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* n (through an alias) when it is a non-null scalar, else NULL. */
+const struct hc_node *hc_rule_scalar(struct hc_node *n);
 
 /* A published port: host address, host port (or range), container port,
  * protocol. Empty host port: Docker picks one. */

@@ -15,17 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void report(struct hc_rctx *x, const struct hc_node *at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void report(struct hc_rctx *x, const struct hc_node *at, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	hc_rule_vreport(x, at, fmt, ap);
-	va_end(ap);
-}
-
 static struct hc_node *get(struct hc_node *map, const char *key)
 {
 	return hc_deref(hc_map_lookup(hc_deref(map), key, NULL));
@@ -143,13 +132,14 @@ void hc_rule_undeclared_name(struct hc_rctx *x, struct hc_node *svcs)
 			if (k == NETWORKS && u.v[i].len == 7 && !memcmp(u.v[i].name, "default", 7))
 				continue;
 			if (!declared(decl, u.v[i].name, u.v[i].len))
-				report(x, u.v[i].at,
-				       "service \"%s\": %s \"%.*s\" is not declared under the "
-				       "top-level "
-				       "%s: key; Compose refuses the file (declare it, with "
-				       "external: true if it exists already)",
-				       u.v[i].svc, kind_one[k], (int)u.v[i].len, u.v[i].name,
-				       kind_key[k]);
+				hc_rule_report(
+				    x, u.v[i].at,
+				    "service \"%s\": %s \"%.*s\" is not declared under the "
+				    "top-level "
+				    "%s: key; Compose refuses the file (declare it, with "
+				    "external: true if it exists already)",
+				    u.v[i].svc, kind_one[k], (int)u.v[i].len, u.v[i].name,
+				    kind_key[k]);
 		}
 		free(u.v);
 	}
@@ -175,7 +165,7 @@ void hc_rule_unused_declaration(struct hc_rctx *x, struct hc_node *svcs)
 				used = u.v[i].len == key->len &&
 				       !memcmp(u.v[i].name, key->text, key->len);
 			if (!used)
-				report(
+				hc_rule_report(
 				    x, key,
 				    "%s \"%s\" is declared but no service uses it; remove it, or "
 				    "add it to the service that needs it",

@@ -11,23 +11,6 @@
 #include <string.h>
 #include <strings.h>
 
-static void report(struct hc_rctx *x, const struct hc_node *at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void report(struct hc_rctx *x, const struct hc_node *at, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	hc_rule_vreport(x, at, fmt, ap);
-	va_end(ap);
-}
-
-static const struct hc_node *scalar(struct hc_node *n)
-{
-	n = hc_deref(n);
-	return n && n->type == HC_SCALAR && !hc_is_null(n) ? n : NULL;
-}
-
 static void copyn(char *dst, size_t size, const char *s, size_t n)
 {
 	if (n >= size)
@@ -77,10 +60,10 @@ bool hc_port_of(struct hc_node *item, struct hc_port *p)
 		return true;
 	}
 	if (it && it->type == HC_MAP) {
-		const struct hc_node *t = scalar(hc_map_get(it, "target", NULL));
-		const struct hc_node *pub = scalar(hc_map_get(it, "published", NULL));
-		const struct hc_node *ip = scalar(hc_map_get(it, "host_ip", NULL));
-		const struct hc_node *pr = scalar(hc_map_get(it, "protocol", NULL));
+		const struct hc_node *t = hc_rule_scalar(hc_map_get(it, "target", NULL));
+		const struct hc_node *pub = hc_rule_scalar(hc_map_get(it, "published", NULL));
+		const struct hc_node *ip = hc_rule_scalar(hc_map_get(it, "host_ip", NULL));
+		const struct hc_node *pr = hc_rule_scalar(hc_map_get(it, "protocol", NULL));
 		if (t)
 			copyn(p->target, sizeof(p->target), t->text, t->len);
 		if (pub)
@@ -140,13 +123,13 @@ void hc_rule_duplicate_host_port(struct hc_rctx *x, struct hc_node *svcs)
 				if (!same_socket(&seen[m], &p, lo, hi))
 					continue;
 				if (lo == hi && seen[m].lo == seen[m].hi)
-					report(
+					hc_rule_report(
 					    x, ports->kids[k],
 					    "service \"%s\": host port %s/%s is also published by "
 					    "service \"%s\"; only one of them can start",
 					    svcs->kids[i]->text, p.host, p.proto, seen[m].svc);
 				else
-					report(
+					hc_rule_report(
 					    x, ports->kids[k],
 					    "service \"%s\": host port%s %s/%s overlap%s service "
 					    "\"%s\"'s %s; only one of them can bind the ports in "

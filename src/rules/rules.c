@@ -30,10 +30,7 @@ void hc_rule_emit(struct hc_rctx *x, size_t pos, const char *service, const char
 	hc_findings_add(x->out, pos, x->sev, x->rule->id, msg);
 }
 
-static void report(struct hc_rctx *x, const struct hc_node *at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void report(struct hc_rctx *x, const struct hc_node *at, const char *fmt, ...)
+void hc_rule_report(struct hc_rctx *x, const struct hc_node *at, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -48,7 +45,7 @@ static struct hc_node *get(const struct hc_service *s, const char *key)
 	return hc_map_lookup(s->value, key, NULL);
 }
 
-static const struct hc_node *scalar(struct hc_node *n)
+const struct hc_node *hc_rule_scalar(struct hc_node *n)
 {
 	n = hc_deref(n);
 	return n && n->type == HC_SCALAR && !hc_is_null(n) ? n : NULL;
@@ -96,8 +93,8 @@ static bool vol_of(struct hc_node *item, struct vol *v)
 		return n > 0;
 	}
 	if (it && it->type == HC_MAP) {
-		const struct hc_node *type = scalar(hc_map_get(it, "type", NULL));
-		const struct hc_node *src = scalar(hc_map_get(it, "source", NULL));
+		const struct hc_node *type = hc_rule_scalar(hc_map_get(it, "type", NULL));
+		const struct hc_node *src = hc_rule_scalar(hc_map_get(it, "source", NULL));
 		if (!src)
 			return false;
 		snprintf(v->src, sizeof(v->src), "%.*s", (int)src->len, src->text);
@@ -111,7 +108,7 @@ static bool vol_of(struct hc_node *item, struct vol *v)
 
 static void image_latest(struct hc_rctx *x, const struct hc_service *s)
 {
-	const struct hc_node *img = scalar(get(s, "image"));
+	const struct hc_node *img = hc_rule_scalar(get(s, "image"));
 	if (!img || memchr(img->text, '$', img->len) || memchr(img->text, '@', img->len))
 		return;
 	const char *slash = NULL;
@@ -122,34 +119,35 @@ static void image_latest(struct hc_rctx *x, const struct hc_service *s)
 	const char *colon = memchr(from, ':', img->len - (size_t)(from - img->text));
 	char b[80];
 	if (!colon)
-		report(x, img, "service \"%s\": image '%s' has no tag, so it means :latest",
-		       s->name, brief(img, b, sizeof(b)));
+		hc_rule_report(x, img, "service \"%s\": image '%s' has no tag, so it means :latest",
+		               s->name, brief(img, b, sizeof(b)));
 	else if ((size_t)(img->text + img->len - colon) == 7 && !strncmp(colon, ":latest", 7))
-		report(x, img, "service \"%s\": image '%s' follows :latest", s->name,
-		       brief(img, b, sizeof(b)));
+		hc_rule_report(x, img, "service \"%s\": image '%s' follows :latest", s->name,
+		               brief(img, b, sizeof(b)));
 }
 
 static void image_digest(struct hc_rctx *x, const struct hc_service *s)
 {
-	const struct hc_node *img = scalar(get(s, "image"));
+	const struct hc_node *img = hc_rule_scalar(get(s, "image"));
 	if (!img || memchr(img->text, '$', img->len))
 		return;
 	for (size_t i = 0; i + 8 <= img->len; i++)
 		if (!strncmp(img->text + i, "@sha256:", 8))
 			return;
 	char b[80];
-	report(x, img, "service \"%s\": image '%s' is not pinned to a digest (@sha256:...)",
-	       s->name, brief(img, b, sizeof(b)));
+	hc_rule_report(x, img, "service \"%s\": image '%s' is not pinned to a digest (@sha256:...)",
+	               s->name, brief(img, b, sizeof(b)));
 }
 
 static void privileged(struct hc_rctx *x, const struct hc_service *s)
 {
 	struct hc_node *v = hc_deref(get(s, "privileged"));
 	if (eq(v, "true") || eq(v, "yes"))
-		report(x, v,
-		       "service \"%s\": privileged: true gives the container every capability and "
-		       "the host's devices",
-		       s->name);
+		hc_rule_report(
+		    x, v,
+		    "service \"%s\": privileged: true gives the container every capability and "
+		    "the host's devices",
+		    s->name);
 }
 
 static void docker_socket(struct hc_rctx *x, const struct hc_service *s)
@@ -159,7 +157,7 @@ static void docker_socket(struct hc_rctx *x, const struct hc_service *s)
 		struct vol v;
 		if (vol_of(vols->kids[i], &v) &&
 		    (!strcmp(v.src, "/var/run/docker.sock") || !strcmp(v.src, "/run/docker.sock")))
-			report(
+			hc_rule_report(
 			    x, v.at,
 			    "service \"%s\": mounts the Docker socket %s: the container controls "
 			    "the host's Docker, which is root on the host",
@@ -174,11 +172,12 @@ static void host_namespace(struct hc_rctx *x, const struct hc_service *s)
 	for (size_t k = 0; keys[k]; k++) {
 		struct hc_node *v = hc_deref(get(s, keys[k]));
 		if (eq(v, "host"))
-			report(x, v, "service \"%s\": %s: host shares the host's %s namespace",
-			       s->name, keys[k],
-			       !strcmp(keys[k], "network_mode")  ? "network"
-			       : !strcmp(keys[k], "userns_mode") ? "user"
-			                                         : keys[k]);
+			hc_rule_report(x, v,
+			               "service \"%s\": %s: host shares the host's %s namespace",
+			               s->name, keys[k],
+			               !strcmp(keys[k], "network_mode")  ? "network"
+			               : !strcmp(keys[k], "userns_mode") ? "user"
+			                                                 : keys[k]);
 	}
 }
 
@@ -206,7 +205,7 @@ static void sensitive_host_mount(struct hc_rctx *x, const struct hc_service *s)
 			hit = !strncmp(p, under[k], m) && (p[m] == '\0' || p[m] == '/');
 		}
 		if (hit)
-			report(x, v.at, "service \"%s\": mounts the host's %s", s->name, p);
+			hc_rule_report(x, v.at, "service \"%s\": mounts the host's %s", s->name, p);
 	}
 }
 
@@ -224,8 +223,8 @@ static void security_opt_rule(struct hc_rctx *x, const struct hc_service *s, con
 	struct hc_node *so = hc_deref(get(s, "security_opt"));
 	for (size_t i = 0; so && so->type == HC_SEQ && i < so->nkids; i++)
 		if (opt_is(hc_deref(so->kids[i]), key, val))
-			report(x, so->kids[i], "service \"%s\": %s:%s turns off %s", s->name, key,
-			       val, what);
+			hc_rule_report(x, so->kids[i], "service \"%s\": %s:%s turns off %s",
+			               s->name, key, val, what);
 }
 
 static void seccomp_unconfined(struct hc_rctx *x, const struct hc_service *s)
@@ -251,7 +250,7 @@ static void cap_add_dangerous(struct hc_rctx *x, const struct hc_service *s)
 	                                   NULL};
 	struct hc_node *ca = hc_deref(get(s, "cap_add"));
 	for (size_t i = 0; ca && ca->type == HC_SEQ && i < ca->nkids; i++) {
-		const struct hc_node *it = scalar(ca->kids[i]);
+		const struct hc_node *it = hc_rule_scalar(ca->kids[i]);
 		if (!it)
 			continue;
 		const char *c = it->text;
@@ -260,11 +259,11 @@ static void cap_add_dangerous(struct hc_rctx *x, const struct hc_service *s)
 			c += 4, n -= 4;
 		for (size_t k = 0; caps[k]; k++)
 			if (n == strlen(caps[k]) && !strncasecmp(c, caps[k], n))
-				report(x, ca->kids[i],
-				       "service \"%s\": cap_add %s gives the container a "
-				       "capability close "
-				       "to root on the host",
-				       s->name, caps[k]);
+				hc_rule_report(x, ca->kids[i],
+				               "service \"%s\": cap_add %s gives the container a "
+				               "capability close "
+				               "to root on the host",
+				               s->name, caps[k]);
 	}
 }
 
@@ -274,19 +273,20 @@ static void ports_all_interfaces(struct hc_rctx *x, const struct hc_service *s)
 	for (size_t i = 0; ports && ports->type == HC_SEQ && i < ports->nkids; i++) {
 		struct hc_port p;
 		if (hc_port_of(ports->kids[i], &p) && hc_all_interfaces(p.ip))
-			report(x, ports->kids[i],
-			       "service \"%s\": port %s%s%s is published on every interface of the "
-			       "host; "
-			       "bind it to an address (127.0.0.1:...) unless it must be reachable",
-			       s->name, p.host[0] ? p.host : "(any)",
-			       p.host[0] || p.target[0] ? "->" : "", p.target);
+			hc_rule_report(
+			    x, ports->kids[i],
+			    "service \"%s\": port %s%s%s is published on every interface of the "
+			    "host; "
+			    "bind it to an address (127.0.0.1:...) unless it must be reachable",
+			    s->name, p.host[0] ? p.host : "(any)",
+			    p.host[0] || p.target[0] ? "->" : "", p.target);
 	}
 }
 
 static void privileged_port(struct hc_rctx *x, const struct hc_service *s)
 {
 	/* low ports belong to the reverse proxy (the rule's rationale): not a finding there */
-	const struct hc_node *img = scalar(get(s, "image"));
+	const struct hc_node *img = hc_rule_scalar(get(s, "image"));
 	if (img && x->classes && hc_image_class(x->classes, img->text, img->len) == HC_CLASS_PROXY)
 		return;
 	struct hc_node *ports = hc_deref(get(s, "ports"));
@@ -297,8 +297,9 @@ static void privileged_port(struct hc_rctx *x, const struct hc_service *s)
 			continue;
 		long lo = strtol(p.host, NULL, 10);
 		if (lo > 0 && lo < 1024)
-			report(x, ports->kids[i],
-			       "service \"%s\": host port %ld is a privileged port", s->name, lo);
+			hc_rule_report(x, ports->kids[i],
+			               "service \"%s\": host port %ld is a privileged port",
+			               s->name, lo);
 	}
 }
 
@@ -308,10 +309,11 @@ static void no_healthcheck(struct hc_rctx *x, const struct hc_service *s)
 		return;
 	if (!get(s, "image") && !get(s, "build"))
 		return;
-	report(x, s->key,
-	       "service \"%s\": no healthcheck: Compose cannot tell when it is ready or has hung "
-	       "(unless its image declares a HEALTHCHECK)",
-	       s->name);
+	hc_rule_report(
+	    x, s->key,
+	    "service \"%s\": no healthcheck: Compose cannot tell when it is ready or has hung "
+	    "(unless its image declares a HEALTHCHECK)",
+	    s->name);
 }
 
 /* Secrets found by secret_cmd.c, reported for one service. */
@@ -331,8 +333,8 @@ static void secret_found(void *ctx, const struct hc_node *at, const char *what)
 	    "from .env",
 	    "build arguments stay in the image's history (docker history): use a build secret "
 	    "(build: secrets:)"};
-	report(sr->x, at, "service \"%s\": %s holds a plaintext secret; %s", sr->svc, what,
-	       fix[sr->kind]);
+	hc_rule_report(sr->x, at, "service \"%s\": %s holds a plaintext secret; %s", sr->svc, what,
+	               fix[sr->kind]);
 }
 
 static void plaintext_secret(struct hc_rctx *x, const struct hc_service *s)
@@ -378,15 +380,15 @@ static void missing_limits(struct hc_rctx *x, const struct hc_service *s)
 		         : i + 1 == n ? " or "
 		                      : ", ",
 		         missing[i]);
-	report(x, s->key, "service \"%s\": no %s limit: one container can starve the host", s->name,
-	       what);
+	hc_rule_report(x, s->key, "service \"%s\": no %s limit: one container can starve the host",
+	               s->name, what);
 }
 
 static void build_and_image(struct hc_rctx *x, const struct hc_service *s)
 {
 	struct hc_node *img = get(s, "image");
 	if (img && get(s, "build"))
-		report(
+		hc_rule_report(
 		    x, hc_deref(img),
 		    "service \"%s\": has both build and image: `docker compose pull` and `up` may "
 		    "run a pulled image instead of the one built here",
@@ -395,35 +397,35 @@ static void build_and_image(struct hc_rctx *x, const struct hc_service *s)
 
 static void runs_as_root(struct hc_rctx *x, const struct hc_service *s)
 {
-	const struct hc_node *u = scalar(get(s, "user"));
+	const struct hc_node *u = hc_rule_scalar(get(s, "user"));
 	if (!u)
 		return;
 	size_t n = u->len;
 	const char *c = memchr(u->text, ':', n);
 	size_t un = c ? (size_t)(c - u->text) : n;
 	if ((un == 4 && !strncmp(u->text, "root", 4)) || (un == 1 && u->text[0] == '0'))
-		report(x, u, "service \"%s\": user: %.*s runs the container as root", s->name,
-		       (int)u->len, u->text);
+		hc_rule_report(x, u, "service \"%s\": user: %.*s runs the container as root",
+		               s->name, (int)u->len, u->text);
 }
 
 static void default_network(struct hc_rctx *x, const struct hc_service *s)
 {
 	if (get(s, "networks") || get(s, "network_mode"))
 		return;
-	report(x, s->key,
-	       "service \"%s\": on the project's default network, it can reach every other "
-	       "service; list the networks it needs",
-	       s->name);
+	hc_rule_report(x, s->key,
+	               "service \"%s\": on the project's default network, it can reach every other "
+	               "service; list the networks it needs",
+	               s->name);
 }
 
 static void cgroup_parent(struct hc_rctx *x, const struct hc_service *s)
 {
-	const struct hc_node *c = scalar(get(s, "cgroup_parent"));
+	const struct hc_node *c = hc_rule_scalar(get(s, "cgroup_parent"));
 	if (c)
-		report(x, c,
-		       "service \"%s\": cgroup_parent moves the container out of Docker's "
-		       "cgroup, and its limits",
-		       s->name);
+		hc_rule_report(x, c,
+		               "service \"%s\": cgroup_parent moves the container out of Docker's "
+		               "cgroup, and its limits",
+		               s->name);
 }
 
 /* ---- rules over all services --------------------------------------------- */
@@ -431,21 +433,22 @@ static void cgroup_parent(struct hc_rctx *x, const struct hc_service *s)
 static void duplicate_container_name(struct hc_rctx *x, struct hc_node *svcs)
 {
 	for (size_t i = 0; i + 1 < svcs->nkids; i += 2) {
-		const struct hc_node *a =
-		    scalar(hc_map_lookup(hc_deref(svcs->kids[i + 1]), "container_name", NULL));
+		const struct hc_node *a = hc_rule_scalar(
+		    hc_map_lookup(hc_deref(svcs->kids[i + 1]), "container_name", NULL));
 		if (!a)
 			continue;
 		for (size_t j = 0; j < i; j += 2) {
-			const struct hc_node *b = scalar(
+			const struct hc_node *b = hc_rule_scalar(
 			    hc_map_lookup(hc_deref(svcs->kids[j + 1]), "container_name", NULL));
 			if (b && a->len == b->len && !memcmp(a->text, b->text, a->len)) {
 				char buf[80];
-				report(x, a,
-				       "service \"%s\": container_name '%s' is also service "
-				       "\"%s\"'s; the "
-				       "second container cannot start",
-				       svcs->kids[i]->text, brief(a, buf, sizeof(buf)),
-				       svcs->kids[j]->text);
+				hc_rule_report(
+				    x, a,
+				    "service \"%s\": container_name '%s' is also service "
+				    "\"%s\"'s; the "
+				    "second container cannot start",
+				    svcs->kids[i]->text, brief(a, buf, sizeof(buf)),
+				    svcs->kids[j]->text);
 				break;
 			}
 		}
@@ -471,12 +474,13 @@ static void shared_volume(struct hc_rctx *x, struct hc_node *svcs)
 			for (size_t m = 0; m < n && !dup; m++)
 				if (!strcmp(seen[m].src, v.src) &&
 				    strcmp(seen[m].svc, svcs->kids[i]->text)) {
-					report(x, v.at,
-					       "service \"%s\": %s %s is also mounted by service "
-					       "\"%s\"; one "
-					       "compromised container can change the other's data",
-					       svcs->kids[i]->text, v.bind ? "host path" : "volume",
-					       v.src, seen[m].svc);
+					hc_rule_report(
+					    x, v.at,
+					    "service \"%s\": %s %s is also mounted by service "
+					    "\"%s\"; one "
+					    "compromised container can change the other's data",
+					    svcs->kids[i]->text, v.bind ? "host path" : "volume",
+					    v.src, seen[m].svc);
 					dup = true;
 				}
 			seen = hc_xrealloc(seen, (n + 1) * sizeof(*seen));

@@ -3,6 +3,7 @@
  * them. See schema_inst.h.
  */
 #include "rules/schema_inst.h"
+#include "rules/secret_detect.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -153,21 +154,6 @@ static bool is_timestamp(const char *s, size_t n)
 	return *p == '\0';
 }
 
-static bool interpolates(const char *s, size_t n)
-{
-	for (size_t i = 0; i + 1 < n; i++) {
-		if (s[i] != '$')
-			continue;
-		if (s[i + 1] == '$') {
-			i++;
-			continue;
-		}
-		if (s[i + 1] == '{' || s[i + 1] == '_' || isalpha((unsigned char)s[i + 1]))
-			return true;
-	}
-	return false;
-}
-
 /* The type a tag names: "!!str", "tag:yaml.org,2002:str", "!" (non-specific). */
 static bool tagged(const char *tag, const char *name)
 {
@@ -218,7 +204,7 @@ static void scalar(struct hc_inst *v)
 	else
 		plain(v, n->empty ? "" : n->text, n->empty ? 0 : n->len);
 	if (v->t == HC_J_STR)
-		v->interpolated = interpolates(n->text, n->len);
+		v->interpolated = hc_interpolates(n->text, n->len);
 }
 
 void hc_inst_of(struct hc_node *at, struct hc_inst *v)

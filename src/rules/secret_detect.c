@@ -108,8 +108,7 @@ bool hc_is_secret_name(const struct hc_secret_words *o, const char *var)
 	return hit;
 }
 
-/* Does Compose interpolate anything in s? ($$ is a literal $.) */
-static bool interpolates(const char *s, size_t n)
+bool hc_interpolates(const char *s, size_t n)
 {
 	for (size_t i = 0; i + 1 < n; i++) {
 		if (s[i] != '$')
@@ -136,7 +135,7 @@ static bool boolish(const char *s)
 
 bool hc_secret_literal(const char *s, size_t n)
 {
-	if (!n || interpolates(s, n) || !strncmp(s, "/run/secrets/", 13))
+	if (!n || hc_interpolates(s, n) || !strncmp(s, "/run/secrets/", 13))
 		return false;
 	char tmp[16];
 	if (n < sizeof(tmp)) {
@@ -374,7 +373,7 @@ bool hc_secret_whole(const struct hc_secret_words *o, const char *var, const cha
 {
 	if (hc_is_secret_name(o, var) && hc_secret_value_ok(val, vlen))
 		return true;
-	return !interpolates(val, vlen) && hc_secret_token(val, vlen);
+	return !hc_interpolates(val, vlen) && hc_secret_token(val, vlen);
 }
 
 bool hc_is_plaintext_secret(const struct hc_secret_words *o, const char *var, const char *val,

@@ -55,4 +55,7 @@ bool hc_secret_whole(const struct hc_secret_words *w, const char *var, const cha
  * [*ps, *pe) of s. False when there is none or it is not a literal. */
 bool hc_url_password(const char *s, size_t n, size_t *ps, size_t *pe);
 
+/* Does Compose interpolate anything in s (n bytes)? ($$ is a literal $.) */
+bool hc_interpolates(const char *s, size_t n);
+
 #endif
