@@ -286,6 +286,7 @@ dym "unknown option" "did you mean '--format'?" "$bin" --formt json "$tmp/a.yml"
 dym "unknown format" "did you mean 'sarif'?" "$bin" -f sarf "$tmp/a.yml"
 dym "mistyped command" "did you mean 'hardcompose --check $tmp/a.yml'?" "$bin" check "$tmp/a.yml"
 dym "mistyped preflight" "did you mean 'hardcompose preflight'?" "$bin" prefligth
+dym "mistyped lsp" "did you mean 'hardcompose lsp'?" "$bin" lps
 dym "profile" "did you mean 'production'?" "$bin" -p prodution -c "$tmp/a.yml"
 dym "transform or rule id" "did you mean 'init'?" "$bin" -x inti -c "$tmp/a.yml"
 dym "rule id" "did you mean 'privileged'?" "$bin" -r privilegd=off -c "$tmp/a.yml"
@@ -340,6 +341,20 @@ v=$(sed -nE 's/^project\(hardcompose VERSION ([0-9.]+) .*/\1/p' "$src/CMakeLists
 t "--version is CMake's ($v)" [ "$("$bin" --version)" = "hardcompose $v" ]
 t "man page title has the version" grep -q "^\.TH HARDCOMPOSE 1 .* \"hardcompose $v\"" "$src/docs/hardcompose.1"
 "$bin" -f json -c "$tmp/s2.yml" | grep -qF "\"version\": \"$v\"" && ok || no "json report version"
+
+# the subcommands are in --help and the man page; `lsp --help` is its own
+"$bin" --help | grep -q '^       hardcompose lsp ' && ok || no "--help names hardcompose lsp"
+"$bin" --help | grep -q '^       hardcompose preflight ' && ok || no "--help names hardcompose preflight"
+t "man page SYNOPSIS has lsp" grep -q '^\.B hardcompose lsp$' "$src/docs/hardcompose.1"
+"$bin" lsp --help >"$tmp/lh.out" 2>"$tmp/lh.err"; c=$?
+t "lsp --help: exit 0" [ $c -eq 0 ]
+t "lsp --help: usage on stdout" grep -q '^usage: hardcompose lsp ' "$tmp/lh.out"
+t "lsp --help: not the main help" [ "$(grep -c -- '--write' "$tmp/lh.out")" -eq 0 ]
+t "lsp --help: stderr empty" [ ! -s "$tmp/lh.err" ]
+"$bin" lsp --bogus </dev/null >"$tmp/lb.out" 2>"$tmp/lb.err"; c=$?
+t "lsp --bogus: exit 2" [ $c -eq 2 ]
+t "lsp --bogus: usage on stderr" grep -q '^usage: hardcompose lsp ' "$tmp/lb.err"
+t "lsp --bogus: stdout empty" [ ! -s "$tmp/lb.out" ]
 
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

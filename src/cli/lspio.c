@@ -148,13 +148,41 @@ static bool one_message(struct hc_lsp *s, struct reader *r)
 	return true;
 }
 
+static const char lsp_usage[] =
+    "usage: hardcompose lsp [--stdio] [--profile P] [--config F] [--no-config]\n"
+    "                       [--enable ID] [--disable ID] [--set ID.OPT=V] [--rule ID=SEV]\n";
+
+static const char lsp_help[] =
+    "\n"
+    "A Language Server Protocol server on stdin/stdout (--stdio is the only\n"
+    "transport and may be left out). Diagnostics for every finding and pending\n"
+    "transform, a quick fix per transform and service, \"fix all\", \"ignore here\",\n"
+    "formatting and range formatting. A document's folder decides its\n"
+    ".hardcompose.yml unless --config or --no-config is given; the other options\n"
+    "are those of hardcompose --help. Setup for each editor: docs/editors.md.\n"
+    "\n"
+    "Exit codes: 0 after `shutdown` then `exit`; 1 on `exit` without `shutdown`\n"
+    "or end of input; 2 usage error.\n";
+
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return true;
+	return false;
+}
+
 int hc_lsp_main(int argc, char **argv)
 {
+	if (wants_help(argc, argv)) {
+		fputs(lsp_usage, stdout);
+		fputs(lsp_help, stdout);
+		return 0;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	struct hc_lsp *s = hc_lsp_new(argc, argv, 1);
 	if (!s->cli_ok) {
-		fprintf(stderr, "usage: hardcompose lsp [--stdio] [--profile P] [--config F] "
-		                "[--enable ID] [--disable ID] [--set ID.OPT=V] [--rule ID=SEV]\n");
+		fputs(lsp_usage, stderr);
 		hc_lsp_free(s);
 		return 2;
 	}

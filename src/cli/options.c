@@ -25,6 +25,7 @@
 static const char usage_head[] =
     "usage: hardcompose [OPTIONS] [FILE|FOLDER...]\n"
     "       hardcompose preflight [FILE...]   (see hardcompose preflight --help)\n"
+    "       hardcompose lsp [OPTIONS]         language server on stdio (hardcompose lsp --help)\n"
     "\n"
     "Rewrites Docker Compose files into hardened ones, changing nothing else.\n"
     "With no FILE, or FILE '-', reads stdin and writes the result to stdout.\n"
@@ -280,11 +281,13 @@ static void not_a_command(const struct hc_cli *cli, struct hc_buf *err)
 	for (size_t i = 0; i < NOPTS; i++)
 		hc_closest_try(&c, hc_opts[i].name);
 	hc_closest_try(&c, "preflight");
+	hc_closest_try(&c, "lsp");
 	const char *best = !strcmp(c.best ? c.best : "", w) ? c.best : hc_closest_get(&c);
 	if (!best)
 		return;
+	bool cmd = !strcmp(best, "preflight") || !strcmp(best, "lsp");
 	hc_buf_addf(err, "'%s' is neither a file nor a command; did you mean 'hardcompose %s%s", w,
-	            strcmp(best, "preflight") ? "--" : "", best);
+	            cmd ? "" : "--", best);
 	for (int i = 1; i < cli->nfiles; i++)
 		hc_buf_addf(err, " %s", cli->files[i]);
 	hc_buf_adds(err, "'?");
