@@ -25,7 +25,7 @@
 static const char usage_head[] =
     "usage: hardcompose [OPTIONS] [FILE|FOLDER...]\n"
     "       hardcompose preflight [FILE...]   (see hardcompose preflight --help)\n"
-    "       hardcompose lsp [OPTIONS]         language server on stdio (hardcompose lsp --help)\n"
+    "       hardcompose lsp [--stdio] [OPTIONS]  a language server (see hardcompose lsp --help)\n"
     "\n"
     "Rewrites Docker Compose files into hardened ones, changing nothing else.\n"
     "With no FILE, or FILE '-', reads stdin and writes the result to stdout.\n"
