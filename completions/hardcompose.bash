@@ -28,12 +28,16 @@ _hardcompose() {
     -j|--jobs) COMPREPLY=($(compgen -W "1 2 4 8" -- "$cur")); return ;;
     --config|--stdin-filepath) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
-  if [[ $cur == -* ]]; then
+  if [[ $cur == -* && ${COMP_WORDS[1]} == lsp ]]; then
+    COMPREPLY=($(compgen -W "--stdio -p --profile -e --enable -x --disable -s --set -r --rule --config --no-config -h --help" -- "$cur"))
+  elif [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
   elif [[ ${COMP_WORDS[1]} == preflight ]]; then
     COMPREPLY=($(compgen -f -- "$cur"))
+  elif [[ ${COMP_WORDS[1]} == lsp ]]; then
+    COMPREPLY=()
   else
-    COMPREPLY=($(compgen -W "preflight" -- "$cur") $(compgen -f -- "$cur"))
+    COMPREPLY=($(compgen -W "preflight lsp" -- "$cur") $(compgen -f -- "$cur"))
   fi
 }
 complete -F _hardcompose hardcompose

@@ -30,7 +30,9 @@ t "completion: options" bash -c "$(declare -f comp); src='$src'; comp hardcompos
 t "completion: profiles" bash -c "$(declare -f comp); src='$src'; comp hardcompose --profile st | grep -qx strict"
 t "completion: transform and rule ids" bash -c "$(declare -f comp); src='$src'; comp hardcompose --disable cap | grep -qx cap-drop && comp hardcompose --disable cap | grep -qx cap-add-dangerous"
 t "completion: formats" bash -c "$(declare -f comp); src='$src'; comp hardcompose --format s | grep -qx sarif"
-t "completion: every --help option" bash -c "$(declare -f comp); src='$src'; for o in \$(cat '$tmp/help.opts'); do comp hardcompose \$o | grep -qx -- \$o || { echo missing \$o; exit 1; }; done"
+t "completion: every --help option" bash -c "$(declare -f comp); src='$src'; for o in \$(cat '$tmp/help.opts'); do comp hardcompose \$o | grep -qx -- \$o || comp hardcompose lsp \$o | grep -qx -- \$o || { echo missing \$o; exit 1; }; done"
+t "completion: lsp's --stdio only after lsp" bash -c "$(declare -f comp); src='$src'; comp hardcompose lsp --st | grep -qx -- --stdio && ! comp hardcompose --st | grep -q -- --stdio"
+t "completion: the commands" bash -c "$(declare -f comp); src='$src'; comp hardcompose l | grep -qx lsp && comp hardcompose p | grep -qx preflight"
 
 # --- pre-commit hooks: the file pattern, and each entry run on files
 hooks=$src/.pre-commit-hooks.yaml
