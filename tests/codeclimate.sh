@@ -9,8 +9,8 @@
 # (skip) without node or ajv.
 set -u
 bin=$1 src=$2 mods=${3:-}
-command -v node >/dev/null || { echo "codeclimate: node not installed: skipped"; exit 77; }
-[ -d "$mods/ajv" ] || { echo "codeclimate: ajv not in '$mods': skipped"; exit 77; }
+command -v node >/dev/null || { echo "codeclimate: node not installed: skipped"; [ "${HC_ORACLES_REQUIRED:-0}" = 1 ] && exit 1; exit 77; }
+[ -d "$mods/ajv" ] || { echo "codeclimate: ajv not in '$mods': skipped"; [ "${HC_ORACLES_REQUIRED:-0}" = 1 ] && exit 1; exit 77; }
 export NODE_PATH=$mods
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail=0

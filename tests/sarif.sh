@@ -10,8 +10,8 @@
 set -u
 bin=$1 src=$2 mods=${3:-}
 mt=$mods/.bin/sarif-multitool
-[ -x "$mt" ] || { echo "sarif: $mt not installed: skipped"; exit 77; }
-command -v node >/dev/null || { echo "sarif: node needed to read the log: skipped"; exit 77; }
+[ -x "$mt" ] || { echo "sarif: $mt not installed: skipped"; [ "${HC_ORACLES_REQUIRED:-0}" = 1 ] && exit 1; exit 77; }
+command -v node >/dev/null || { echo "sarif: node needed to read the log: skipped"; [ "${HC_ORACLES_REQUIRED:-0}" = 1 ] && exit 1; exit 77; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail=0
 mkdir "$tmp/g"

@@ -7,7 +7,7 @@
 set -u
 bin=$1 src=$2 mods=${3:-}
 spec=$src/schema/compose-spec.json
-skip() { echo "schema-rule: $1: skipped"; [ "${HC_SCHEMA_REQUIRED:-0}" = 1 ] && exit 1; exit 77; }
+skip() { echo "schema-rule: $1: skipped"; [ "${HC_SCHEMA_REQUIRED:-0}${HC_ORACLES_REQUIRED:-0}" != 00 ] && exit 1; exit 77; }
 command -v node >/dev/null || skip "node not installed"
 [ -d "$mods/ajv" ] && [ -d "$mods/ajv-formats" ] && [ -d "$mods/js-yaml" ] || skip "npm packages not in '$mods'"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT

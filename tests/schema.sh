@@ -7,9 +7,9 @@
 set -u
 bin=$1 src=$2 mods=${3:-}
 spec=$src/../shared/compose-spec.json
-command -v node >/dev/null || { echo "schema: node not installed: skipped"; exit 77; }
-[ -d "$mods/ajv" ] && [ -d "$mods/js-yaml" ] || { echo "schema: npm packages not in '$mods': skipped"; exit 77; }
-[ -f "$spec" ] || { echo "schema: $spec absent: skipped"; exit 77; }
+command -v node >/dev/null || { echo "schema: node not installed: skipped"; [ "${HC_ORACLES_REQUIRED:-0}" = 1 ] && exit 1; exit 77; }
+[ -d "$mods/ajv" ] && [ -d "$mods/js-yaml" ] || { echo "schema: npm packages not in '$mods': skipped"; [ "${HC_ORACLES_REQUIRED:-0}" = 1 ] && exit 1; exit 77; }
+[ -f "$spec" ] || { echo "schema: $spec absent: skipped"; [ "${HC_ORACLES_REQUIRED:-0}" = 1 ] && exit 1; exit 77; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/in" "$tmp/out"
 i=0

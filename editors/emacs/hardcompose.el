@@ -19,6 +19,13 @@
 ;;   (add-to-list 'load-path "/path/to/hardcompose/editors/emacs")
 ;;   (require 'hardcompose)
 ;;   (add-hook 'find-file-hook #'hardcompose-maybe-enable)
+;;
+;; `hardcompose-eglot-setup' registers `hardcompose lsp' with Eglot (Emacs
+;; 29, or the elpa-eglot package on Emacs 26 to 28) for YAML buffers; then
+;; M-x eglot (or `eglot-ensure' in `yaml-mode-hook') gives diagnostics,
+;; quick fixes (M-x eglot-code-actions) and M-x eglot-format-buffer:
+;;
+;;   (with-eval-after-load 'eglot (hardcompose-eglot-setup))
 
 ;;; Code:
 
@@ -72,6 +79,14 @@
              (string-match-p hardcompose-file-regexp
                              (file-name-nondirectory buffer-file-name)))
     (hardcompose-on-save-mode 1)))
+
+;;;###autoload
+(defun hardcompose-eglot-setup (&optional modes)
+  "Start `hardcompose lsp' for Eglot in MODES (default: the YAML modes)."
+  (defvar eglot-server-programs)
+  (add-to-list 'eglot-server-programs
+               (cons (or modes '(yaml-mode yaml-ts-mode docker-compose-mode))
+                     (list hardcompose-command "lsp"))))
 
 (provide 'hardcompose)
 ;;; hardcompose.el ends here

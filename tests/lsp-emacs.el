@@ -1,0 +1,55 @@
+;;; lsp-emacs.el --- tests/lsp-emacs.sh's script: hardcompose lsp in Eglot -*- lexical-binding: t -*-
+;; Opens $HC_FILE with Eglot set up by editors/emacs/hardcompose.el's
+;; `hardcompose-eglot-setup', waits for the diagnostics (Flymake), applies
+;; the init quick fix of service web, saves the buffer to $HC_OUT_FIX,
+;; formats with `eglot-format-buffer', saves it to $HC_OUT_FMT. A line per
+;; fact goes to $HC_OUT_LOG.
+(require 'eglot)
+(require 'hardcompose)
+(defvar hc-log nil)
+(defun hc-say (fmt &rest args)
+  (push (apply #'format fmt args) hc-log)
+  (with-temp-file (getenv "HC_OUT_LOG")
+    (insert (mapconcat #'identity (reverse hc-log) "\n") "\n")))
+(defun hc-wait (pred secs)
+  "Wait up to SECS seconds for PRED, letting processes and timers run."
+  (let ((end (+ (float-time) secs)))
+    (while (and (not (funcall pred)) (< (float-time) end))
+      (accept-process-output nil 0.05)
+      (when (bound-and-true-p flymake-mode) (flymake-start)))
+    (funcall pred)))
+(unless (fboundp 'yaml-mode)
+  (define-derived-mode yaml-mode text-mode "YAML"))
+(add-to-list 'auto-mode-alist '("\\.ya?ml\\'" . yaml-mode))
+(hardcompose-eglot-setup)
+(setq eglot-sync-connect 10 eglot-autoshutdown t)
+(condition-case err
+    (progn
+      (find-file (getenv "HC_FILE"))
+      (hc-say "mode %s" major-mode)
+      (eglot-ensure)
+      ;; what the command loop does after a command (batch Emacs has none)
+      (run-hooks 'post-command-hook)
+      (hc-wait (lambda () (eglot-current-server)) 20)
+      (hc-say "server %s" (and (eglot-current-server) t))
+      (hc-wait (lambda () (flymake-diagnostics)) 30)
+      (let ((ds (flymake-diagnostics)))
+        (hc-say "diagnostics %s" (and ds t))
+        (dolist (d ds)
+          (let ((lsp (cdr (assoc 'eglot-lsp-diag (flymake-diagnostic-data d)))))
+            (hc-say "diag %s %d" (plist-get lsp :code)
+                    (line-number-at-pos (flymake-diagnostic-beg d))))))
+      ;; the quick fix on line 3 (service web)
+      (goto-char (point-min)) (forward-line 2)
+      (let* ((acts (eglot-code-actions (line-beginning-position) (line-end-position) "quickfix"))
+             (fix (seq-find (lambda (a) (equal (plist-get a :title) "hardcompose: apply init to web")) acts)))
+        (dolist (a acts) (hc-say "action %s" (plist-get a :title)))
+        (when fix
+          (eglot--apply-workspace-edit (plist-get fix :edit))))
+      (write-region nil nil (getenv "HC_OUT_FIX"))
+      (eglot-format-buffer)
+      (write-region nil nil (getenv "HC_OUT_FMT"))
+      (hc-say "done"))
+  (error (hc-say "error %S" err)))
+(ignore-errors (eglot-shutdown (eglot-current-server)))
+(kill-emacs 0)
