@@ -4,8 +4,8 @@
 ;; the init quick fix of service web, saves the buffer to $HC_OUT_FIX,
 ;; formats with `eglot-format-buffer', saves it to $HC_OUT_FMT. A line per
 ;; fact goes to $HC_OUT_LOG.
-(require 'eglot)
 (require 'hardcompose)
+(require 'eglot)
 (defvar hc-log nil)
 (defun hc-say (fmt &rest args)
   (push (apply #'format fmt args) hc-log)
@@ -21,13 +21,13 @@
 (unless (fboundp 'yaml-mode)
   (define-derived-mode yaml-mode text-mode "YAML"))
 (add-to-list 'auto-mode-alist '("\\.ya?ml\\'" . yaml-mode))
-(hardcompose-eglot-setup)
+(with-eval-after-load 'eglot (hardcompose-eglot-setup))
+(add-hook 'yaml-mode-hook #'eglot-ensure)
 (setq eglot-sync-connect 10 eglot-autoshutdown t)
 (condition-case err
     (progn
       (find-file (getenv "HC_FILE"))
       (hc-say "mode %s" major-mode)
-      (eglot-ensure)
       ;; what the command loop does after a command (batch Emacs has none)
       (run-hooks 'post-command-hook)
       (hc-wait (lambda () (eglot-current-server)) 20)
