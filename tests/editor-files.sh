@@ -72,11 +72,42 @@ cp "$tmp/broken.yml" "$d/compose.yaml"
 (cd "$d" && sh -c "$run") >/dev/null 2>&1; c=$?
 t "vscode: a broken file: exit != 0 and unchanged" bash -c "[ $c -ne 0 ] && cmp -s '$d/compose.yaml' '$tmp/broken.yml'"
 
+# The language-server recipes of Helix and VS Code: each one's command and
+# arguments, exactly as its file gives them, start a server that a client
+# can use (initialize, diagnostics, a quick fix, formatting, shutdown).
+if command -v node >/dev/null; then
+  mapfile -t hxls < <(python3 - "$src/editors/helix/languages.toml" <<'PY'
+import sys, tomllib
+f = tomllib.load(open(sys.argv[1], "rb"))
+assert "hardcompose" in f["language"][0]["language-servers"]
+s = f["language-server"]["hardcompose"]; print(s["command"]); [print(a) for a in s["args"]]
+PY
+)
+  mapfile -t vsls < <(python3 - "$src/editors/vscode/hardcompose-lsp/package.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))["contributes"]["configuration"]["properties"]
+print(p["hardcompose.server.command"]["default"]); [print(a) for a in p["hardcompose.server.args"]["default"]]
+PY
+)
+  grep -q 'cfg.get("command"), args: cfg.get("args")' "$src/editors/vscode/hardcompose-lsp/extension.js" &&
+    ok_ext=1 || ok_ext=0
+  t "vscode: the extension starts the server from its settings" [ $ok_ext -eq 1 ]
+  printf 'services:\n  web:\n    image: nginx:1.27\n' >"$d/compose.yaml"
+  for ed in helix vscode; do
+    if [ $ed = helix ]; then argv=("${hxls[@]}"); else argv=("${vsls[@]}"); fi
+    node "$src/tests/lsp-handshake.js" "$d/compose.yaml" "${argv[@]}" >"$tmp/hs" 2>&1; c=$?
+    t "$ed: language server '${argv[*]}': $(grep -c '^ok' "$tmp/hs") checks passed" [ $c -eq 0 ]
+    [ $c -eq 0 ] || cat "$tmp/hs"
+  done
+else
+  t "node is installed (the language-server recipes need a client)" false
+fi
+
 # docs/editors.md shows every line of each file (comments aside)
-for f in editors/helix/languages.toml editors/vscode/settings.json editors/nvim/conform.lua; do
+for f in editors/helix/languages.toml editors/vscode/settings.json editors/nvim/conform.lua editors/vscode/hardcompose-lsp/extension.js; do
   miss=0
   while IFS= read -r line; do
-    case "$line" in '' | '#'* | '--'* | '{' | '}') continue ;; esac
+    case "$line" in '' | '#'* | '--'* | '//'* | '{' | '}') continue ;; esac
     grep -qF -- "${line#"${line%%[! ]*}"}" "$src/docs/editors.md" || { echo "  not in docs/editors.md: $line"; miss=1; }
   done <"$src/$f"
   t "docs/editors.md shows $f" [ $miss -eq 0 ]

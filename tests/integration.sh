@@ -103,7 +103,7 @@ if cmake --install "$build" --prefix "$tmp/inst" >/dev/null 2>&1; then
   t "install: Vim plugin" [ -f "$tmp/inst/share/vim/vimfiles/plugin/hardcompose.vim" ]
   t "install: Emacs package" [ -f "$tmp/inst/share/emacs/site-lisp/hardcompose.el" ]
   t "install: bash completion" [ -f "$tmp/inst/share/bash-completion/completions/hardcompose" ]
-  for f in languages.toml settings.json conform.lua; do
+  for f in languages.toml settings.json conform.lua vscode/hardcompose-lsp/package.json vscode/hardcompose-lsp/extension.js; do
     t "install: editors/$f" [ -f "$tmp/inst/share/hardcompose/editors/$f" ]
   done
 else
