@@ -267,18 +267,31 @@ static size_t error_offset(const struct hc_lsp_lines *l, const char *t, size_t l
 /* s as a JSON string. */
 static void jstr(struct hc_buf *b, const char *s)
 {
-	static const char special[] = "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c"
-	                              "\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19"
-	                              "\x1a\x1b\x1c\x1d\x1e\x1f";
 	hc_buf_add(b, "\"", 1);
-	while (*s) {
-		size_t n = strcspn(s, special);
-		hc_buf_add(b, s, n);
-		s += n;
-		if (*s == '"' || *s == '\\')
-			hc_buf_addf(b, "\\%c", *s++);
-		else if (*s)
-			hc_buf_addf(b, "\\u%04x", (unsigned)(unsigned char)*s++);
+	for (;;) {
+		/* the run of bytes that go out as they are: not a quote, a
+		 * backslash, a control character or the end (strcspn with a
+		 * 33-byte set built its table at every call) */
+		const unsigned char *p = (const unsigned char *)s;
+		while (*p >= 0x20 && *p != '"' && *p != '\\')
+			p++;
+		hc_buf_add(b, s, (size_t)((const char *)p - s));
+		s = (const char *)p;
+		if (!*s)
+			break;
+		unsigned char c = (unsigned char)*s++;
+		if (c == '"' || c == '\\') {
+			char e[2] = {'\\', (char)c};
+			hc_buf_add(b, e, 2);
+		} else {
+			char e[6] = {'\\',
+			             'u',
+			             '0',
+			             '0',
+			             "0123456789abcdef"[c >> 4],
+			             "0123456789abcdef"[c & 15]};
+			hc_buf_add(b, e, 6);
+		}
 	}
 	hc_buf_add(b, "\"", 1);
 }
@@ -297,6 +310,22 @@ static void addnum(struct hc_buf *b, long v)
 
 /* Appends one Diagnostic to the JSON array in b, written out at once:
  * a big file has thousands, too many for a cJSON tree to stay quick. */
+/* hc_kind_of, remembering the last id asked: a document's diagnostics come
+ * in runs of one id, and the lookup is a search of both tables. */
+static enum hc_kind kind_of(const char *id)
+{
+	static char last[64];
+	static enum hc_kind kind;
+	if (!last[0] || strcmp(last, id)) {
+		kind = hc_kind_of(id);
+		if (strlen(id) < sizeof(last))
+			memcpy(last, id, strlen(id) + 1);
+		else
+			last[0] = 0;
+	}
+	return kind;
+}
+
 static void diagnostic(struct hc_buf *b, const struct hc_lsp_lines *l, const char *t, size_t len,
                        size_t pos, int sev, const char *code, const char *msg)
 {
@@ -320,7 +349,7 @@ static void diagnostic(struct hc_buf *b, const struct hc_lsp_lines *l, const cha
 	if (code) {
 		hc_buf_adds(b, ",\"code\":");
 		jstr(b, code);
-		enum hc_kind k = hc_kind_of(code);
+		enum hc_kind k = kind_of(code);
 		if (k != HC_KIND_TOOL) {
 			hc_buf_adds(b, ",\"codeDescription\":{\"href\":\"" HC_LSP_DOCS);
 			hc_buf_adds(b, k == HC_KIND_RULE ? "rules.md#" : "transforms.md#");
