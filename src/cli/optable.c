@@ -226,6 +226,26 @@ const struct hc_opt hc_opts[] = {
         .man = "Show the version.",
         .md = "Show the version.",
     },
+    {
+        .name = "overlay",
+        .id = OPT_OVERLAY,
+        .arg = "FILE",
+        .help = "write the hardening as the Compose overlay FILE (e.g.\n"
+                "compose.prod.yaml) instead of editing the base; with -w,\n"
+                "--diff, --check, or to stdout",
+        .man = "Write the hardening as a separate Compose file, FILE, merged over the base by\n"
+               "docker compose \\-f BASE \\-f FILE; the base is left as it is (with \\-w, only\n"
+               "its plaintext secret values leave it).",
+        .md = "Put the hardening the profile would apply into the Compose overlay FILE "
+              "(`docker compose -f compose.yaml -f FILE up`) instead of editing the one FILE "
+              "given: the base stays as it is, byte for byte. Without a mode the overlay goes to "
+              "stdout; `-w` writes FILE atomically (an existing one is extended: its keys, "
+              "values and comments stay, a key set there wins), `--diff` shows the change to "
+              "FILE, `--check` exits 1 when FILE lacks some of the hardening. With `-w`, "
+              "plaintext secrets move to files as usual; the overlay holds the `*_FILE` "
+              "variables and `secrets:`, and their values are the one thing removed from the "
+              "base. See [overlays.md](overlays.md).",
+    },
 };
 _Static_assert(sizeof(hc_opts) / sizeof(hc_opts[0]) == HC_NOPTS,
                "HC_NOPTS in optable.h counts the rows of hc_opts");

@@ -6,6 +6,7 @@
 #include "cli/options.h"
 #include "cli/optable.h"
 #include "cli/optdoc.h"
+#include "cli/overlay.h"
 #include "base/io.h"
 #include "base/suggest.h"
 #include "cli/side.h"
@@ -236,6 +237,9 @@ static void apply_option(struct hc_cli *cli, struct parse *ps, int c, const char
 	case OPT_LIST_RULES:
 		ps->list_rules = true;
 		break;
+	case OPT_OVERLAY:
+		cli->overlay = v;
+		break;
 	case OPT_DUMP:
 		ps->dump = v;
 		ps->stop = 'D';
@@ -313,6 +317,8 @@ static void check_combination(struct hc_cli *cli, struct hc_buf *err)
 	for (int i = 0; !err->len && cli->write && i < cli->nfiles; i++)
 		if (!strcmp(cli->files[i], "-"))
 			hc_buf_adds(err, "--write cannot rewrite stdin");
+	if (!err->len && cli->overlay)
+		hc_overlay_usage(cli, err);
 	if (!err->len && !cli->write && !cli->check && !cli->diff) {
 		struct stat st;
 		if (cli->nfiles > 1)

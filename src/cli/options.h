@@ -46,6 +46,7 @@ struct hc_cli {
 	int nfiles;
 	struct hc_config config;        /* the command line's alone (validated at parse time) */
 	struct hc_strlist set_services; /* services --set names (exclude, exceptions) */
+	const char *overlay;            /* --overlay FILE, or NULL */
 };
 
 /* Parses argv. Returns -1 when the program should exit with *code now

@@ -8,6 +8,7 @@
 #include "base/suggest.h"
 #include "cli/fail.h"
 #include "cli/mask.h"
+#include "cli/overlay.h"
 #include "cli/side.h"
 #include "cli/textout.h"
 #include "engine/diff.h"
@@ -500,6 +501,8 @@ static void finish(struct hc_job *j, struct run *r, struct hc_result *res)
 		o->eline = res->err.line;
 		o->ecol = res->err.col;
 		o->emsg = hc_xstrdup(res->err.msg);
+	} else if (cli->overlay) {
+		code = hc_overlay_finish(j, &r->in, &r->stamp, res);
 	} else if (cli->check || cli->diff) {
 		code = report(j, r, res, changed);
 	} else if (cli->write) {
