@@ -5,7 +5,7 @@
 #   before.yml         optional: the overlay as it is before the run (a re-run
 #                      over the user's own edits and comments)
 #   write              optional: run with -w (else the overlay goes to stdout)
-#   expected.yml       the overlay after the run
+#   expected.overlay.yml       the overlay after the run
 #   expected.base.yml  optional (-w): the base after the run; without it the
 #                      base must be left byte for byte
 # Each case also checks: a second run changes nothing (idempotence), --check
@@ -46,12 +46,12 @@ for dir in "$src"/golden/overlay/*/; do
 		fi
 		cp "$got" "$tmp/compose.prod.yaml"
 	fi
-	if [ ! -f "$dir/expected.yml" ]; then
-		cp "$got" "$dir/expected.yml"
-		say "expected.yml was missing: written from the output, review it"
-	elif ! cmp -s "$got" "$dir/expected.yml"; then
-		say "the overlay differs from expected.yml:"
-		diff "$dir/expected.yml" "$got" | head -20
+	if [ ! -f "$dir/expected.overlay.yml" ]; then
+		cp "$got" "$dir/expected.overlay.yml"
+		say "expected.overlay.yml was missing: written from the output, review it"
+	elif ! cmp -s "$got" "$dir/expected.overlay.yml"; then
+		say "the overlay differs from expected.overlay.yml:"
+		diff "$dir/expected.overlay.yml" "$got" | head -20
 	fi
 	if [ -f "$dir/expected.base.yml" ]; then
 		cmp -s "$tmp/compose.yaml" "$dir/expected.base.yml" ||

@@ -176,8 +176,8 @@ int hc_cli_run(struct hc_cli *cli)
 {
 	struct hc_files files = {0};
 	hc_files_from_args(&files, cli->files, cli->nfiles);
-	if (cli->write || cli->check || cli->diff)
-		hc_follow(&files);
+	if ((cli->write || cli->check || cli->diff) && !cli->overlay)
+		hc_follow(&files); /* --overlay: the one base file named */
 	if (!set_services_exist(cli, &files)) {
 		hc_files_release(&files);
 		return HC_EXIT_USAGE;

@@ -6,7 +6,6 @@
 #include "cli/options.h"
 #include "cli/optable.h"
 #include "cli/optdoc.h"
-#include "cli/overlay.h"
 #include "base/io.h"
 #include "base/suggest.h"
 #include "cli/side.h"
@@ -297,6 +296,23 @@ static void not_a_command(const struct hc_cli *cli, struct hc_buf *err)
 	hc_buf_adds(err, "'?");
 }
 
+/* --overlay's checks: one FILE, not a folder, not the overlay itself
+ * (docs/overlays.md). */
+static void overlay_usage(const struct hc_cli *cli, struct hc_buf *err)
+{
+	struct stat a, b;
+	if (cli->nfiles != 1)
+		hc_buf_adds(err, "--overlay needs exactly one FILE, the base compose file");
+	else if (stat(cli->files[0], &a) == 0 && S_ISDIR(a.st_mode))
+		hc_buf_adds(err, "--overlay needs a compose FILE, not a folder");
+	else if (!strcmp(cli->overlay, cli->files[0]) ||
+	         (stat(cli->overlay, &b) == 0 && stat(cli->files[0], &a) == 0 &&
+	          a.st_dev == b.st_dev && a.st_ino == b.st_ino))
+		hc_buf_adds(err, "--overlay FILE is the base file itself");
+	else if (!*cli->overlay || !strcmp(cli->overlay, "-"))
+		hc_buf_adds(err, "--overlay needs a file name");
+}
+
 /* The checks once every option is read; the first failing says why. */
 static void check_combination(struct hc_cli *cli, struct hc_buf *err)
 {
@@ -318,7 +334,7 @@ static void check_combination(struct hc_cli *cli, struct hc_buf *err)
 		if (!strcmp(cli->files[i], "-"))
 			hc_buf_adds(err, "--write cannot rewrite stdin");
 	if (!err->len && cli->overlay)
-		hc_overlay_usage(cli, err);
+		overlay_usage(cli, err);
 	if (!err->len && !cli->write && !cli->check && !cli->diff) {
 		struct stat st;
 		if (cli->nfiles > 1)

@@ -8,7 +8,6 @@
 #include "cli/overlay.h"
 #include "cli/fail.h"
 #include "base/io.h"
-#include "cli/process.h"
 #include "cli/side.h"
 #include "engine/diff.h"
 
@@ -50,22 +49,21 @@ static bool read_old(struct ovrun *v, const char *path)
 
 /* Parses the base and the hardened text, removes the moved secrets from
  * the base (-w and --diff), and makes the overlay's text. */
-static bool build(struct ovrun *v, const struct hc_job *j, const struct hc_buf *in,
-                  const struct hc_result *res)
+static bool build(struct ovrun *v, struct hc_outcome *o, const struct hc_cli *cli,
+                  const struct hc_buf *in, const struct hc_result *res)
 {
-	const struct hc_cli *cli = j->cli;
 	struct hc_error pe;
 	const char *it = in->data ? in->data : "";
 	if (hc_doc_parse(&v->base, it, in->len, &pe) != 0 ||
 	    hc_doc_parse(&v->hard, res->out.data ? res->out.data : "", res->out.len, &pe) != 0) {
-		hc_diag_set(&v->err, HC_EXIT_VERIFY, j->o.name, pe.line, pe.col, "%s", pe.msg);
+		hc_diag_set(&v->err, HC_EXIT_VERIFY, o->name, pe.line, pe.col, "%s", pe.msg);
 		return false;
 	}
 	hc_pieces_init(&v->bpieces, in->len);
 	v->removed = hc_ov_base_secrets(&v->base, &v->hard, &res->side, &v->base2, &v->bpieces);
 	struct hc_doc b2;
 	if (hc_doc_parse(&b2, v->base2.data ? v->base2.data : "", v->base2.len, &pe) != 0) {
-		hc_diag_set(&v->err, HC_EXIT_VERIFY, j->o.name, pe.line, pe.col,
+		hc_diag_set(&v->err, HC_EXIT_VERIFY, o->name, pe.line, pe.col,
 		            "removing the plaintext secrets would break the base: %s", pe.msg);
 		return false;
 	}
@@ -79,7 +77,7 @@ static bool build(struct ovrun *v, const struct hc_job *j, const struct hc_buf *
 		return false;
 	}
 	struct hc_buf hdr = HC_BUF_INIT;
-	hc_ov_header(&hdr, v->base.style.eol, cli->profile, base_name(j->o.name),
+	hc_ov_header(&hdr, v->base.style.eol, cli->profile, base_name(o->name),
 	             base_name(cli->overlay));
 	hc_pieces_init(&v->opieces, v->old.len);
 	int rc =
@@ -128,11 +126,11 @@ static int create_atomic(const char *path, const char *data, size_t len, mode_t 
 }
 
 /* -w: the side files, the base (its moved secrets), then the overlay. */
-static int write_all(struct ovrun *v, struct hc_job *j, const struct hc_buf *in,
-                     const struct hc_stamp *stamp, const struct hc_result *res)
+static int write_all(struct ovrun *v, struct hc_outcome *o, const struct hc_cli *cli,
+                     const struct hc_buf *in, const struct hc_stamp *stamp,
+                     const struct hc_result *res)
 {
-	struct hc_outcome *o = &j->o;
-	const char *ov = j->cli->overlay;
+	const char *ov = cli->overlay;
 	bool bch = base_changes(v, in), och = overlay_changes(v);
 	struct hc_buf notes = HC_BUF_INIT;
 	struct stat st;
@@ -151,7 +149,7 @@ static int write_all(struct ovrun *v, struct hc_job *j, const struct hc_buf *in,
 		                   v->old.len, &v->err);
 	else if (och)
 		create_atomic(ov, v->text.data, v->text.len, mode, &v->err);
-	if (notes.len && !j->cli->quiet)
+	if (notes.len && !cli->quiet)
 		hc_buf_add(&o->err, notes.data, notes.len);
 	hc_buf_release(&notes);
 	if (v->err.code)
@@ -160,7 +158,7 @@ static int write_all(struct ovrun *v, struct hc_job *j, const struct hc_buf *in,
 	o->services = och ? v->services : 0;
 	o->secret_files = res->side.nfiles;
 	o->dotenv = res->side.nenv;
-	if (!j->cli->quiet) {
+	if (!cli->quiet) {
 		hc_buf_addf(&o->err, "%s: overlay %s %s", o->name, ov,
 		            och ? (v->exists ? "updated" : "written") : "already up to date");
 		if (v->removed)
@@ -176,17 +174,16 @@ static int write_all(struct ovrun *v, struct hc_job *j, const struct hc_buf *in,
 
 /* --diff: the overlay's diff, then the base's when its secrets leave it
  * (their values masked on the old side; they are gone from the new). */
-static void diff_out(struct ovrun *v, struct hc_job *j, const struct hc_buf *in,
-                     const struct hc_result *res)
+static void diff_out(struct ovrun *v, struct hc_outcome *o, const struct hc_cli *cli,
+                     const struct hc_buf *in, const struct hc_result *res)
 {
-	struct hc_outcome *o = &j->o;
 	if (res->side.nfiles || res->side.nenv)
 		hc_buf_addf(&o->out,
 		            "# hardcompose -w also writes %zu secret file(s) and %zu .env line(s) "
 		            "(values not shown)\n",
 		            res->side.nfiles, res->side.nenv);
 	if (overlay_changes(v))
-		hc_diff(&o->out, j->cli->overlay, v->old.data ? v->old.data : "", v->old.len,
+		hc_diff(&o->out, cli->overlay, v->old.data ? v->old.data : "", v->old.len,
 		        v->text.data ? v->text.data : "", v->text.len, &v->opieces);
 	if (!base_changes(v, in))
 		return;
@@ -202,21 +199,6 @@ static void diff_out(struct ovrun *v, struct hc_job *j, const struct hc_buf *in,
 	hc_buf_release(&a);
 }
 
-void hc_overlay_usage(const struct hc_cli *cli, struct hc_buf *err)
-{
-	struct stat a, b;
-	if (cli->nfiles != 1)
-		hc_buf_adds(err, "--overlay needs exactly one FILE, the base compose file");
-	else if (stat(cli->files[0], &a) == 0 && S_ISDIR(a.st_mode))
-		hc_buf_adds(err, "--overlay needs a compose FILE, not a folder");
-	else if (!strcmp(cli->overlay, cli->files[0]) ||
-	         (stat(cli->overlay, &b) == 0 && stat(cli->files[0], &a) == 0 &&
-	          a.st_dev == b.st_dev && a.st_ino == b.st_ino))
-		hc_buf_adds(err, "--overlay FILE is the base file itself");
-	else if (!*cli->overlay || !strcmp(cli->overlay, "-"))
-		hc_buf_adds(err, "--overlay needs a file name");
-}
-
 static void ovrun_release(struct ovrun *v)
 {
 	hc_doc_release(&v->hard);
@@ -229,21 +211,19 @@ static void ovrun_release(struct ovrun *v)
 	hc_diag_release(&v->err);
 }
 
-int hc_overlay_finish(struct hc_job *j, const struct hc_buf *in, const struct hc_stamp *stamp,
-                      struct hc_result *res)
+int hc_overlay_finish(struct hc_outcome *o, const struct hc_cli *cli, const struct hc_buf *in,
+                      const struct hc_stamp *stamp, struct hc_result *res)
 {
-	const struct hc_cli *cli = j->cli;
-	struct hc_outcome *o = &j->o;
 	struct ovrun v = {.base2 = HC_BUF_INIT, .old = HC_BUF_INIT, .text = HC_BUF_INIT};
 	int code = HC_EXIT_OK;
-	if (!build(&v, j, in, res))
+	if (!build(&v, o, cli, in, res))
 		code = v.err.code;
 	else if (cli->write)
-		code = write_all(&v, j, in, stamp, res);
+		code = write_all(&v, o, cli, in, stamp, res);
 	else if (cli->check || cli->diff) {
 		bool ch = overlay_changes(&v) || base_changes(&v, in);
 		if (cli->diff)
-			diff_out(&v, j, in, res);
+			diff_out(&v, o, cli, in, res);
 		if (cli->check && ch && !cli->quiet)
 			hc_buf_addf(&o->out,
 			            "%s: warning: [overlay] the overlay %s lacks hardening "

@@ -25,6 +25,8 @@
 #define HC_OVERLAY_H
 
 #include "base/buf.h"
+#include "cli/options.h"
+#include "cli/report.h"
 #include "engine/engine.h"
 #include "yaml/tree.h"
 
@@ -83,16 +85,10 @@ int hc_ov_merge(const char *old, size_t olen, const struct hc_ov *want, const st
                 const char *header, struct hc_buf *out, struct hc_pieces *pieces,
                 struct hc_diag *err, const char *name);
 
-struct hc_cli;
-/* --overlay's checks once every option is read: one FILE, not a folder,
- * not the overlay itself. Appends why to err when they fail. */
-void hc_overlay_usage(const struct hc_cli *cli, struct hc_buf *err);
-
-struct hc_job;
 struct hc_stamp;
 /* After the engine ran on the base with --overlay: the overlay written,
  * diffed, checked or printed, as the mode says. The exit code. */
-int hc_overlay_finish(struct hc_job *j, const struct hc_buf *in, const struct hc_stamp *stamp,
-                      struct hc_result *res);
+int hc_overlay_finish(struct hc_outcome *o, const struct hc_cli *cli, const struct hc_buf *in,
+                      const struct hc_stamp *stamp, struct hc_result *res);
 
 #endif

@@ -502,7 +502,7 @@ static void finish(struct hc_job *j, struct run *r, struct hc_result *res)
 		o->ecol = res->err.col;
 		o->emsg = hc_xstrdup(res->err.msg);
 	} else if (cli->overlay) {
-		code = hc_overlay_finish(j, &r->in, &r->stamp, res);
+		code = hc_overlay_finish(&j->o, cli, &r->in, &r->stamp, res);
 	} else if (cli->check || cli->diff) {
 		code = report(j, r, res, changed);
 	} else if (cli->write) {

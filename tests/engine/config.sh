@@ -32,6 +32,7 @@ add() { echo "$1 $2" >>"$jobs"; }
 
 for g in "$src"/golden/*/*/; do
 	g=${g%/}
+	[ -f "$g/input.yml" ] || continue # golden/overlay/: engine/overlay.sh
 	[ -f "$g/report" ] && continue
 	if [ -f "$g/write" ]; then
 		[ -f "$g/exit" ] && [ "$(tr -d '[:space:]' <"$g/exit")" != 0 ] && continue
