@@ -82,5 +82,30 @@ for dir in "$src"/golden/overlay/*/; do
 	rm -rf "$tmp" "$aux"
 done
 [ $n -gt 0 ] || { echo "FAIL: no golden/overlay cases"; exit 1; }
+
+# bad uses: the exit code, an error line, empty stdout, no file touched
+c=errors
+tmp=$(mktemp -d)
+printf 'services:\n  web:\n    image: nginx:1.25\n' >"$tmp/compose.yaml"
+bad() { # WANT-EXIT ERROR-TEXT ARGS...
+	local want=$1 text=$2
+	shift 2
+	(cd "$tmp" && "$bin" "$@" >out 2>err)
+	local got=$?
+	[ $got -eq "$want" ] || say "$*: exit $got, want $want"
+	grep -q -- "$text" "$tmp/err" || say "$*: stderr lacks '$text': $(head -1 "$tmp/err")"
+	[ -s "$tmp/out" ] && say "$*: stdout is not empty"
+}
+bad 2 "exactly one FILE" --overlay o.yaml compose.yaml compose.yaml
+bad 2 "not a folder" --overlay o.yaml .
+bad 2 "the base file itself" --overlay compose.yaml compose.yaml
+bad 2 "cannot rewrite stdin" --overlay o.yaml -w -
+printf -- '- a list\n' >"$tmp/o.yaml"
+bad 3 "^o.yaml:1:1: error: the overlay is not a block mapping" --overlay o.yaml -w compose.yaml
+printf 'services:\n  web: [\n' >"$tmp/o.yaml"
+bad 3 "^o.yaml:3:1: error: " --overlay o.yaml compose.yaml
+cmp -s "$tmp/o.yaml" <(printf 'services:\n  web: [\n') || say "a refused overlay was changed"
+[ -e "$tmp/secrets" ] && say "a refused run wrote secret files"
+rm -rf "$tmp"
 echo "overlay: $n golden cases, $([ $fail = 0 ] && echo all passed || echo some failed)"
 exit $fail

@@ -75,7 +75,7 @@ config() {
 # required variable stops it; the reason otherwise in $d/why
 runnable() {
 	local d=$1 i m
-	for ((i = 0; i < 40; i++)); do
+	for ((i = 0; i < 300; i++)); do
 		config "$d/A" compose.yaml && return 0
 		m=$(grep -v '^ *$' "$d/A/config.err" | tail -1)
 		if [[ $m =~ env\ file\ ([^ ]+)\ not\ found ]] || [[ $m =~ ^stat\ ([^ ]+\.env):\ no\ such ]]; then
@@ -109,7 +109,7 @@ runnable() {
 			return 1
 		fi
 	done
-	echo "still not readable after 40 fixes" >"$d/why"
+	echo "still not readable after 300 fixes" >"$d/why"
 	return 1
 }
 one() {
