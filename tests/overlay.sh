@@ -106,6 +106,18 @@ printf 'services:\n  web: [\n' >"$tmp/o.yaml"
 bad 3 "^o.yaml:3:1: error: " --overlay o.yaml compose.yaml
 cmp -s "$tmp/o.yaml" <(printf 'services:\n  web: [\n') || say "a refused overlay was changed"
 [ -e "$tmp/secrets" ] && say "a refused run wrote secret files"
+# aliases nested in aliases (a "billion laughs" file): refused, not expanded
+{
+	echo 'x-a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'
+	p=a
+	for q in b c d e f g h i; do
+		echo "x-$q: &$q [*$p, *$p, *$p, *$p, *$p, *$p, *$p, *$p, *$p]"
+		p=$q
+	done
+	printf 'services:\n  web:\n    image: nginx:1.25\n    command: *%s\n' $p
+} >"$tmp/bomb.yaml"
+bad 3 "^bomb.yaml: error: its aliases expand to over" --overlay o2.yaml bomb.yaml
+[ -e "$tmp/o2.yaml" ] && say "a refused run wrote the overlay"
 rm -rf "$tmp"
 echo "overlay: $n golden cases, $([ $fail = 0 ] && echo all passed || echo some failed)"
 exit $fail

@@ -199,11 +199,22 @@ static bool keyed_items(struct hc_node *seq)
 	return true;
 }
 
+/* Values hc_ov_diff may still make: aliases nested in aliases expand
+ * exponentially (a "billion laughs" file), which an overlay cannot hold. */
+static _Thread_local size_t budget = HC_OV_MAX_VALUES;
+
 struct hc_ov *hc_ov_from_node(struct hc_node *n, const char *key)
 {
 	n = hc_deref(n);
 	if (!n)
 		return NULL;
+	if (budget)
+		budget--;
+	if (!budget) {
+		struct hc_ov *s = ov_new(HC_OV_SCALAR);
+		s->text = hc_xstrdup("");
+		return s;
+	}
 	struct hc_ov *v;
 	if (n->type == HC_SCALAR) {
 		v = ov_new(HC_OV_SCALAR);
@@ -437,8 +448,14 @@ static bool top_skipped(const char *k)
 
 struct hc_ov *hc_ov_diff(struct hc_node *base, struct hc_node *hard)
 {
+	budget = HC_OV_MAX_VALUES;
 	struct hc_ov *b = base ? hc_ov_from_node(base, "") : NULL;
 	struct hc_ov *h = hard ? hc_ov_from_node(hard, "") : NULL;
+	if (!budget) {
+		hc_ov_free(b);
+		hc_ov_free(h);
+		return NULL;
+	}
 	struct hc_ov *out = ov_new(HC_OV_MAP);
 	resolve_extends(b);
 	resolve_extends(h);

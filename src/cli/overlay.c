@@ -68,6 +68,13 @@ static bool build(struct ovrun *v, struct hc_outcome *o, const struct hc_cli *cl
 		return false;
 	}
 	struct hc_ov *want = hc_ov_diff(b2.root, v->hard.root);
+	if (!want) {
+		hc_doc_release(&b2);
+		hc_diag_set(&v->err, HC_EXIT_INVALID, o->name, 0, 0,
+		            "its aliases expand to over %d values: too many for an overlay",
+		            HC_OV_MAX_VALUES);
+		return false;
+	}
 	for (size_t i = 0; i < want->n; i++)
 		if (!strcmp(want->keys[i], "services"))
 			v->services = want->kids[i]->n;

@@ -30,6 +30,8 @@
 #include "engine/engine.h"
 #include "yaml/tree.h"
 
+#define HC_OV_MAX_VALUES 2000000
+
 enum hc_ov_type { HC_OV_SCALAR, HC_OV_MAP, HC_OV_SEQ };
 
 /* A value of the overlay, ready to be written. */
@@ -51,8 +53,9 @@ struct hc_ov *hc_ov_from_node(struct hc_node *n, const char *key);
 
 /*
  * What an overlay must say so that base merged with it means hard (both
- * roots of compose documents): a mapping of top-level keys, never NULL
- * (empty when they mean the same). Top-level `version` is left out;
+ * roots of compose documents): a mapping of top-level keys (empty when
+ * they mean the same); NULL when the two, aliases expanded, hold more than
+ * HC_OV_MAX_VALUES values. Top-level `version` is left out;
  * `x-` keys the hardening adds are written resolved (Compose keeps them
  * in its model).
  */
