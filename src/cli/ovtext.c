@@ -208,7 +208,10 @@ int hc_ov_merge(const char *old, size_t olen, const struct hc_ov *want, const st
 			hc_buf_adds(&t, st->eol);
 		for (size_t i = 0; i < want->n; i++)
 			render_pair(&t, st, want->keys[i], want->kids[i], 0);
-		hc_edits_add(&e, olen, olen, t.data, t.len);
+		if (!olen && !want->n) /* nothing to harden: still a Compose file */
+			hc_buf_addf(&t, "services: {}%s", st->eol);
+		if (t.len)
+			hc_edits_add(&e, olen, olen, t.data, t.len);
 		hc_buf_release(&t);
 	} else if (d.root->type != HC_MAP || d.root->flow || !d.root->nkids) {
 		int line, col;
