@@ -101,13 +101,51 @@ static bool word_ends_with(const char *w, const struct wordv *pw)
 	return n >= 4 && ends_with(w, joined) && !in_list(not_secret_words, w);
 }
 
+/* Upper-cased letter or digit of c, or 0 for any other byte. */
+static char letter(char c)
+{
+	if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'))
+		return c;
+	if (c >= 'a' && c <= 'z')
+		return (char)(c - 'a' + 'A');
+	return (unsigned char)c >= 0x80 && isalnum((unsigned char)c)
+	           ? (char)toupper((unsigned char)c)
+	           : 0;
+}
+
+/* Are the letters of pattern pat (upper-cased, others skipped) in a row in
+ * all (upper-cased letters)? True for a pattern of no letters or of more
+ * than 127 (words() cuts words there: no shortcut then). */
+static bool has_letters(const char *all, const char *pat)
+{
+	const char *p = pat;
+	while (*p && !letter(*p))
+		p++;
+	if (!*p || strlen(p) > 127)
+		return true;
+	char first = letter(*p);
+	for (const char *a = strchr(all, first); a; a = strchr(a + 1, first)) {
+		const char *x = a, *q = p;
+		for (;;) {
+			while (*q && !letter(*q))
+				q++;
+			if (!*q)
+				return true;
+			if (*x != letter(*q))
+				break;
+			x++, q++;
+		}
+	}
+	return false;
+}
+
 /* The index one past the last word of kw that a pattern of o matches, or 0
  * when none does. */
 static size_t secret_words_end(const struct hc_secret_words *o, const struct wordv *kw)
 {
 	size_t last = 0;
 	struct wordv pw;
-	char all[512], pat[128]; /* the name's letters, a pattern's */
+	char all[512]; /* the name's letters */
 	size_t na = 0;
 	for (size_t i = 0; i < kw->n && na < sizeof(all); i++)
 		for (const char *c = kw->w[i]; *c && na < sizeof(all); c++)
@@ -118,16 +156,7 @@ static size_t secret_words_end(const struct hc_secret_words *o, const struct wor
 	for (size_t p = 0; p < o->patterns.n; p++) {
 		/* a match (words in a row, or a word's end) has the pattern's
 		 * letters in a row among the name's: most patterns stop here */
-		size_t np = 0;
-		for (const char *c = o->patterns.v[p]; *c && np < sizeof(pat) - 1; c++)
-			if ((*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z'))
-				pat[np++] = *c;
-			else if (*c >= 'a' && *c <= 'z')
-				pat[np++] = (char)(*c - 'a' + 'A');
-			else if ((unsigned char)*c >= 0x80 && isalnum((unsigned char)*c))
-				pat[np++] = (char)toupper((unsigned char)*c);
-		pat[np] = '\0';
-		if (filter && np < sizeof(pat) - 1 && !strstr(all, pat))
+		if (filter && !has_letters(all, o->patterns.v[p]))
 			continue;
 		words(o->patterns.v[p], &pw);
 		for (size_t i = 0; pw.n && i < kw->n; i++) {
