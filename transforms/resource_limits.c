@@ -428,4 +428,5 @@ const struct hc_transform hc_t_resource_limits = {
     .nopts = sizeof(limits_options) / sizeof(limits_options[0]),
     .opts_size = sizeof(struct limits_opts),
     .service = limits_service,
+    .batch = true, /* reads no key init, no-new-privileges or cap-drop write */
 };
