@@ -386,5 +386,7 @@ const struct hc_transform hc_t_restart_policy = {
     .nopts = sizeof(restart_options) / sizeof(restart_options[0]),
     .opts_size = sizeof(struct restart_opts),
     .service = restart_service,
+    .batch = true, /* reads restart, deploy.restart_policy, command, entrypoint,
+                      depends_on: no transform before it writes them */
     .document = restart_document,
 };
