@@ -6,7 +6,13 @@ string(REPLACE "|" ";" PROFILES "${PROFILES}")
 set(i 0)
 foreach(f IN LISTS PROFILES)
   get_filename_component(name "${f}" NAME_WE)
-  file(READ "${f}" hex HEX)
+  # comment lines and blank lines dropped: the profiles are parsed at every
+  # start, and defaults.yml is mostly sources in comments (the profiles have
+  # no block scalars, where such lines would be content)
+  file(READ "${f}" text)
+  string(REGEX REPLACE "\n[ \t]*(#[^\n]*)?(\n[ \t]*(#[^\n]*)?)*\n" "\n" text "\n${text}")
+  string(REGEX REPLACE "^\n" "" text "${text}")
+  string(HEX "${text}" hex)
   # an array initializer, not a string literal: C11 only promises 4095-byte literals
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," esc "${hex}")
   string(APPEND body "static const char profile_${i}[] = {${esc}0};\n")
