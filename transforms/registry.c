@@ -154,3 +154,12 @@ struct hc_node *hc_own_value(const struct hc_service *s, const char *key, struct
 		*keyp = k;
 	return v;
 }
+
+bool hc_other_seq_has(const struct hc_service *s, const char *key, const char *item)
+{
+	size_t it = 0;
+	for (struct hc_node *o; (o = hc_service_other(s, key, &it));)
+		if (hc_seq_has(o, item))
+			return true;
+	return false;
+}

@@ -6,6 +6,7 @@
 #include "cli/options.h"
 #include "cli/optable.h"
 #include "cli/optdoc.h"
+#include "cli/project.h"
 #include "base/io.h"
 #include "base/suggest.h"
 #include "cli/side.h"
@@ -240,6 +241,12 @@ static void apply_option(struct hc_cli *cli, struct parse *ps, int c, const char
 		ps->dump = v;
 		ps->stop = 'D';
 		break;
+	case 'F':
+		hc_strlist_push(&cli->project_files, v, strlen(v));
+		break;
+	case OPT_PROJECT:
+		cli->project = true;
+		break;
 	case ':':
 		hc_buf_addf(&ps->err, "option '%s' needs a value", given);
 		break;
@@ -296,9 +303,12 @@ static void not_a_command(const struct hc_cli *cli, struct hc_buf *err)
 /* The checks once every option is read; the first failing says why. */
 static void check_combination(struct hc_cli *cli, struct hc_buf *err)
 {
-	if (!err->len && cli->nfiles)
+	bool proj = hc_project_mode(cli); /* its files are checked there */
+	if (proj)
+		hc_project_combination(cli, err);
+	if (!err->len && !proj && cli->nfiles)
 		not_a_command(cli, err);
-	if (!err->len && !cli->nfiles && isatty(STDIN_FILENO))
+	if (!err->len && !proj && !cli->nfiles && isatty(STDIN_FILENO))
 		hc_buf_adds(err, "no FILE given and stdin is a terminal: name a FILE or FOLDER, or "
 		                 "give '-' to read stdin");
 	if (!err->len && hc_secrets_dir(&cli->config) && strchr(hc_secrets_dir(&cli->config), '$'))
@@ -308,12 +318,12 @@ static void check_combination(struct hc_cli *cli, struct hc_buf *err)
 		            hc_secrets_dir(&cli->config));
 	if (!err->len && cli->write && (cli->check || cli->diff))
 		hc_buf_adds(err, "--write cannot be combined with --check or --diff");
-	if (!err->len && cli->write && cli->nfiles == 0)
+	if (!err->len && !proj && cli->write && cli->nfiles == 0)
 		hc_buf_adds(err, "--write needs at least one FILE");
-	for (int i = 0; !err->len && cli->write && i < cli->nfiles; i++)
+	for (int i = 0; !err->len && !proj && cli->write && i < cli->nfiles; i++)
 		if (!strcmp(cli->files[i], "-"))
 			hc_buf_adds(err, "--write cannot rewrite stdin");
-	if (!err->len && !cli->write && !cli->check && !cli->diff) {
+	if (!err->len && !proj && !cli->write && !cli->check && !cli->diff) {
 		struct stat st;
 		if (cli->nfiles > 1)
 			hc_buf_adds(err, "several FILEs need --write, --check or --diff");
@@ -422,6 +432,7 @@ int hc_cli_parse(struct hc_cli *cli, int argc, char **argv, int *code)
 void hc_cli_release(struct hc_cli *cli)
 {
 	hc_strlist_release(&cli->set_services);
+	hc_strlist_release(&cli->project_files);
 	hc_config_release(&cli->config);
 	free(cli->acts);
 }
