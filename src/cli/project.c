@@ -149,7 +149,7 @@ static int add_with_includes(struct load *ld, const char *path, bool followed, c
 {
 	char *real = realpath(path, NULL);
 	if (real && hc_strlist_has(&ld->stack, real)) {
-		fprintf(stderr, "%sinclude cycle back to %s\n", why ? why : "", path);
+		fprintf(stderr, "%sa cycle back to %s\n", why ? why : "", path);
 		ld->code = HC_EXIT_INVALID;
 		free(real);
 		return -1;
