@@ -178,6 +178,8 @@ int hc_cli_run(struct hc_cli *cli)
 	struct hc_files files = {0};
 	struct hc_project proj = {0}; /* -F, --project: the files read together */
 	bool in_project = hc_project_mode(cli);
+	if (in_project && !hc_project_combination(cli))
+		return HC_EXIT_USAGE;
 	int pcode = in_project ? hc_project_load(cli, &files, &proj) : HC_EXIT_OK;
 	if (!in_project)
 		hc_files_from_args(&files, cli->files, cli->nfiles);

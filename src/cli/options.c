@@ -6,7 +6,6 @@
 #include "cli/options.h"
 #include "cli/optable.h"
 #include "cli/optdoc.h"
-#include "cli/project.h"
 #include "base/io.h"
 #include "base/suggest.h"
 #include "cli/side.h"
@@ -303,9 +302,8 @@ static void not_a_command(const struct hc_cli *cli, struct hc_buf *err)
 /* The checks once every option is read; the first failing says why. */
 static void check_combination(struct hc_cli *cli, struct hc_buf *err)
 {
-	bool proj = hc_project_mode(cli); /* its files are checked there */
-	if (proj)
-		hc_project_combination(cli, err);
+	/* -F, --project: their combination is checked by cli/project.c */
+	bool proj = cli->project || cli->project_files.n;
 	if (!err->len && !proj && cli->nfiles)
 		not_a_command(cli, err);
 	if (!err->len && !proj && !cli->nfiles && isatty(STDIN_FILENO))

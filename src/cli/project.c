@@ -3,6 +3,7 @@
  */
 #define _GNU_SOURCE /* realpath */
 #include "cli/project.h"
+#include "cli/options.h"
 #include "base/dotenv.h"
 #include "base/io.h"
 #include "cli/refs.h"
@@ -30,20 +31,26 @@ bool hc_project_mode(const struct hc_cli *cli)
 	return cli->project || cli->project_files.n;
 }
 
-void hc_project_combination(const struct hc_cli *cli, struct hc_buf *err)
+bool hc_project_combination(const struct hc_cli *cli)
 {
+	struct hc_buf err = HC_BUF_INIT;
 	if (cli->project_files.n && cli->project)
-		hc_buf_adds(err,
+		hc_buf_adds(&err,
 		            "--file names the project's files, --project finds them: give one");
 	else if (cli->project_files.n && cli->nfiles)
-		hc_buf_addf(err, "'%s': with --file, name every file with --file (-F)",
+		hc_buf_addf(&err, "'%s': with --file, name every file with --file (-F)",
 		            cli->files[0]);
 	else if (hc_strlist_has(&cli->project_files, "-"))
-		hc_buf_adds(err, "--file -: a project is read from files, not stdin");
+		hc_buf_adds(&err, "--file -: a project is read from files, not stdin");
 	else if (cli->nfiles > 1)
-		hc_buf_adds(err, "--project takes at most one FOLDER");
+		hc_buf_adds(&err, "--project takes at most one FOLDER");
 	else if (!cli->write && !cli->check && !cli->diff)
-		hc_buf_adds(err, "a project (--file, --project) needs --write, --check or --diff");
+		hc_buf_adds(&err, "a project (--file, --project) needs --write, --check or --diff");
+	if (err.len)
+		fprintf(stderr, "hardcompose: error: %s\ntry 'hardcompose --help'\n", err.data);
+	bool ok = !err.len;
+	hc_buf_release(&err);
+	return ok;
 }
 
 /* What a load is building. */

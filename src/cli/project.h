@@ -18,17 +18,18 @@
 #ifndef HC_CLI_PROJECT_H
 #define HC_CLI_PROJECT_H
 
-#include "cli/options.h"
 #include "cli/walk.h"
 #include "engine/project.h"
+
+struct hc_cli; /* cli/options.h */
 
 /* Is the command line in project mode (-F or --project)? */
 bool hc_project_mode(const struct hc_cli *cli);
 
-/* Appends to err what is wrong with the project options' combination:
- * FILE arguments with -F, more than one FOLDER with --project, no --write,
- * --check or --diff. */
-void hc_project_combination(const struct hc_cli *cli, struct hc_buf *err);
+/* Whether the project options' combination is right; false after saying
+ * on stderr what is wrong (a usage error, exit 2): FILE arguments with -F,
+ * more than one FOLDER with --project, stdin, no --write, --check or --diff. */
+bool hc_project_combination(const struct hc_cli *cli);
 
 /* Fills files (the jobs: the members in merge order, then the files their
  * services extend) and proj (the members' texts). Returns 0, or an exit

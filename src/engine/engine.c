@@ -276,17 +276,6 @@ static int check_shape(struct hc_result *res, const char *name, const struct hc_
 	return 0;
 }
 
-/* Takes back the findings from n on. */
-static void findings_truncate(struct hc_findings *f, size_t n)
-{
-	for (size_t i = n; i < f->n; i++) {
-		free(f->v[i].rule);
-		free(f->v[i].msg);
-	}
-	if (n < f->n)
-		f->n = n;
-}
-
 static void run_transform(const struct hc_step *st, struct hc_run *r, struct hc_node *services)
 {
 	struct hc_buf path = HC_BUF_INIT;
@@ -303,27 +292,10 @@ static void run_transform(const struct hc_step *st, struct hc_run *r, struct hc_
 		hc_ptr_add(&path, k->text, k->len);
 		struct hc_service s = {
 		    .name = k->text, .key = k, .value = v, .path = path.data, .ctx = r->ctx};
-		if (!r->ctx->project) {
+		if (r->ctx->project)
+			hc_project_service(r, st->t, &s, st->opts); /* project.h */
+		else
 			st->t->service(r, &s, st->opts);
-			continue;
-		}
-		/* a file of a project: what the service gets may belong to
-		 * another file (project.h) */
-		struct hc_run_mark m = hc_run_mark(r);
-		size_t f0 = r->findings->n, c0 = r->changes;
-		r->first_key[0] = 0;
-		st->t->service(r, &s, st->opts);
-		struct hc_buf why = HC_BUF_INIT;
-		if (hc_project_elsewhere(r, &s, &why)) {
-			hc_run_rollback(r, m);
-			findings_truncate(r->findings, f0);
-			r->changes = c0;
-			if (why.len)
-				hc_findings_add(r->findings,
-				                hc_pieces_map_back(r->pieces, k->start), HC_NOTE,
-				                r->tid, why.data);
-		}
-		hc_buf_release(&why);
 	}
 	hc_buf_release(&path);
 }

@@ -63,7 +63,13 @@ int hc_project_last(const struct hc_project *p, const char *service, const char 
  */
 struct hc_run;
 struct hc_service;
+struct hc_transform;
 bool hc_project_elsewhere(const struct hc_run *r, const struct hc_service *s, struct hc_buf *why);
+/* For the engine: runs transform t on service s of a project's file, then
+ * takes back what it proposed when that belongs elsewhere
+ * (hc_project_elsewhere), leaving a note that says where. */
+void hc_project_service(struct hc_run *r, const struct hc_transform *t, const struct hc_service *s,
+                        const void *opts);
 
 /*
  * For the engine: of the rule findings from f0 on (positions in the

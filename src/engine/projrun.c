@@ -5,6 +5,7 @@
  */
 #include "engine/project.h"
 #include "engine/run.h"
+#include "engine/step.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -117,4 +118,34 @@ void hc_project_rules_once(const struct hc_ctx *ctx, const struct hc_node *servi
 		f->v[k++] = f->v[i];
 	}
 	f->n = k;
+}
+
+/* Takes back the findings from n on. */
+static void findings_truncate(struct hc_findings *f, size_t n)
+{
+	for (size_t i = n; i < f->n; i++) {
+		free(f->v[i].rule);
+		free(f->v[i].msg);
+	}
+	if (n < f->n)
+		f->n = n;
+}
+
+void hc_project_service(struct hc_run *r, const struct hc_transform *t, const struct hc_service *s,
+                        const void *opts)
+{
+	struct hc_run_mark m = hc_run_mark(r);
+	size_t f0 = r->findings->n, c0 = r->changes;
+	r->first_key[0] = 0;
+	t->service(r, s, opts);
+	struct hc_buf why = HC_BUF_INIT;
+	if (hc_project_elsewhere(r, s, &why)) {
+		hc_run_rollback(r, m);
+		findings_truncate(r->findings, f0);
+		r->changes = c0;
+		if (why.len)
+			hc_findings_add(r->findings, hc_pieces_map_back(r->pieces, s->key->start),
+			                HC_NOTE, r->tid, why.data);
+	}
+	hc_buf_release(&why);
 }
