@@ -2,6 +2,7 @@
 # project.sh BIN CASEDIR: one project case (tests/project/<case>/; docs/project.md).
 #   in/             the project folder; each run starts in a fresh copy of it
 #   args            the project arguments, one line (`--project`, `-F a.yaml -F b.yaml`)
+#   cwd             optional: the folder of in/ the runs start in (default: in/)
 #   env             optional: KEY=VALUE lines put in the runs' environment
 #   exit            optional: the exit code every run must give (an error case);
 #                   then expected.err is -w's stderr, stdout must be empty and
@@ -17,6 +18,8 @@ set -u
 bin=$(realpath "$1") dir=$(realpath "$2")
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 read -r -a args <"$dir/args"
+cwd=.
+[ -f "$dir/cwd" ] && cwd=$(cat "$dir/cwd")
 if [ -f "$dir/env" ]; then
 	while IFS= read -r kv; do [ -n "$kv" ] && export "${kv?}"; done <"$dir/env"
 fi
@@ -31,7 +34,7 @@ if [ -f "$dir/exit" ]; then
 	want=$(tr -d '[:space:]' <"$dir/exit")
 	for mode in -w --check --diff; do
 		fresh; before=$(state)
-		(cd "$tmp/p" && "$bin" "$mode" "${args[@]}" >"$tmp/out" 2>"$tmp/err"); got=$?
+		(cd "$tmp/p/$cwd" && "$bin" "$mode" "${args[@]}" >"$tmp/out" 2>"$tmp/err"); got=$?
 		[ "$got" = "$want" ] || say "$mode: exit $got, want $want: $(head -2 "$tmp/err")"
 		[ -s "$tmp/out" ] && say "$mode: stdout must be empty on error"
 		[ "$(state)" = "$before" ] || say "$mode: a file changed"
@@ -49,7 +52,7 @@ fi
 
 # --check: the findings of the whole project
 fresh
-(cd "$tmp/p" && "$bin" --check --fail-on none "${args[@]}" >"$tmp/check" 2>"$tmp/err"); c=$?
+(cd "$tmp/p/$cwd" && "$bin" --check --fail-on none "${args[@]}" >"$tmp/check" 2>"$tmp/err"); c=$?
 if [ ! -f "$dir/expected.check" ]; then
 	cp "$tmp/check" "$dir/expected.check"; say "expected.check was missing: written, review it"
 elif ! cmp -s "$tmp/check" "$dir/expected.check"; then
@@ -61,7 +64,7 @@ want_c=0
 
 # -w: only the expected files change
 fresh
-(cd "$tmp/p" && "$bin" -w -j4 "${args[@]}" >"$tmp/out" 2>"$tmp/err"); w=$?
+(cd "$tmp/p/$cwd" && "$bin" -w -j4 "${args[@]}" >"$tmp/out" 2>"$tmp/err"); w=$?
 [ "$w" = 0 ] || say "-w exits $w: $(head -3 "$tmp/err")"
 [ -s "$tmp/out" ] && say "-w printed on stdout"
 if [ ! -d "$dir/expected" ]; then
@@ -87,14 +90,14 @@ done | tee "$tmp/fails2"
 
 # idempotent: -w again changes nothing; --check has no pending change
 cp -a "$tmp/p" "$tmp/once"
-(cd "$tmp/p" && "$bin" -w "${args[@]}" >/dev/null 2>&1) || say "second -w failed"
+(cd "$tmp/p/$cwd" && "$bin" -w "${args[@]}" >/dev/null 2>&1) || say "second -w failed"
 diff -r "$tmp/once" "$tmp/p" >/dev/null || say "second -w changed files: $(diff -r "$tmp/once" "$tmp/p" | head -5)"
-(cd "$tmp/p" && "$bin" --check --fail-on none "${args[@]}" >"$tmp/check2" 2>&1) ||
+(cd "$tmp/p/$cwd" && "$bin" --check --fail-on none "${args[@]}" >"$tmp/check2" 2>&1) ||
 	say "--check after -w: $(grep -m2 'fixable' "$tmp/check2")"
 
 # -j1 writes what -j4 wrote
 fresh
-(cd "$tmp/p" && "$bin" -w -j1 "${args[@]}" >/dev/null 2>&1)
+(cd "$tmp/p/$cwd" && "$bin" -w -j1 "${args[@]}" >/dev/null 2>&1)
 diff -r "$tmp/once" "$tmp/p" >/dev/null || say "-j1 and -j4 differ"
 [ $fail = 0 ] && echo "ok ${dir##*/}"
 exit $fail
