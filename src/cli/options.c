@@ -26,6 +26,8 @@ static const char usage_head[] =
     "usage: hardcompose [OPTIONS] [FILE|FOLDER...]\n"
     "       hardcompose preflight [FILE...]   (see hardcompose preflight --help)\n"
     "       hardcompose lsp [--stdio] [OPTIONS]  a language server (see hardcompose lsp --help)\n"
+    "       hardcompose -w|-c|-d [OPTIONS] -F FILE [-F FILE...] | --project [FOLDER]\n"
+    "                          one Compose project, its files read together\n"
     "\n"
     "Rewrites Docker Compose files into hardened ones, changing nothing else.\n"
     "With no FILE, or FILE '-', reads stdin and writes the result to stdout.\n"
