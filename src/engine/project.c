@@ -17,6 +17,11 @@ size_t hc_project_add(struct hc_project *p, const char *path, const char *real, 
 	*text = (struct hc_buf)HC_BUF_INIT;
 	struct hc_error e;
 	f->parsed = hc_doc_parse(&f->doc, f->text.data ? f->text.data : "", f->text.len, &e) == 0;
+	if (f->parsed) {
+		struct hc_findings unused = {0}; /* the file's own run reports them */
+		hc_supps_parse(&f->doc, &f->sup, &unused, NULL);
+		hc_findings_release(&unused);
+	}
 	return p->n++;
 }
 
@@ -25,6 +30,7 @@ void hc_project_release(struct hc_project *p)
 	for (size_t i = 0; i < p->n; i++) {
 		if (p->v[i].parsed)
 			hc_doc_release(&p->v[i].doc);
+		hc_supps_release(&p->v[i].sup);
 		hc_buf_release(&p->v[i].text);
 		free(p->v[i].path);
 		free(p->v[i].real);
@@ -42,9 +48,9 @@ int hc_project_find(const struct hc_project *p, const char *real)
 }
 
 /* The mapping node of service `name` in file i: its value when defined
- * (*defined), NULL when not. */
-static struct hc_node *service_in(const struct hc_project *p, size_t i, const char *name,
-                                  bool *defined)
+ * (*defined, its key in *keyp when keyp is not NULL), NULL when not. */
+static struct hc_node *service_key_in(const struct hc_project *p, size_t i, const char *name,
+                                      bool *defined, struct hc_node **keyp)
 {
 	*defined = false;
 	const struct hc_doc *d = &p->v[i].doc;
@@ -53,9 +59,24 @@ static struct hc_node *service_in(const struct hc_project *p, size_t i, const ch
 	struct hc_node *svcs = hc_deref(hc_map_get(d->root, "services", NULL));
 	if (!svcs || svcs->type != HC_MAP)
 		return NULL;
-	struct hc_node *v = hc_map_get(svcs, name, NULL);
+	struct hc_node *v = hc_map_get(svcs, name, keyp);
 	*defined = v != NULL;
 	return hc_deref(v);
+}
+
+static struct hc_node *service_in(const struct hc_project *p, size_t i, const char *name,
+                                  bool *defined)
+{
+	return service_key_in(p, i, name, defined, NULL);
+}
+
+bool hc_project_ignores(const struct hc_project *p, size_t i, const char *service, const char *id)
+{
+	bool defined;
+	struct hc_node *key = NULL;
+	service_key_in(p, i, service, &defined, &key);
+	return defined && key &&
+	       (hc_supps_file(&p->v[i].sup, id) || hc_supps_hit(&p->v[i].sup, id, key->start));
 }
 
 struct hc_node *hc_project_get(const struct hc_project *p, size_t i, const char *service,

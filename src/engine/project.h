@@ -17,6 +17,7 @@
 #define HC_ENGINE_PROJECT_H
 
 #include "base/buf.h"
+#include "engine/suppress.h"
 #include "yaml/tree.h"
 
 #include <stdbool.h>
@@ -28,6 +29,7 @@ struct hc_project_file {
 	struct hc_buf text; /* owned; the doc points into it */
 	struct hc_doc doc;  /* valid when parsed */
 	bool parsed;
+	struct hc_supps sup; /* its `# hardcompose: ignore[...]` comments */
 };
 
 /* Zero-initialised is empty. */
@@ -50,6 +52,9 @@ int hc_project_find(const struct hc_project *p, const char *real);
  * i does not set it. path NULL: the service's own mapping (or null value). */
 struct hc_node *hc_project_get(const struct hc_project *p, size_t i, const char *service,
                                const char *path);
+/* Does an ignore comment of file i cover id (a transform) for service
+ * `service` (a comment above or on its key, or ignore-file)? */
+bool hc_project_ignores(const struct hc_project *p, size_t i, const char *service, const char *id);
 /* The last file that sets service.path (path NULL: that defines the
  * service), or -1. */
 int hc_project_last(const struct hc_project *p, const char *service, const char *path);

@@ -65,6 +65,15 @@ bool hc_project_elsewhere(const struct hc_run *r, const struct hc_service *s, st
 	const struct hc_project *p = project_of(s, &self);
 	if (!p || !r->first_key[0] || r->in_base_too)
 		return false;
+	for (size_t i = 0; i < p->n; i++) {
+		if (i != self && hc_project_ignores(p, i, s->name, r->tid)) {
+			hc_buf_addf(why,
+			            "service \"%s\": %s ignores %s for it (a `# hardcompose: "
+			            "ignore` comment); nothing added here",
+			            s->name, p->v[i].path, r->tid);
+			return true;
+		}
+	}
 	const struct hc_node *ext = extended(s);
 	if (ext) {
 		hc_buf_addf(
