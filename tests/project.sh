@@ -109,8 +109,9 @@ done
 cp -a "$tmp/p" "$tmp/once"
 (cd "$tmp/p/$cwd" && "$bin" -w "${args[@]}" >/dev/null 2>&1) || say "second -w failed"
 diff -r "$tmp/once" "$tmp/p" >/dev/null || say "second -w changed files: $(diff -r "$tmp/once" "$tmp/p" | head -5)"
-(cd "$tmp/p/$cwd" && "$bin" --check --fail-on none "${args[@]}" >"$tmp/check2" 2>&1) ||
-	say "--check after -w: $(grep -m2 'fixable' "$tmp/check2")"
+# (a secret left for a hand, said again, is no pending fix)
+(cd "$tmp/p/$cwd" && "$bin" --check --fail-on none "${args[@]}" >"$tmp/check2" 2>&1)
+grep -q '(fixable with -w)$' "$tmp/check2" && say "--check after -w: $(grep -m2 'fixable' "$tmp/check2")"
 
 # -j1 writes what -j4 wrote
 fresh
