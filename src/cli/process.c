@@ -302,6 +302,7 @@ static void make_ctx(struct hc_job *j, struct run *r, bool is_stdin)
 		/* a member of a project: the others are known (engine/project.h) */
 		r->ctx.project = j->project;
 		r->ctx.project_self = (size_t)self;
+		r->ctx.compose_known = true; /* named as a file of the project */
 	} else if (where && hc_base_services(where, &r->in_base)) {
 		r->ctx.in_base = &r->in_base;
 	}
