@@ -311,6 +311,15 @@ int hc_project_load(const struct hc_cli *cli, struct hc_files *files, struct hc_
 	for (size_t i = 0; !code && i < named.n; i++)
 		if (add_with_includes(&ld, named.v[i], false, NULL, 0) < 0)
 			code = ld.code ? ld.code : HC_EXIT_IO;
+	/* a member that is not YAML: the project cannot be known, nothing runs */
+	for (size_t i = 0; !code && i < proj->n; i++) {
+		const struct hc_project_file *f = &proj->v[i];
+		if (!f->parsed) {
+			fprintf(stderr, "%s:%d:%d: error: %s\n", f->path, f->err.line, f->err.col,
+			        f->err.msg);
+			code = HC_EXIT_INVALID;
+		}
+	}
 	if (!code && (cli->write || cli->check || cli->diff))
 		hc_follow(files); /* the files services extend: run, not members */
 	free(ld.root);

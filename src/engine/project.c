@@ -15,8 +15,8 @@ size_t hc_project_add(struct hc_project *p, const char *path, const char *real, 
 	f->real = real ? hc_xstrdup(real) : NULL;
 	f->text = *text;
 	*text = (struct hc_buf)HC_BUF_INIT;
-	struct hc_error e;
-	f->parsed = hc_doc_parse(&f->doc, f->text.data ? f->text.data : "", f->text.len, &e) == 0;
+	f->parsed =
+	    hc_doc_parse(&f->doc, f->text.data ? f->text.data : "", f->text.len, &f->err) == 0;
 	if (f->parsed) {
 		struct hc_findings unused = {0}; /* the file's own run reports them */
 		hc_supps_parse(&f->doc, &f->sup, &unused, NULL);

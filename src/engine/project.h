@@ -29,6 +29,7 @@ struct hc_project_file {
 	struct hc_buf text; /* owned; the doc points into it */
 	struct hc_doc doc;  /* valid when parsed */
 	bool parsed;
+	struct hc_error err; /* why it did not parse */
 	struct hc_supps sup; /* its `# hardcompose: ignore[...]` comments */
 };
 
