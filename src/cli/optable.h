@@ -15,7 +15,8 @@ enum {
 	OPT_STDIN_FILEPATH,
 	OPT_LIST_RULES,
 	OPT_DUMP,
-	OPT_COLOR
+	OPT_COLOR,
+	OPT_PROJECT
 };
 
 /* One option. Texts hold lines split by '\n'. */
@@ -29,7 +30,7 @@ struct hc_opt {
 };
 
 /* The options, in --help's order (optable.c checks the count). */
-#define HC_NOPTS 20
+#define HC_NOPTS 22
 extern const struct hc_opt hc_opts[HC_NOPTS];
 
 #endif

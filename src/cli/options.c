@@ -26,6 +26,8 @@ static const char usage_head[] =
     "usage: hardcompose [OPTIONS] [FILE|FOLDER...]\n"
     "       hardcompose preflight [FILE...]   (see hardcompose preflight --help)\n"
     "       hardcompose lsp [--stdio] [OPTIONS]  a language server (see hardcompose lsp --help)\n"
+    "       hardcompose -w|-c|-d [OPTIONS] -F FILE [-F FILE...] | --project [FOLDER]\n"
+    "                          one Compose project, its files read together\n"
     "\n"
     "Rewrites Docker Compose files into hardened ones, changing nothing else.\n"
     "With no FILE, or FILE '-', reads stdin and writes the result to stdout.\n"
@@ -240,6 +242,12 @@ static void apply_option(struct hc_cli *cli, struct parse *ps, int c, const char
 		ps->dump = v;
 		ps->stop = 'D';
 		break;
+	case 'F':
+		hc_strlist_push(&cli->project_files, v, strlen(v));
+		break;
+	case OPT_PROJECT:
+		cli->project = true;
+		break;
 	case ':':
 		hc_buf_addf(&ps->err, "option '%s' needs a value", given);
 		break;
@@ -296,9 +304,11 @@ static void not_a_command(const struct hc_cli *cli, struct hc_buf *err)
 /* The checks once every option is read; the first failing says why. */
 static void check_combination(struct hc_cli *cli, struct hc_buf *err)
 {
-	if (!err->len && cli->nfiles)
+	/* -F, --project: their combination is checked by cli/project.c */
+	bool proj = cli->project || cli->project_files.n;
+	if (!err->len && !proj && cli->nfiles)
 		not_a_command(cli, err);
-	if (!err->len && !cli->nfiles && isatty(STDIN_FILENO))
+	if (!err->len && !proj && !cli->nfiles && isatty(STDIN_FILENO))
 		hc_buf_adds(err, "no FILE given and stdin is a terminal: name a FILE or FOLDER, or "
 		                 "give '-' to read stdin");
 	if (!err->len && hc_secrets_dir(&cli->config) && strchr(hc_secrets_dir(&cli->config), '$'))
@@ -308,12 +318,12 @@ static void check_combination(struct hc_cli *cli, struct hc_buf *err)
 		            hc_secrets_dir(&cli->config));
 	if (!err->len && cli->write && (cli->check || cli->diff))
 		hc_buf_adds(err, "--write cannot be combined with --check or --diff");
-	if (!err->len && cli->write && cli->nfiles == 0)
+	if (!err->len && !proj && cli->write && cli->nfiles == 0)
 		hc_buf_adds(err, "--write needs at least one FILE");
-	for (int i = 0; !err->len && cli->write && i < cli->nfiles; i++)
+	for (int i = 0; !err->len && !proj && cli->write && i < cli->nfiles; i++)
 		if (!strcmp(cli->files[i], "-"))
 			hc_buf_adds(err, "--write cannot rewrite stdin");
-	if (!err->len && !cli->write && !cli->check && !cli->diff) {
+	if (!err->len && !proj && !cli->write && !cli->check && !cli->diff) {
 		struct stat st;
 		if (cli->nfiles > 1)
 			hc_buf_adds(err, "several FILEs need --write, --check or --diff");
@@ -422,6 +432,7 @@ int hc_cli_parse(struct hc_cli *cli, int argc, char **argv, int *code)
 void hc_cli_release(struct hc_cli *cli)
 {
 	hc_strlist_release(&cli->set_services);
+	hc_strlist_release(&cli->project_files);
 	hc_config_release(&cli->config);
 	free(cli->acts);
 }
