@@ -82,8 +82,25 @@ for i in $(seq 1 1000); do mkdir "$m/$i"; cp "$tmp/small50.yml" "$m/$i/compose.y
 j1=$(median 3 n "$bin" --check --no-config -j 1 "$m"); j2=$(median 3 n "$bin" --check --no-config -j 2 "$m")
 awk -v a="$j1" -v b="$j2" 'BEGIN { printf "1000 files: -j 1 %.0f ms, -j 2 %.0f ms: %.2fx\n", a*1000, b*1000, a/b }'
 
+# the language server: server time per keystroke (bench/lsp.js), a
+# generated 500-line file and the corpus files of 400 to 700 lines
+if command -v node >/dev/null; then
+  bash "$here/gen.sh" 11 >"$tmp/lsp500.yaml"
+  lsp_files=("$tmp/lsp500.yaml")
+  if [ -d "$here/../../shared/corpus/files" ]; then
+    while read -r n x; do lsp_files+=("$x"); done < <(wc -l "$here"/../../shared/corpus/files/* | awk '$1 >= 400 && $1 <= 700 && $2 != "total"')
+  fi
+  lsp_worst=0
+  for x in "${lsp_files[@]}"; do
+    line=$(node "$here/lsp.js" "$bin" "$x" 40)
+    echo "language server, $(basename "$x"): $line"
+    lsp_worst=$(awk -v w="$lsp_worst" -v l="$line" 'BEGIN { split(l, a, "server time median "); m = a[2] + 0; print (m > w && l ~ /^[0-5][0-9][0-9] lines/) ? m : w }')
+  done
+fi
+
 echo "targets:"
 awk -v h="$small_h" -v p="$small_p" 'BEGIN { printf "  50-line file <= 2 ms: %.2f ms %s; >= 90x faster than prettier: %.0fx %s\n", h*1000, (h<=0.002)?"met":"NOT met", p/h, (p/h>=90)?"met":"NOT met" }'
 awk -v h="$big_h" -v y="$big_y" 'BEGIN { printf "  2000 services <= 1.5x fy-tool: %.2fx %s\n", h/y, (h/y<=1.5)?"met":"NOT met" }'
 [ -n "${mh:-}" ] && awk -v a="$mh" -v b="$my" 'BEGIN { printf "  2000 services <= 2x fy-tool peak memory: %.2fx %s\n", a/b, (a/b<=2)?"met":"NOT met" }'
 awk -v a="$j1" -v b="$j2" -v c="$(nproc)" 'BEGIN { printf "  1000 files -j 2 >= 1.8x faster than -j 1: %.2fx %s (%d CPUs)\n", a/b, (a/b>=1.8)?"met":"NOT met", c }'
+[ -n "${lsp_worst:-}" ] && awk -v w="$lsp_worst" 'BEGIN { printf "  language server, files up to 599 lines: worst median server time per keystroke %.2f ms <= 10 ms: %s\n", w, (w<=10)?"met":"NOT met" }'

@@ -7,7 +7,7 @@ _hardcompose() {
   else
     cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
   fi
-  local opts="-w --write -c --check -d --diff -f --format -q --quiet --color --fail-on -p --profile -e --enable -x --disable -s --set -r --rule --config --no-config --stdin-filepath -j --jobs -l --list-transforms --list-rules -h --help -V --version --overlay"
+  local opts="-w --write -c --check -d --diff -f --format -q --quiet --color --fail-on -p --profile -e --enable -x --disable -s --set -r --rule --config --no-config --stdin-filepath -j --jobs -l --list-transforms --list-rules -h --help -V --version -F --file --project --overlay"
   local ids
   case $prev in
     -f|--format) COMPREPLY=($(compgen -W "text json sarif codeclimate" -- "$cur")); return ;;

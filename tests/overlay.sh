@@ -100,6 +100,7 @@ bad 2 "exactly one FILE" --overlay o.yaml compose.yaml compose.yaml
 bad 2 "not a folder" --overlay o.yaml .
 bad 2 "the base file itself" --overlay compose.yaml compose.yaml
 bad 2 "cannot rewrite stdin" --overlay o.yaml -w -
+bad 2 "not -F or --project" --overlay o.yaml -F compose.yaml
 printf -- '- a list\n' >"$tmp/o.yaml"
 bad 3 "^o.yaml:1:1: error: the overlay is not a block mapping" --overlay o.yaml -w compose.yaml
 printf 'services:\n  web: [\n' >"$tmp/o.yaml"

@@ -21,7 +21,9 @@ void hc_canon(struct hc_buf *b, const struct hc_node *n, int depth)
 			hc_buf_adds(b, "~");
 			break;
 		}
-		hc_buf_addf(b, "%c%zu:", n->style == HC_PLAIN ? 'p' : 'q', (size_t)n->len);
+		hc_buf_addc(b, n->style == HC_PLAIN ? 'p' : 'q');
+		hc_buf_addu(b, n->len);
+		hc_buf_addc(b, ':');
 		hc_buf_add(b, n->text, n->len);
 		break;
 	case HC_SEQ:

@@ -314,4 +314,5 @@ const struct hc_transform hc_t_bind_localhost = {
     .nopts = sizeof(bind_options) / sizeof(bind_options[0]),
     .opts_size = sizeof(struct bind_opts),
     .service = bind_service,
+    .batch = true, /* reads no key init, no-new-privileges or cap-drop write */
 };

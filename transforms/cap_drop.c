@@ -50,7 +50,9 @@ static void add_caps(struct hc_run *r, const struct hc_service *s, const char *c
 	struct hc_strlist missing = {0};
 	for (size_t i = 0; i < n; i++)
 		if (!hc_seq_has(cur, caps[i]) && !hc_seq_has(cur, "ALL") &&
-		    !hc_seq_has(drop, caps[i]))
+		    !hc_seq_has(drop, caps[i]) && !hc_other_seq_has(s, "cap_add", caps[i]) &&
+		    !hc_other_seq_has(s, "cap_add", "ALL") &&
+		    !hc_other_seq_has(s, "cap_drop", caps[i]))
 			hc_strlist_push(&missing, caps[i], strlen(caps[i]));
 	if (missing.n && hc_list_ensure_all(r, s, "cap_add", &missing) == 0) {
 		struct hc_buf names = HC_BUF_INIT;
@@ -66,7 +68,8 @@ static void cap_drop_service(struct hc_run *r, const struct hc_service *s, const
 {
 	const struct cap_drop_opts *o = opts;
 	struct hc_node *cur = hc_map_lookup(s->value, "cap_drop", NULL);
-	if (hc_seq_has(cur, "ALL"))
+	/* a project's other files count: Compose appends their cap_drop */
+	if (hc_seq_has(cur, "ALL") || hc_other_seq_has(s, "cap_drop", "ALL"))
 		return;
 	/* Compose appends the extended service's cap_drop and cap_add */
 	if (hc_left_to_extended(r, s, "its cap_drop and cap_add", "every item"))

@@ -10,7 +10,7 @@
 
 struct hc_node *hc_service_image(const struct hc_service *s)
 {
-	struct hc_node *img = hc_deref(hc_map_lookup(s->value, "image", NULL));
+	struct hc_node *img = hc_service_lookup(s, "image");
 	return img && img->type == HC_SCALAR && !hc_is_null(img) ? img : NULL;
 }
 
@@ -25,7 +25,7 @@ void hc_image_desc(struct hc_buf *b, const struct hc_service *s)
 	struct hc_node *img = hc_service_image(s);
 	if (img)
 		hc_buf_addf(b, "'%.*s'", (int)(img->len > 80 ? 80 : img->len), img->text);
-	else if (hc_map_lookup(s->value, "build", NULL))
+	else if (hc_service_lookup(s, "build"))
 		hc_buf_adds(b, "(built here)");
 	else
 		hc_buf_adds(b, "(no image)");
@@ -72,7 +72,7 @@ enum hc_user hc_service_user(const struct hc_service *s, bool *by_default)
 {
 	if (by_default)
 		*by_default = false;
-	struct hc_node *u = hc_deref(hc_map_lookup(s->value, "user", NULL));
+	struct hc_node *u = hc_service_lookup(s, "user");
 	if (!u || u->type != HC_SCALAR || hc_is_null(u) || !u->len)
 		return HC_USER_UNSET;
 	struct hc_buf v = HC_BUF_INIT;
@@ -134,7 +134,7 @@ static const char *init_of(const char *w, size_t n)
 
 const char *hc_entrypoint_init(const struct hc_service *s, bool *has_entrypoint)
 {
-	struct hc_node *e = hc_deref(hc_map_lookup(s->value, "entrypoint", NULL));
+	struct hc_node *e = hc_service_lookup(s, "entrypoint");
 	*has_entrypoint = e && !(e->type == HC_SCALAR && hc_is_null(e) && e->style == HC_PLAIN);
 	if (!*has_entrypoint)
 		return NULL;

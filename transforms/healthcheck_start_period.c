@@ -64,4 +64,5 @@ const struct hc_transform hc_t_healthcheck_start_period = {
     .nopts = sizeof(hsp_options) / sizeof(hsp_options[0]),
     .opts_size = sizeof(struct hsp_opts),
     .service = hsp_service,
+    .batch = true, /* reads no key init, no-new-privileges or cap-drop write */
 };

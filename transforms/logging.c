@@ -150,4 +150,5 @@ const struct hc_transform hc_t_logging = {
     .nopts = sizeof(logging_options) / sizeof(logging_options[0]),
     .opts_size = sizeof(struct logging_opts),
     .service = logging_service,
+    .batch = true, /* reads no key init, no-new-privileges or cap-drop write */
 };

@@ -57,6 +57,14 @@ static void nnp_service(struct hc_run *r, const struct hc_service *s, const void
 	struct hc_node *cur = hc_map_lookup(s->value, "security_opt", NULL);
 	size_t pos = s->key->start;
 	int st = nnp_state(cur, &pos);
+	/* a project's other files count: Compose appends their security_opt
+	 * and refuses an item twice */
+	size_t it = 0, opos = 0;
+	int other = -1;
+	for (struct hc_node *so; other == -1 && (so = hc_service_other(s, "security_opt", &it));)
+		other = nnp_state(so, &opos);
+	if (st == -1 && other != -1)
+		return; /* set in another file (an opt-out is noted there) */
 	if (st == 1)
 		return;
 	if (st == 0) {

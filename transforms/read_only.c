@@ -247,4 +247,5 @@ const struct hc_transform hc_t_read_only = {
     .nopts = sizeof(ro_options) / sizeof(ro_options[0]),
     .opts_size = sizeof(struct ro_opts),
     .service = ro_service,
+    .batch = true, /* reads no key init, no-new-privileges or cap-drop write */
 };

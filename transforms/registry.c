@@ -112,7 +112,7 @@ int hc_list_ensure(struct hc_run *r, const struct hc_service *s, const char *key
 
 enum hc_class hc_service_class(const struct hc_run *r, const struct hc_service *s)
 {
-	struct hc_node *img = hc_deref(hc_map_lookup(s->value, "image", NULL));
+	struct hc_node *img = hc_service_lookup(s, "image");
 	if (!img || img->type != HC_SCALAR)
 		return HC_CLASS_APP;
 	return hc_image_class(r->classes, img->text, img->len);
@@ -153,4 +153,13 @@ struct hc_node *hc_own_value(const struct hc_service *s, const char *key, struct
 	if (keyp)
 		*keyp = k;
 	return v;
+}
+
+bool hc_other_seq_has(const struct hc_service *s, const char *key, const char *item)
+{
+	size_t it = 0;
+	for (struct hc_node *o; (o = hc_service_other(s, key, &it));)
+		if (hc_seq_has(o, item))
+			return true;
+	return false;
 }

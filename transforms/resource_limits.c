@@ -124,7 +124,7 @@ static void read_sizing(struct sizing *z, const struct hc_service *s, struct hc_
 	z->heap = h.heap;
 	memcpy(z->heap_src, h.heap_src, sizeof(z->heap_src));
 	memcpy(z->unknown, h.unknown, sizeof(z->unknown));
-	z->shm = size_of(hc_map_lookup(s->value, "shm_size", NULL));
+	z->shm = size_of(hc_service_lookup(s, "shm_size"));
 	struct hc_node *res = hc_deref(hc_map_lookup(resources, "reservations", NULL));
 	z->reserve = size_of(hc_map_lookup(res, "memory", NULL));
 	if (!z->reserve)
@@ -428,4 +428,5 @@ const struct hc_transform hc_t_resource_limits = {
     .nopts = sizeof(limits_options) / sizeof(limits_options[0]),
     .opts_size = sizeof(struct limits_opts),
     .service = limits_service,
+    .batch = true, /* reads no key init, no-new-privileges or cap-drop write */
 };

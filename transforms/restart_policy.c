@@ -326,8 +326,8 @@ static bool one_shot(const struct hc_run *r, const struct hc_service *s, struct 
 		return true;
 	}
 	struct hc_buf cmd = HC_BUF_INIT;
-	add_words(&cmd, hc_map_lookup(s->value, "entrypoint", NULL));
-	add_words(&cmd, hc_map_lookup(s->value, "command", NULL));
+	add_words(&cmd, hc_service_lookup(s, "entrypoint"));
+	add_words(&cmd, hc_service_lookup(s, "command"));
 	const char *w = NULL;
 	size_t wl = 0;
 	bool forever = false;
@@ -386,5 +386,7 @@ const struct hc_transform hc_t_restart_policy = {
     .nopts = sizeof(restart_options) / sizeof(restart_options[0]),
     .opts_size = sizeof(struct restart_opts),
     .service = restart_service,
+    .batch = true, /* reads restart, deploy.restart_policy, command, entrypoint,
+                      depends_on: no transform before it writes them */
     .document = restart_document,
 };

@@ -205,6 +205,28 @@ static void leave(struct secrets_state *st, const struct secret_cand *c, const c
 	st->r->changes++;
 }
 
+/* Does another file of the project give service c->svc the variable
+ * c->var in its environment (mapping or list)? Compose keeps the last
+ * file's value: moving one would leave the service with both VAR and
+ * VAR_FILE, or a value in clear. */
+static bool set_in_other_file(const struct secrets_state *st, const struct secret_cand *c)
+{
+	struct hc_service s = {
+	    .name = c->svc, .key = c->skey, .value = c->svalue, .ctx = st->r->ctx};
+	size_t it = 0, n = strlen(c->var);
+	for (struct hc_node *env; (env = hc_service_other(&s, "environment", &it));) {
+		if (env->type == HC_MAP && hc_map_get(env, c->var, NULL))
+			return true;
+		for (size_t i = 0; env->type == HC_SEQ && i < env->nkids; i++) {
+			const struct hc_node *x = hc_deref(env->kids[i]);
+			if (x && x->type == HC_SCALAR && x->len >= n &&
+			    !strncmp(x->text, c->var, n) && (x->len == n || x->text[n] == '='))
+				return true;
+		}
+	}
+	return false;
+}
+
 /*
  * Candidate c (its service, node, variable and prefix set; c->var and
  * c->prefix not owned) whose value Compose reads as val (vlen bytes), in
@@ -222,6 +244,12 @@ void secrets_consider(struct secrets_state *st, struct secret_cand *c, const cha
 	size_t ps = 0, pe = vlen;
 	if (!whole && !(o->words.urls && hc_url_password(val, vlen, &ps, &pe)))
 		return;
+	if (set_in_other_file(st, c)) {
+		leave(st, c, "that another file of the project sets too",
+		      "move it by hand in every file that sets it (Compose keeps the last file's "
+		      "value)");
+		return;
+	}
 	if (c->vnode->style == HC_LITERAL || c->vnode->style == HC_FOLDED) {
 		hc_report(r, c->vnode->start, HC_NOTE,
 		          "service \"%s\": %s is a plaintext secret in a block scalar; move it by "
@@ -340,7 +368,9 @@ void secrets_collect_service(struct secrets_state *st, const char *svc, struct h
 		secrets_shared_push(st, svc);
 		return;
 	}
-	struct hc_node *img = hc_deref(hc_map_lookup(svalue, "image", NULL));
+	/* the image the project gives the service (its own when read alone) */
+	struct hc_service ps = {.name = svc, .key = skey, .value = svalue, .ctx = st->r->ctx};
+	struct hc_node *img = hc_service_lookup(&ps, "image");
 	const char *image = img && img->type == HC_SCALAR && img->len ? img->text : NULL;
 	const struct hc_file_secrets *fs =
 	    image ? hc_file_secrets(st->r->classes, image, img->len) : NULL;

@@ -42,4 +42,5 @@ const struct hc_transform hc_t_stop_grace_period = {
     .nopts = sizeof(sgp_options) / sizeof(sgp_options[0]),
     .opts_size = sizeof(struct sgp_opts),
     .service = sgp_service,
+    .batch = true, /* reads no key init, no-new-privileges or cap-drop write */
 };

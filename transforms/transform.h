@@ -81,4 +81,8 @@ int hc_swarm_minor(const struct hc_doc *d);
  * saying which version adds it, and returns true (the caller skips). */
 bool hc_swarm_lacks(struct hc_run *r, size_t pos, const char *who, const char *key, int minor);
 
+/* Does another file of the project (run.h's hc_service_other) give service
+ * s a `key` list holding item (case-insensitive)? false outside a project. */
+bool hc_other_seq_has(const struct hc_service *s, const char *key, const char *item);
+
 #endif

@@ -77,6 +77,16 @@ void hc_buf_adds(struct hc_buf *b, const char *s)
 	hc_buf_add(b, s, strlen(s));
 }
 
+void hc_buf_addu(struct hc_buf *b, size_t n)
+{
+	char num[24];
+	size_t k = sizeof(num);
+	do
+		num[--k] = (char)('0' + n % 10);
+	while (n /= 10);
+	hc_buf_add(b, num + k, sizeof(num) - k);
+}
+
 void hc_buf_addc(struct hc_buf *b, char c)
 {
 	hc_buf_add(b, &c, 1);

@@ -28,6 +28,8 @@ void hc_buf_adds(struct hc_buf *b, const char *s);
 void hc_buf_addc(struct hc_buf *b, char c);
 void hc_buf_addf(struct hc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void hc_buf_spaces(struct hc_buf *b, size_t n);
+/* Appends n in decimal (as "%zu", without printf: for hot loops). */
+void hc_buf_addu(struct hc_buf *b, size_t n);
 /* Gives the data to the caller (never NULL) and resets the buffer. */
 char *hc_buf_detach(struct hc_buf *b, size_t *len);
 void hc_buf_release(struct hc_buf *b);

@@ -10,6 +10,7 @@
 #include "cli/options.h"
 #include "cli/pool.h"
 #include "cli/process.h"
+#include "cli/project.h"
 #include "cli/report.h"
 #include "base/strset.h"
 #include "cli/side.h"
@@ -175,12 +176,19 @@ static bool set_services_exist(const struct hc_cli *cli, const struct hc_files *
 int hc_cli_run(struct hc_cli *cli)
 {
 	struct hc_files files = {0};
-	hc_files_from_args(&files, cli->files, cli->nfiles);
-	if ((cli->write || cli->check || cli->diff) && !cli->overlay)
-		hc_follow(&files); /* --overlay: the one base file named */
-	if (!set_services_exist(cli, &files)) {
-		hc_files_release(&files);
+	struct hc_project proj = {0}; /* -F, --project: the files read together */
+	bool in_project = hc_project_mode(cli);
+	if (in_project && !hc_project_combination(cli))
 		return HC_EXIT_USAGE;
+	int pcode = in_project ? hc_project_load(cli, &files, &proj) : HC_EXIT_OK;
+	if (!in_project)
+		hc_files_from_args(&files, cli->files, cli->nfiles);
+	if (!in_project && (cli->write || cli->check || cli->diff) && !cli->overlay)
+		hc_follow(&files); /* --overlay: the one base file named */
+	if (pcode || !set_services_exist(cli, &files)) {
+		hc_project_release(&proj);
+		hc_files_release(&files);
+		return pcode ? pcode : HC_EXIT_USAGE;
 	}
 	struct hc_cfgs cs = {0};
 	struct hc_job *jobs = hc_xcalloc(files.n + 1, sizeof(*jobs));
@@ -192,7 +200,8 @@ int hc_cli_run(struct hc_cli *cli)
 		                          .cfg = fc.cfg,
 		                          .cfgerr = fc.err,
 		                          .cfgnote = fc.note,
-		                          .file = &files.v[i]};
+		                          .file = &files.v[i],
+		                          .project = in_project ? &proj : NULL};
 	}
 	hc_pool_run(&files, cli->write, cli->write && secrets_leave_folders(cli), cli->jobs,
 	            hc_job_run, jobs);
@@ -200,5 +209,6 @@ int hc_cli_run(struct hc_cli *cli)
 	free(jobs);
 	hc_cfgs_release(&cs);
 	hc_files_release(&files);
+	hc_project_release(&proj);
 	return worst;
 }

@@ -227,6 +227,43 @@ const struct hc_opt hc_opts[] = {
         .md = "Show the version.",
     },
     {
+        .name = "file",
+        .id = 'F',
+        .arg = "FILE",
+        .help = "a file of one Compose project, in merge order (repeatable;\n"
+                "Compose's -f: -f is --format here); see docs/project.md",
+        .man = "A file of one Compose project, in merge order (repeatable; Compose's \\-f, a\n"
+               "letter taken by \\-\\-format here). The files are read together: a key any\n"
+               "file sets counts as present, and \\-w edits the file that should change.",
+        .md = "A file of one Compose project, as Compose's `-f` (the letter is `--format`'s here, "
+              "so `-F`): repeat it to give the files in merge order (`-F compose.yaml -F "
+              "compose.prod.yaml`). The files and what they `include:` are read together: a key "
+              "any file sets for a service counts as present, findings are reported in the file "
+              "where the node lives, and `-w` edits only the file that should change "
+              "([project.md](project.md)). A missing file is an error (exit 4) and nothing is "
+              "written. Cannot be combined with FILE arguments.",
+    },
+    {
+        .name = "project",
+        .id = OPT_PROJECT,
+        .arg = NULL,
+        .help = "read the project Compose would read in FOLDER (default: .):\n"
+                "COMPOSE_FILE (or FOLDER/.env's), else compose.yaml and\n"
+                "compose.override.yaml; see docs/project.md",
+        .man = "Read the project Compose would read in the FOLDER argument (default: the\n"
+               "current folder): the files COMPOSE_FILE names (from the environment, else\n"
+               "FOLDER/.env; split on COMPOSE_PATH_SEPARATOR), else compose.yaml (or\n"
+               "compose.yml, docker\\-compose.yml, docker\\-compose.yaml) in FOLDER or above,\n"
+               "with its compose.override.yml. Then as \\-\\-file.",
+        .md = "Read the project `docker compose` would read in the FOLDER argument (at most one; "
+              "default: the current folder): the files `COMPOSE_FILE` names (from the "
+              "environment, else from FOLDER's `.env`; split on `COMPOSE_PATH_SEPARATOR`, default "
+              "`:`), else the first of `compose.yaml`, `compose.yml`, `docker-compose.yml`, "
+              "`docker-compose.yaml` in FOLDER or the nearest folder above, followed by its "
+              "`compose.override.yml` (or `.yaml`, `docker-compose.override.*`). Then as `--file` "
+              "([project.md](project.md)). No compose file found: exit 4.",
+    },
+    {
         .name = "overlay",
         .id = OPT_OVERLAY,
         .arg = "FILE",

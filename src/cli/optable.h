@@ -16,6 +16,7 @@ enum {
 	OPT_LIST_RULES,
 	OPT_DUMP,
 	OPT_COLOR,
+	OPT_PROJECT,
 	OPT_OVERLAY
 };
 
@@ -30,7 +31,7 @@ struct hc_opt {
 };
 
 /* The options, in --help's order (optable.c checks the count). */
-#define HC_NOPTS 21
+#define HC_NOPTS 23
 extern const struct hc_opt hc_opts[HC_NOPTS];
 
 #endif

@@ -26,6 +26,8 @@ static const char usage_head[] =
     "usage: hardcompose [OPTIONS] [FILE|FOLDER...]\n"
     "       hardcompose preflight [FILE...]   (see hardcompose preflight --help)\n"
     "       hardcompose lsp [--stdio] [OPTIONS]  a language server (see hardcompose lsp --help)\n"
+    "       hardcompose -w|-c|-d [OPTIONS] -F FILE [-F FILE...] | --project [FOLDER]\n"
+    "                          one Compose project, its files read together\n"
     "\n"
     "Rewrites Docker Compose files into hardened ones, changing nothing else.\n"
     "With no FILE, or FILE '-', reads stdin and writes the result to stdout.\n"
@@ -175,10 +177,24 @@ static void unknown_option(struct hc_buf *err, const char *given)
 	free(word);
 }
 
+/* The options that name a path: true when c is one (its value kept). */
+static bool apply_path(struct hc_cli *cli, int c, const char *v)
+{
+	const char **to = c == OPT_CONFIG           ? &cli->config_path
+	                  : c == OPT_STDIN_FILEPATH ? &cli->stdin_filepath
+	                  : c == OPT_OVERLAY        ? &cli->overlay
+	                                            : NULL;
+	if (to)
+		*to = v;
+	return to != NULL;
+}
+
 /* Applies option c (getopt's answer) with value v. */
 static void apply_option(struct hc_cli *cli, struct parse *ps, int c, const char *v,
                          const char *given)
 {
+	if (apply_path(cli, c, v))
+		return;
 	switch (c) {
 	case 'w':
 		cli->write = true;
@@ -216,14 +232,8 @@ static void apply_option(struct hc_cli *cli, struct parse *ps, int c, const char
 		cli->acts[cli->nacts].op = c;
 		cli->acts[cli->nacts++].arg = v;
 		break;
-	case OPT_CONFIG:
-		cli->config_path = v;
-		break;
 	case OPT_NO_CONFIG:
 		cli->no_config = true;
-		break;
-	case OPT_STDIN_FILEPATH:
-		cli->stdin_filepath = v;
 		break;
 	case 'j':
 		set_jobs(cli, v, &ps->err);
@@ -236,12 +246,15 @@ static void apply_option(struct hc_cli *cli, struct parse *ps, int c, const char
 	case OPT_LIST_RULES:
 		ps->list_rules = true;
 		break;
-	case OPT_OVERLAY:
-		cli->overlay = v;
-		break;
 	case OPT_DUMP:
 		ps->dump = v;
 		ps->stop = 'D';
+		break;
+	case 'F':
+		hc_strlist_push(&cli->project_files, v, strlen(v));
+		break;
+	case OPT_PROJECT:
+		cli->project = true;
 		break;
 	case ':':
 		hc_buf_addf(&ps->err, "option '%s' needs a value", given);
@@ -301,7 +314,9 @@ static void not_a_command(const struct hc_cli *cli, struct hc_buf *err)
 static void overlay_usage(const struct hc_cli *cli, struct hc_buf *err)
 {
 	struct stat a, b;
-	if (cli->nfiles != 1)
+	if (cli->project_files.n || cli->project)
+		hc_buf_adds(err, "--overlay takes one base FILE, not -F or --project");
+	else if (cli->nfiles != 1)
 		hc_buf_adds(err, "--overlay needs exactly one FILE, the base compose file");
 	else if (stat(cli->files[0], &a) == 0 && S_ISDIR(a.st_mode))
 		hc_buf_adds(err, "--overlay needs a compose FILE, not a folder");
@@ -316,9 +331,11 @@ static void overlay_usage(const struct hc_cli *cli, struct hc_buf *err)
 /* The checks once every option is read; the first failing says why. */
 static void check_combination(struct hc_cli *cli, struct hc_buf *err)
 {
-	if (!err->len && cli->nfiles)
+	/* -F, --project: their combination is checked by cli/project.c */
+	bool proj = cli->project || cli->project_files.n;
+	if (!err->len && !proj && cli->nfiles)
 		not_a_command(cli, err);
-	if (!err->len && !cli->nfiles && isatty(STDIN_FILENO))
+	if (!err->len && !proj && !cli->nfiles && isatty(STDIN_FILENO))
 		hc_buf_adds(err, "no FILE given and stdin is a terminal: name a FILE or FOLDER, or "
 		                 "give '-' to read stdin");
 	if (!err->len && hc_secrets_dir(&cli->config) && strchr(hc_secrets_dir(&cli->config), '$'))
@@ -328,14 +345,14 @@ static void check_combination(struct hc_cli *cli, struct hc_buf *err)
 		            hc_secrets_dir(&cli->config));
 	if (!err->len && cli->write && (cli->check || cli->diff))
 		hc_buf_adds(err, "--write cannot be combined with --check or --diff");
-	if (!err->len && cli->write && cli->nfiles == 0)
+	if (!err->len && !proj && cli->write && cli->nfiles == 0)
 		hc_buf_adds(err, "--write needs at least one FILE");
-	for (int i = 0; !err->len && cli->write && i < cli->nfiles; i++)
+	for (int i = 0; !err->len && !proj && cli->write && i < cli->nfiles; i++)
 		if (!strcmp(cli->files[i], "-"))
 			hc_buf_adds(err, "--write cannot rewrite stdin");
 	if (!err->len && cli->overlay)
 		overlay_usage(cli, err);
-	if (!err->len && !cli->write && !cli->check && !cli->diff) {
+	if (!err->len && !proj && !cli->write && !cli->check && !cli->diff) {
 		struct stat st;
 		if (cli->nfiles > 1)
 			hc_buf_adds(err, "several FILEs need --write, --check or --diff");
@@ -444,6 +461,7 @@ int hc_cli_parse(struct hc_cli *cli, int argc, char **argv, int *code)
 void hc_cli_release(struct hc_cli *cli)
 {
 	hc_strlist_release(&cli->set_services);
+	hc_strlist_release(&cli->project_files);
 	hc_config_release(&cli->config);
 	free(cli->acts);
 }

@@ -44,9 +44,11 @@ struct hc_cli {
 	int jobs;
 	char **files;
 	int nfiles;
-	struct hc_config config;        /* the command line's alone (validated at parse time) */
-	struct hc_strlist set_services; /* services --set names (exclude, exceptions) */
-	const char *overlay;            /* --overlay FILE, or NULL */
+	struct hc_config config;         /* the command line's alone (validated at parse time) */
+	struct hc_strlist set_services;  /* services --set names (exclude, exceptions) */
+	struct hc_strlist project_files; /* -F/--file, in order (cli/project.h) */
+	bool project;                    /* --project: the files Compose would read */
+	const char *overlay;             /* --overlay FILE, or NULL */
 };
 
 /* Parses argv. Returns -1 when the program should exit with *code now

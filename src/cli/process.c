@@ -13,6 +13,7 @@
 #include "cli/textout.h"
 #include "engine/diff.h"
 #include "engine/engine.h"
+#include "engine/project.h"
 #include "yaml/tree.h"
 
 #include <errno.h>
@@ -297,8 +298,15 @@ static void make_ctx(struct hc_job *j, struct run *r, bool is_stdin)
 	r->folder = where ? hc_dirname(where) : NULL;
 	r->ctx.folder = r->folder;
 	r->ctx.secret_file = hc_side_secret_state;
-	if (where && hc_base_services(where, &r->in_base))
+	int self = j->project && j->file->real ? hc_project_find(j->project, j->file->real) : -1;
+	if (self >= 0) {
+		/* a member of a project: the others are known (engine/project.h) */
+		r->ctx.project = j->project;
+		r->ctx.project_self = (size_t)self;
+		r->ctx.compose_known = true; /* named as a file of the project */
+	} else if (where && hc_base_services(where, &r->in_base)) {
 		r->ctx.in_base = &r->in_base;
+	}
 	if (where) {
 		/* the .env beside the file: names the secrets transform must not reuse */
 		struct hc_buf p = HC_BUF_INIT;

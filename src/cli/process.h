@@ -19,6 +19,7 @@ struct hc_job {
 	const char *cfgnote;          /* a configuration file found, said once per run */
 	struct hc_file *file;
 	struct hc_outcome o;
+	const struct hc_project *project; /* -F, --project (cli/project.h); NULL: none */
 };
 
 /* Adds the services the compose file at path defines, and those of its

@@ -2,6 +2,7 @@
  * engine.c: the pipeline. See engine.h.
  */
 #include "engine/engine.h"
+#include "engine/project.h"
 #include "base/text.h"
 #include "base/strset.h"
 #include "engine/shape.h"
@@ -177,6 +178,8 @@ static void service_change(struct hc_run *r, const struct hc_service *s, const c
 	}
 	hc_declare(r, p.data, kind);
 	hc_buf_release(&p);
+	if (!r->first_key[0] && strlen(key) < sizeof(r->first_key))
+		memcpy(r->first_key, key, strlen(key) + 1);
 	vreport(r, s->key->start, HC_WARNING, fmt, ap);
 	r->changes++;
 }
@@ -287,8 +290,12 @@ static void run_transform(const struct hc_step *st, struct hc_run *r, struct hc_
 		path.len = 0;
 		hc_buf_adds(&path, "/services");
 		hc_ptr_add(&path, k->text, k->len);
-		struct hc_service s = {.name = k->text, .key = k, .value = v, .path = path.data};
-		st->t->service(r, &s, st->opts);
+		struct hc_service s = {
+		    .name = k->text, .key = k, .value = v, .path = path.data, .ctx = r->ctx};
+		if (r->ctx->project)
+			hc_project_service(r, st->t, &s, st->opts); /* project.h */
+		else
+			st->t->service(r, &s, st->opts);
 	}
 	hc_buf_release(&path);
 }
@@ -631,8 +638,12 @@ void hc_process(const struct hc_plan *plan, const struct hc_ctx *ctx, const char
 	note_alias_services(res, p.services);
 	/* ignore comments, then the rules, on the input as written */
 	hc_supps_parse(&p.orig, &p.sup, &res->findings, plan->known_id);
-	if (p.ctx->rules && plan->rules)
+	if (p.ctx->rules && plan->rules) {
+		size_t f0 = res->findings.n;
 		plan->rules(plan->rules_ctx, &p.orig, p.services, &res->findings, skip_cb, &p.sup);
+		if (p.ctx->project)
+			hc_project_rules_once(p.ctx, p.services, &res->findings, f0);
+	}
 	p.cur = p.orig; /* shallow: orig is released once, at the end */
 	p.can_batch = batchable(p.ctx, &p.orig, p.services);
 	run_steps(&p);

@@ -37,6 +37,7 @@ void hc_findings_release(struct hc_findings *f);
 struct hc_strset;  /* hash set of strings, see strset.h */
 struct hc_classes; /* image knowledge, see rules/classes.h */
 struct hc_supps;   /* ignore comments, see suppress.h */
+struct hc_project; /* a project's files read together, see project.h */
 
 /* What the caller tells a run beyond the text. */
 struct hc_ctx {
@@ -62,6 +63,10 @@ struct hc_ctx {
 	 * 1 value (len bytes), 0 something else (a name to avoid). May be NULL. */
 	int (*secret_file)(const char *folder, const char *dir, const char *name, const char *value,
 	                   size_t len);
+	/* the project this file belongs to (-F, --project; engine/project.h), and
+	 * this file's index in it; NULL: the file is read alone */
+	const struct hc_project *project;
+	size_t project_self;
 };
 
 /* Files a run asks the caller to write (only with side_effects). */
@@ -111,15 +116,29 @@ struct hc_run {
 	const struct hc_strlist *exclude; /* services this transform skips */
 	const struct hc_supps *sup;       /* ignore comments of the input */
 	bool in_base_too;                 /* the transform edits in_base services too */
+	char first_key[128];              /* the first key the transform changed for the
+	                                     running service ("" none; project.h) */
 };
 
 /* A service as the engine hands it to a transform. */
 struct hc_service {
 	const char *name;
 	struct hc_node *key;
-	struct hc_node *value; /* mapping, or a null scalar for `web:` */
-	const char *path;      /* "/services/<name>" */
+	struct hc_node *value;    /* mapping, or a null scalar for `web:` */
+	const char *path;         /* "/services/<name>" */
+	const struct hc_ctx *ctx; /* the run's (engine.c sets it), or NULL */
 };
+
+/*
+ * The value of key for service s as Compose merges the project: the last
+ * file of the project that sets it (s's own text when that is this file),
+ * through merges and aliases; s's own value when the file is read alone.
+ * NULL when no file sets it.
+ */
+struct hc_node *hc_service_lookup(const struct hc_service *s, const char *key);
+/* The values the project's OTHER files give key of service s, one per
+ * call in merge order: *it starts at 0; NULL when there are no more. */
+struct hc_node *hc_service_other(const struct hc_service *s, const char *key, size_t *it);
 
 /* Side outputs: a secret file (deduplicated by name), a .env variable,
  * and a range of the current text holding a secret value (mapped to the

@@ -388,7 +388,8 @@ static int cmp(struct ctx *c, const struct hc_node *a, const struct hc_node *b, 
 		}
 		for (size_t i = 0; i < ra->nkids && rc == 0; i++) {
 			size_t base = c->path.len;
-			hc_buf_addf(&c->path, "/%zu", i);
+			hc_buf_addc(&c->path, '/');
+			hc_buf_addu(&c->path, i);
 			rc = cmp(c, ra->kids[i], rb->kids[i], depth + 1);
 			c->path.len = base;
 			c->path.data[base] = '\0';

@@ -533,17 +533,12 @@ static int apply_classes(struct hc_config *c, struct hc_node *map, const char *w
 	return 0;
 }
 
-static int apply_profile(struct hc_config *c, const char *where, const char *text, size_t len,
-                         struct hc_buf *err, int depth)
+/* Applies the profile whose tree is root (NULL: empty), named `where` in
+ * messages. */
+static int apply_root(struct hc_config *c, const char *where, struct hc_node *root,
+                      struct hc_buf *err, int depth)
 {
-	struct hc_doc doc;
-	struct hc_error e;
-	if (hc_doc_parse(&doc, text, len, &e) < 0) {
-		hc_buf_addf(err, "%s:%d:%d: %s", where, e.line, e.col, e.msg);
-		return -1;
-	}
 	int rc = 0;
-	struct hc_node *root = doc.root;
 	if (root && root->type != HC_MAP) {
 		hc_buf_addf(err, "%s: a profile is a mapping", where);
 		rc = -1;
@@ -609,6 +604,19 @@ static int apply_profile(struct hc_config *c, const char *where, const char *tex
 		hc_buf_addf(err, "%s: 'transforms' is a mapping of transform ids", where);
 		rc = -1;
 	}
+	return rc;
+}
+
+static int apply_profile(struct hc_config *c, const char *where, const char *text, size_t len,
+                         struct hc_buf *err, int depth)
+{
+	struct hc_doc doc;
+	struct hc_error e;
+	if (hc_doc_parse(&doc, text, len, &e) < 0) {
+		hc_buf_addf(err, "%s:%d:%d: %s", where, e.line, e.col, e.msg);
+		return -1;
+	}
+	int rc = apply_root(c, where, doc.root, err, depth);
 	hc_doc_release(&doc);
 	return rc;
 }
@@ -625,8 +633,7 @@ static int load(struct hc_config *c, const char *spec, struct hc_buf *err, int d
 	if (!is_path) {
 		for (const struct hc_builtin_profile *p = hc_builtin_profiles; p->name; p++)
 			if (!strcmp(p->name, spec))
-				return apply_profile(c, p->name, p->text, strlen(p->text), err,
-				                     depth);
+				return apply_root(c, p->name, p->root, err, depth);
 		hc_buf_addf(err, "unknown profile '%s' (built in:", spec);
 		struct hc_closest near = HC_CLOSEST_INIT(spec);
 		for (const struct hc_builtin_profile *p = hc_builtin_profiles; p->name; p++) {

@@ -81,9 +81,12 @@ void hc_config_process(const struct hc_config *c, const struct hc_ctx *ctx, cons
 const char *hc_secrets_dir(const struct hc_config *c);
 
 /* Built-in profiles (generated from profiles/ *.yml at build time). */
+struct hc_node;
+/* A built-in profile: its tree, compiled at build time from profiles/NAME.yml
+ * (cmake/profile_gen.c), so no YAML is parsed at start-up. */
 struct hc_builtin_profile {
 	const char *name;
-	const char *text;
+	struct hc_node *root;
 };
 extern const struct hc_builtin_profile hc_builtin_profiles[];
 

@@ -125,8 +125,25 @@ static bool pattern_is_normal(const char *p)
 	return true;
 }
 
+/* Can pattern match none of ref's three forms for its first letter alone?
+ * A pattern that starts with a lowercase letter or digit starts with it
+ * once normalized too (unless it starts with a Docker Hub host or
+ * library/), and fnmatch matches a literal first character only with the
+ * same one: most of a table's patterns stop here, before fnmatch. */
+static bool first_differs(const char *pattern, const struct image_ref *ref)
+{
+	char c = pattern[0];
+	if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+		return false;
+	if ((c == 'd' || c == 'i' || c == 'r' || c == 'l') && !pattern_is_normal(pattern))
+		return false;
+	return c != ref->base[0] && c != ref->path[0] && c != ref->full[0];
+}
+
 static bool ref_matches(const char *pattern, const struct image_ref *ref)
 {
+	if (first_differs(pattern, ref))
+		return false;
 	struct image_ref p = {0};
 	const char *pat = pattern;
 	if (!pattern_is_normal(pattern)) {

@@ -3,30 +3,57 @@
  * secrets transform. See secret_detect.h.
  */
 #include "rules/secret_detect.h"
+#include "base/buf.h"
 #include "yaml/tree.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+/* The upper-cased words of a name: w[i] is a NUL-terminated word in buf,
+ * each cut at 127 letters. On the stack for names of up to 255 bytes (all
+ * real ones), on the heap for longer ones (wordv_release frees them). */
+struct wordv {
+	char sbuf[512];
+	const char *sw[256];
+	char *buf;
+	const char **w;
+	size_t n;
+};
+
+static void wordv_release(struct wordv *v)
+{
+	if (v->buf != v->sbuf) {
+		free(v->buf);
+		free(v->w);
+	}
+}
+
 /* Upper-cased words of a variable name: split at non-alphanumerics and at a
  * lower-to-upper change (dbPassword -> DB PASSWORD). */
-static void words(const char *s, struct hc_strlist *out)
+static void words(const char *s, struct wordv *out)
 {
-	char w[128];
-	size_t n = 0;
+	size_t len = strlen(s), used = 0, n = 0;
+	out->buf = out->sbuf, out->w = out->sw, out->n = 0;
+	if (len > 255) { /* every byte a word at worst: len words, 2 len bytes */
+		out->buf = hc_xmalloc(2 * len + 2);
+		out->w = hc_xmalloc((len + 1) * sizeof(*out->w));
+	}
 	for (const char *p = s;; p++) {
 		bool alnum = *p && isalnum((unsigned char)*p);
 		bool split =
 		    !alnum || (n && islower((unsigned char)p[-1]) && isupper((unsigned char)*p));
 		if (split && n) {
-			hc_strlist_push(out, w, n);
+			out->buf[used + n] = '\0';
+			out->w[out->n++] = out->buf + used;
+			used += n + 1;
 			n = 0;
 		}
 		if (!*p)
 			break;
-		if (alnum && n < sizeof(w) - 1)
-			w[n++] = (char)toupper((unsigned char)*p);
+		if (alnum && n < 127)
+			out->buf[used + n++] = (char)toupper((unsigned char)*p);
 	}
 }
 
@@ -60,51 +87,109 @@ static bool in_list(const char *const *l, const char *s)
 /* Does word w hold pattern pw at its end (DBPASSWORD, PAPERLESS_DBPASS,
  * ENCRYPTEDSAVEDOBJECTS_ENCRYPTIONKEY)? pw's words are joined; four letters
  * or more. */
-static bool word_ends_with(const char *w, const struct hc_strlist *pw)
+static bool word_ends_with(const char *w, const struct wordv *pw)
 {
 	char joined[128] = "";
 	size_t n = 0;
 	for (size_t i = 0; i < pw->n; i++) {
-		size_t l = strlen(pw->v[i]);
+		size_t l = strlen(pw->w[i]);
 		if (n + l >= sizeof(joined))
 			return false;
-		memcpy(joined + n, pw->v[i], l + 1);
+		memcpy(joined + n, pw->w[i], l + 1);
 		n += l;
 	}
 	return n >= 4 && ends_with(w, joined) && !in_list(not_secret_words, w);
 }
 
+/* Upper-cased letter or digit of c, or 0 for any other byte. */
+static char letter(char c)
+{
+	if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'))
+		return c;
+	if (c >= 'a' && c <= 'z')
+		return (char)(c - 'a' + 'A');
+	return (unsigned char)c >= 0x80 && isalnum((unsigned char)c)
+	           ? (char)toupper((unsigned char)c)
+	           : 0;
+}
+
+/* Are the letters of pattern pat (upper-cased, others skipped) in a row in
+ * all (upper-cased letters)? True for a pattern of no letters or of more
+ * than 127 (words() cuts words there: no shortcut then). */
+static bool has_letters(const char *all, const char *pat)
+{
+	const char *p = pat;
+	while (*p && !letter(*p))
+		p++;
+	if (!*p || strlen(p) > 127)
+		return true;
+	char first = letter(*p);
+	for (const char *a = strchr(all, first); a; a = strchr(a + 1, first)) {
+		const char *x = a, *q = p;
+		for (;;) {
+			while (*q && !letter(*q))
+				q++;
+			if (!*q)
+				return true;
+			if (*x != letter(*q))
+				break;
+			x++, q++;
+		}
+	}
+	return false;
+}
+
 /* The index one past the last word of kw that a pattern of o matches, or 0
  * when none does. */
-static size_t secret_words_end(const struct hc_secret_words *o, const struct hc_strlist *kw)
+static size_t secret_words_end(const struct hc_secret_words *o, const struct wordv *kw)
 {
 	size_t last = 0;
+	struct wordv pw;
+	char all[512]; /* the name's letters */
+	size_t na = 0;
+	for (size_t i = 0; i < kw->n && na < sizeof(all); i++)
+		for (const char *c = kw->w[i]; *c && na < sizeof(all); c++)
+			all[na++] = *c;
+	bool filter = na < sizeof(all); /* a longer name: no shortcut */
+	if (filter)
+		all[na] = '\0';
 	for (size_t p = 0; p < o->patterns.n; p++) {
-		struct hc_strlist pw = {0};
+		/* a match (words in a row, or a word's end) has the pattern's
+		 * letters in a row among the name's: most patterns stop here */
+		if (filter && !has_letters(all, o->patterns.v[p]))
+			continue;
 		words(o->patterns.v[p], &pw);
 		for (size_t i = 0; pw.n && i < kw->n; i++) {
 			size_t k = 0;
-			while (k < pw.n && i + k < kw->n && !strcmp(kw->v[i + k], pw.v[k]))
+			while (k < pw.n && i + k < kw->n && !strcmp(kw->w[i + k], pw.w[k]))
 				k++;
-			size_t end = k == pw.n ? i + k : word_ends_with(kw->v[i], &pw) ? i + 1 : 0;
+			size_t end = k == pw.n ? i + k : word_ends_with(kw->w[i], &pw) ? i + 1 : 0;
 			last = end > last ? end : last;
 		}
-		hc_strlist_release(&pw);
+		wordv_release(&pw);
 	}
 	return last;
 }
 
+/* Is word w in the ignore list l (hc_strlist_has, first letters first)? */
+static bool ignored(const struct hc_strlist *l, const char *w)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i][0] == w[0] && !strcmp(l->v[i], w))
+			return true;
+	return false;
+}
+
 bool hc_is_secret_name(const struct hc_secret_words *o, const char *var)
 {
-	struct hc_strlist kw = {0};
+	struct wordv kw;
 	words(var, &kw);
 	size_t last = secret_words_end(o, &kw);
 	bool hit = last > 0;
 	for (size_t i = 0; i < kw.n && hit; i++)
-		if (hc_strlist_has(&o->ignore, kw.v[i]) &&
-		    (i >= last || in_list(switch_words, kw.v[i])))
+		if (ignored(&o->ignore, kw.w[i]) && (i >= last || in_list(switch_words, kw.w[i])))
 			hit = false;
-	hc_strlist_release(&kw);
+	wordv_release(&kw);
 	return hit;
 }
 

@@ -12,49 +12,44 @@
 
 static void index_lines(struct hc_doc *doc)
 {
+	const char *t = doc->text, *end = t + doc->len;
 	size_t n = 1;
-	for (size_t i = 0; i < doc->len; i++)
-		n += doc->text[i] == '\n';
+	for (const char *p = t; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		n++;
 	doc->lines = hc_xmalloc(n * sizeof(*doc->lines));
 	doc->nlines = 0;
 	doc->lines[doc->nlines++] = 0;
-	for (size_t i = 0; i < doc->len; i++)
-		if (doc->text[i] == '\n')
-			doc->lines[doc->nlines++] = i + 1;
+	for (const char *p = t; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		doc->lines[doc->nlines++] = (size_t)(p - t) + 1;
 }
 
-/* Returns the offset of the first byte that is not valid UTF-8, or len. */
-static size_t utf8_invalid_at(const unsigned char *s, size_t len)
+/* The length of the valid UTF-8 sequence that starts s (len bytes
+ * left), or 0 when it is not one. */
+static size_t utf8_seq(const unsigned char *s, size_t len)
 {
-	size_t i = 0;
-	while (i < len) {
-		unsigned c = s[i];
-		size_t n;
-		unsigned min;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xE0) == 0xC0) {
-			n = 1, min = 0x80, c &= 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			n = 2, min = 0x800, c &= 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			n = 3, min = 0x10000, c &= 0x07;
-		} else {
-			return i;
-		}
-		if (i + n >= len)
-			return i;
-		for (size_t k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return i;
-			c = (c << 6) | (s[i + k] & 0x3F);
-		}
-		if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-			return i;
-		i += n + 1;
+	unsigned c = s[0];
+	size_t n;
+	unsigned min;
+	if (c < 0x80)
+		return 1;
+	else if ((c & 0xE0) == 0xC0)
+		n = 1, min = 0x80, c &= 0x1F;
+	else if ((c & 0xF0) == 0xE0)
+		n = 2, min = 0x800, c &= 0x0F;
+	else if ((c & 0xF8) == 0xF0)
+		n = 3, min = 0x10000, c &= 0x07;
+	else
+		return 0;
+	if (n >= len)
+		return 0;
+	for (size_t k = 1; k <= n; k++) {
+		if ((s[k] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[k] & 0x3F);
 	}
-	return len;
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	return n + 1;
 }
 
 static int vote_max(const int *votes, int n, int dflt)
@@ -212,31 +207,49 @@ static int check_line_ends(const struct hc_doc *doc, struct hc_error *err)
  * invalid UTF-8; -1 with err set. */
 static int check_chars(const struct hc_doc *doc, struct hc_error *err)
 {
-	const char *text = doc->text;
+	const unsigned char *text = (const unsigned char *)doc->text;
 	size_t len = doc->len;
-	/* YAML allows no C0 control character but tab and line ends, nor DEL */
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
-		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
-			int line, col;
-			hc_doc_linecol(doc, i, &line, &col);
-			snprintf(err->msg, sizeof(err->msg),
-			         "control character U+%04X; YAML allows it only escaped in a "
-			         "double-quoted string (\\x%02X)",
-			         c, c);
-			err->line = line;
-			err->col = col;
-			return -1;
+	/* one pass, the first of each fault kept; reported in this order: a C0
+	 * control character but tab and line ends, or DEL (YAML allows none),
+	 * a byte order mark past the start, invalid UTF-8 */
+	size_t ctl = len, bom = len, bad = len;
+	for (size_t i = 0; i < len;) {
+		unsigned char c = text[i];
+		if ((c >= 0x20 && c < 0x7F) || c == '\n' || c == '\t' || c == '\r') {
+			i++;
+			continue;
 		}
+		if (c < 0x80) { /* a control character or DEL */
+			if (ctl == len)
+				ctl = i;
+			i++;
+			continue;
+		}
+		if (c == 0xEF && i >= 1 && i + 2 < len && text[i + 1] == 0xBB &&
+		    text[i + 2] == 0xBF && bom == len)
+			bom = i;
+		size_t n = bad == len ? utf8_seq(text + i, len - i) : 1;
+		if (n == 0) { /* invalid here: go on byte by byte */
+			bad = i;
+			n = 1;
+		}
+		i += n;
 	}
-	/* a byte order mark may only start the file */
-	for (size_t i = 1; i + 2 < len; i++)
-		if ((unsigned char)text[i] == 0xEF && (unsigned char)text[i + 1] == 0xBB &&
-		    (unsigned char)text[i + 2] == 0xBF)
-			return fail_at(doc, err, i,
-			               "byte order mark (U+FEFF) inside the file; only the first "
-			               "bytes may hold one");
-	size_t bad = utf8_invalid_at((const unsigned char *)text, len);
+	if (ctl < len) {
+		int line, col;
+		hc_doc_linecol(doc, ctl, &line, &col);
+		snprintf(err->msg, sizeof(err->msg),
+		         "control character U+%04X; YAML allows it only escaped in a "
+		         "double-quoted string (\\x%02X)",
+		         text[ctl], text[ctl]);
+		err->line = line;
+		err->col = col;
+		return -1;
+	}
+	if (bom < len)
+		return fail_at(doc, err, bom,
+		               "byte order mark (U+FEFF) inside the file; only the first "
+		               "bytes may hold one");
 	if (bad < len)
 		return fail_at(doc, err, bad, "invalid UTF-8; a compose file is UTF-8 text");
 	return 0;
