@@ -32,6 +32,7 @@ run() {
 	err=$(cat "$tmp/err")
 }
 has() { grep -qF -- "$1" <<<"$2"; }
+hasnt() { ! grep -qF -- "$1" <<<"$2"; }
 
 d=$tmp/p && mkdir -p "$d"
 printf 'services:\n  db:\n    image: postgres:16.4\n' >"$d/compose.yaml"
@@ -113,7 +114,7 @@ t "--check after -w: quiet" [ -z "$out$err" ]
 sed -i "s/$D/$E/" "$w/compose.yaml"
 run "$w" pin --check compose.yaml
 t "wrong digest: --check exit 1" [ $rc = 1 ]
-t "wrong digest: --check line" has "compose.yaml:3:12: warning: [image-lock] image 'postgres:16.4' is pinned to sha256:fedcba987654..., images.lock has sha256:0123456789ab..." "$out"
+t "wrong digest: --check line" has "compose.yaml:3:12: error: [image-lock] image 'postgres:16.4' is pinned to sha256:fedcba987654..., images.lock has sha256:0123456789ab..." "$out"
 
 # reports
 run "$d" pin --check --format json compose.yaml
@@ -220,5 +221,31 @@ for c in "postgres:16.4|3:14|no digest after the reference" \
 	t "lock '$line': images.lock:$pos: error: $msg" has "images.lock:$pos: error: " "$err"
 	t "lock '$line': message" has "$msg" "$err"
 done
+# hardcompose --check: an images.lock beside the file adds its image-lock
+# findings; without one, the report is what it was
+c=$tmp/c && mkdir -p "$c/lock" "$c/nolock"
+printf 'services:\n  db:\n    image: postgres:16.4\n    init: true\n' >"$c/lock/compose.yaml"
+cp "$c/lock/compose.yaml" "$c/nolock/"
+printf 'postgres:16.4 sha256:%s\n' "$D" >"$c/lock/images.lock"
+run "$c/nolock" --check --profile none compose.yaml
+t "main --check without a lock: exit 0" [ $rc = 0 ]
+t "main --check without a lock: no image-lock" hasnt "image-lock" "$out$err"
+run "$c/lock" --check --profile none compose.yaml
+t "main --check with a lock: exit 1" [ $rc = 1 ]
+t "main --check with a lock: the finding" has "compose.yaml:3:12: error: [image-lock] image 'postgres:16.4' is not pinned: images.lock has sha256:0123456789ab... (hardcompose pin -w pins it)" "$out"
+run "$c/lock" --check --profile strict compose.yaml
+grep -v image-lock "$tmp/out" >"$tmp/with"
+run "$c/nolock" --check --profile strict compose.yaml
+t "main --check: other findings unchanged by the lock" cmp -s "$tmp/with" "$tmp/out"
+(cd "$c/lock" && "$bin" pin -w compose.yaml) >/dev/null 2>&1
+run "$c/lock" --check --profile none compose.yaml
+t "main --check after pin -w: exit 0" [ $rc = 0 ]
+printf 'postgres:16.4 sha256:bad\n' >"$c/lock/images.lock"
+run "$c/lock" --check --profile none compose.yaml
+t "main --check, malformed lock: exit 1" [ $rc = 1 ]
+t "main --check, malformed lock: names its line" has "[image-lock] images.lock:1:15: error: not a digest" "$out"
+run "$c/lock" --profile none compose.yaml
+t "main format mode ignores the lock (no check)" [ $rc = 0 ]
+
 echo "pin-cli: $pass passed, $fail failed"
 [ $fail = 0 ]

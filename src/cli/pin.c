@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct pin {
@@ -203,16 +204,23 @@ static void fail(struct hc_outcome *o, int code, const char *file, int line, int
 	hc_diag_release(&d);
 }
 
-/* Moves r's findings into o's records; keep_warnings false: the rewrite
- * modes, where a warning is the pin being made. */
+/* Copies the findings of from to to. */
+static void add_all(struct hc_findings *to, const struct hc_findings *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		hc_findings_add(to, from->v[i].pos, from->v[i].sev, from->v[i].rule,
+		                from->v[i].msg);
+}
+
+/* Copies r's findings into o's records; with_fixes false: the rewrite
+ * modes, where those are the pins being made. */
 static void records(struct hc_outcome *o, const struct hc_buf *in, struct hc_pin_result *r,
-                    bool keep_warnings)
+                    bool with_fixes)
 {
 	struct hc_result res = {0};
-	for (size_t i = 0; i < r->findings.n; i++)
-		if (keep_warnings || r->findings.v[i].sev != HC_WARNING)
-			hc_findings_add(&res.findings, r->findings.v[i].pos, r->findings.v[i].sev,
-			                r->findings.v[i].rule, r->findings.v[i].msg);
+	add_all(&res.findings, &r->findings);
+	if (with_fixes)
+		add_all(&res.findings, &r->fixes);
 	hc_collect(o, in, &res);
 	for (size_t i = 0; i < o->nrecs; i++)
 		o->recs[i].kind = HC_KIND_RULE;
@@ -334,6 +342,42 @@ static void pin_file(const struct pin *p, struct hc_outcome *o)
 	hc_lock_release(&f.lock);
 	free(f.lockpath);
 	hc_buf_release(&f.in);
+}
+
+void hc_pin_check_beside(const char *path, const char *text, size_t len, struct hc_findings *out)
+{
+	struct pin p = {0};
+	struct stat st;
+	char *lockpath = strcmp(path, "-") ? lock_of(&p, path) : NULL;
+	if (!lockpath || stat(lockpath, &st) < 0) {
+		free(lockpath);
+		return;
+	}
+	struct hc_doc doc;
+	struct hc_error perr;
+	struct hc_diag err = HC_DIAG_INIT;
+	struct hc_lock lock = {0};
+	struct hc_buf lt = HC_BUF_INIT;
+	int rc = hc_read_file(lockpath, &lt, &err);
+	if (rc == 0)
+		rc = hc_lock_parse(&lock, lockpath, lt.data ? lt.data : "", lt.len, &err);
+	if (rc < 0) {
+		struct hc_buf m = HC_BUF_INIT;
+		hc_diag_format(&m, &err);
+		hc_findings_add(out, 0, HC_ERROR, HC_IMAGE_LOCK, m.data);
+		hc_buf_release(&m);
+	} else if (hc_doc_parse(&doc, text, len, &perr) == 0) {
+		struct hc_pin_result r;
+		hc_pin_plan(&r, &doc, &lock, lockpath);
+		add_all(out, &r.findings);
+		add_all(out, &r.fixes);
+		hc_pin_result_release(&r);
+		hc_doc_release(&doc);
+	}
+	hc_diag_release(&err);
+	hc_lock_release(&lock);
+	hc_buf_release(&lt);
+	free(lockpath);
 }
 
 int hc_pin_main(int argc, char **argv)

@@ -8,6 +8,7 @@
 #define HC_PIN_H
 
 #include "cli/report.h"
+#include "engine/run.h"
 #include "yaml/tree.h"
 
 /* argv[0] is "pin". Returns the exit code. */
@@ -21,5 +22,14 @@ int hc_pin_main(int argc, char **argv);
  * nothing is written. 0 or -1.
  */
 int hc_pin_refresh(const char *lockpath, const struct hc_doc *doc, struct hc_outcome *o);
+
+/*
+ * hardcompose --check's part (docs/pinning.md): when an images.lock lies
+ * beside the compose file at path (text: its len bytes), adds to out the
+ * image-lock errors and notes `pin --check` gives for it (a lock that
+ * cannot be read or parsed: one error at the file's start). A file
+ * without a lock beside it (and stdin, "-") gets nothing.
+ */
+void hc_pin_check_beside(const char *path, const char *text, size_t len, struct hc_findings *out);
 
 #endif

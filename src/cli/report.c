@@ -29,7 +29,7 @@ void hc_outcome_release(struct hc_outcome *o)
 
 enum hc_kind hc_kind_of(const char *id)
 {
-	if (hc_rule_find(id) >= 0)
+	if (hc_rule_find(id) >= 0 || !strcmp(id, "image-lock"))
 		return HC_KIND_RULE;
 	if (hc_transform_find(id) >= 0)
 		return HC_KIND_TRANSFORM;
@@ -125,7 +125,7 @@ static size_t sarif_ids(struct sid *v, bool pin)
 	if (pin) /* hardcompose pin --check (docs/pinning.md) */
 		v[n++] = (struct sid){"image-lock", "image not pinned to the digest its lock names",
 		                      "run hardcompose pin -w, or refresh the lock", "rules.md",
-		                      HC_WARNING};
+		                      HC_ERROR};
 	for (size_t i = 0; i < hc_nrules; i++)
 		v[n++] = (struct sid){hc_rules[i].id, hc_rules[i].summary, hc_rules[i].help,
 		                      "rules.md", hc_rules[i].sev};

@@ -256,6 +256,7 @@ char *hc_image_repo(const char *ref)
 void hc_pin_result_release(struct hc_pin_result *r)
 {
 	hc_edits_clear(&r->edits);
+	hc_findings_release(&r->fixes);
 	hc_findings_release(&r->findings);
 	memset(r, 0, sizeof(*r));
 }
@@ -322,7 +323,7 @@ static void plan_one(struct hc_pin_result *r, const struct hc_image *im, const s
 		    msg, sizeof(msg),
 		    "image '%.200s' is not pinned: %.200s has %s... (hardcompose pin -w pins it)",
 		    im->ref, where, short_digest(e->digest, b2));
-	hc_findings_add(&r->findings, im->pos, HC_WARNING, HC_IMAGE_LOCK, msg);
+	hc_findings_add(&r->fixes, im->pos, HC_ERROR, HC_IMAGE_LOCK, msg);
 	r->fixable++;
 	size_t rn = strlen(im->ref);
 	if (im->digest)

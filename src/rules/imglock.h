@@ -85,16 +85,17 @@ char *hc_image_repo(const char *ref);
 /* What pinning found in one document. */
 struct hc_pin_result {
 	struct hc_edits edits;       /* pins to apply */
-	struct hc_findings findings; /* image-lock findings (input positions) */
-	size_t fixable;              /* findings that the edits fix */
-	size_t blocking;             /* errors that the edits cannot fix */
+	struct hc_findings fixes;    /* errors the edits fix (input positions) */
+	struct hc_findings findings; /* errors they cannot fix, and notes */
+	size_t fixable;              /* fixes.n */
+	size_t blocking;             /* errors in findings */
 };
 
 /*
  * Compares doc's images with the lock (lockname as messages name it):
- * edits that pin each image to its lock digest, and a finding for each
- * image that differs from the lock (fixable), is not in it, or cannot be
- * pinned (blocking), and a note for each image holding a variable.
+ * edits that pin each image to its lock digest, and an error for each
+ * image that differs from the lock (in fixes), is not in it, or cannot be
+ * pinned (in findings), and a note for each image holding a variable.
  */
 void hc_pin_plan(struct hc_pin_result *r, const struct hc_doc *doc, const struct hc_lock *l,
                  const char *lockname);
