@@ -174,5 +174,6 @@ t "wrong digest: --check names the image" grep -qF "[image-lock] image '$reg/exa
 (cd "$p" && "$bin" pin -w compose.yaml) >/dev/null 2>&1
 dc pull worker >"$tmp/pull2.log" 2>&1
 t "wrong digest: docker compose pull refuses it" [ $? != 0 ]
+t "wrong digest: refused as an unknown manifest" grep -qiE "manifest unknown|not found" "$tmp/pull2.log"
 echo "pin: $pass passed, $fail failed"
 [ $fail = 0 ]
