@@ -28,7 +28,15 @@ _hardcompose() {
     -j|--jobs) COMPREPLY=($(compgen -W "1 2 4 8" -- "$cur")); return ;;
     --config|--stdin-filepath) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
-  if [[ $cur == -* && ${COMP_WORDS[1]} == lsp ]]; then
+  if [[ ${COMP_WORDS[1]} == pin && $prev == --lock ]]; then
+    COMPREPLY=($(compgen -f -- "$cur"))
+  elif [[ ${COMP_WORDS[1]} == pin && ( $prev == -f || $prev == --format ) ]]; then
+    COMPREPLY=($(compgen -W "text json sarif" -- "$cur"))
+  elif [[ $cur == -* && ${COMP_WORDS[1]} == pin ]]; then
+    COMPREPLY=($(compgen -W "-w --write -d --diff -c --check -f --format --lock --from-docker -h --help" -- "$cur"))
+  elif [[ ${COMP_WORDS[1]} == pin ]]; then
+    COMPREPLY=($(compgen -f -- "$cur"))
+  elif [[ $cur == -* && ${COMP_WORDS[1]} == lsp ]]; then
     COMPREPLY=($(compgen -W "--stdio -p --profile -e --enable -x --disable -s --set -r --rule --config --no-config -h --help" -- "$cur"))
   elif [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
@@ -37,7 +45,7 @@ _hardcompose() {
   elif [[ ${COMP_WORDS[1]} == lsp ]]; then
     COMPREPLY=()
   else
-    COMPREPLY=($(compgen -W "preflight lsp" -- "$cur") $(compgen -f -- "$cur"))
+    COMPREPLY=($(compgen -W "preflight lsp pin" -- "$cur") $(compgen -f -- "$cur"))
   fi
 }
 complete -F _hardcompose hardcompose

@@ -3,6 +3,7 @@
  */
 #include "cli/cli.h"
 #include "cli/lsp.h"
+#include "cli/pin.h"
 #include "preflight/preflight.h"
 
 #include <string.h>
@@ -15,6 +16,8 @@ int main(int argc, char **argv)
 		return hc_preflight_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "lsp"))
 		return hc_lsp_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "pin"))
+		return hc_pin_main(argc - 1, argv + 1);
 	if (hc_cli_parse(&cli, argc, argv, &code) < 0) {
 		hc_cli_release(&cli);
 		return code;

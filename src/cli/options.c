@@ -28,6 +28,7 @@ static const char usage_head[] =
     "       hardcompose lsp [--stdio] [OPTIONS]  a language server (see hardcompose lsp --help)\n"
     "       hardcompose -w|-c|-d [OPTIONS] -F FILE [-F FILE...] | --project [FOLDER]\n"
     "                          one Compose project, its files read together\n"
+    "       hardcompose pin [OPTIONS] FILE...  pin images to digests (see hardcompose pin --help)\n"
     "\n"
     "Rewrites Docker Compose files into hardened ones, changing nothing else.\n"
     "With no FILE, or FILE '-', reads stdin and writes the result to stdout.\n"
@@ -172,7 +173,10 @@ static void unknown_option(struct hc_buf *err, const char *given)
 	for (size_t i = 0; i < NOPTS; i++)
 		hc_closest_try(&c, hc_opts[i].name);
 	const char *best = hc_closest_get(&c);
-	if (best)
+	if (!strcmp(word, "lock") || !strcmp(word, "from-docker"))
+		hc_buf_addf(err, "; --%s is an option of 'hardcompose pin' (see hardcompose pin --help)",
+		            word);
+	else if (best)
 		hc_buf_addf(err, "; did you mean '--%s'?", best);
 	free(word);
 }
@@ -298,10 +302,11 @@ static void not_a_command(const struct hc_cli *cli, struct hc_buf *err)
 		hc_closest_try(&c, hc_opts[i].name);
 	hc_closest_try(&c, "preflight");
 	hc_closest_try(&c, "lsp");
+	hc_closest_try(&c, "pin");
 	const char *best = !strcmp(c.best ? c.best : "", w) ? c.best : hc_closest_get(&c);
 	if (!best)
 		return;
-	bool cmd = !strcmp(best, "preflight") || !strcmp(best, "lsp");
+	bool cmd = !strcmp(best, "preflight") || !strcmp(best, "lsp") || !strcmp(best, "pin");
 	hc_buf_addf(err, "'%s' is neither a file nor a command; did you mean 'hardcompose %s%s", w,
 	            cmd ? "" : "--", best);
 	for (int i = 1; i < cli->nfiles; i++)

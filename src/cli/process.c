@@ -9,6 +9,7 @@
 #include "cli/fail.h"
 #include "cli/mask.h"
 #include "cli/overlay.h"
+#include "cli/pin.h"
 #include "cli/side.h"
 #include "cli/textout.h"
 #include "engine/diff.h"
@@ -386,6 +387,9 @@ static int report(struct hc_job *j, struct run *r, struct hc_result *res, bool c
 {
 	const struct hc_cli *cli = j->cli;
 	struct hc_outcome *o = &j->o;
+	if (cli->check) /* an images.lock beside the file: image-lock (docs/pinning.md) */
+		hc_pin_check_beside(o->path, r->in.data ? r->in.data : "", r->in.len,
+		                    &res->findings);
 	hc_collect(o, &r->in, res);
 	if (cli->check && cli->format == HC_FMT_TEXT)
 		hc_add_findings(&o->out, o, cli->quiet, cli->color_out);

@@ -29,7 +29,7 @@ void hc_outcome_release(struct hc_outcome *o)
 
 enum hc_kind hc_kind_of(const char *id)
 {
-	if (hc_rule_find(id) >= 0)
+	if (hc_rule_find(id) >= 0 || !strcmp(id, "image-lock"))
 		return HC_KIND_RULE;
 	if (hc_transform_find(id) >= 0)
 		return HC_KIND_TRANSFORM;
@@ -119,9 +119,13 @@ struct sid {
 	enum hc_severity sev;
 };
 
-static size_t sarif_ids(struct sid *v)
+static size_t sarif_ids(struct sid *v, bool pin)
 {
 	size_t n = 0;
+	if (pin) /* hardcompose pin --check (docs/pinning.md) */
+		v[n++] = (struct sid){"image-lock", "image not pinned to the digest its lock names",
+		                      "run hardcompose pin -w, or refresh the lock", "rules.md",
+		                      HC_ERROR};
 	for (size_t i = 0; i < hc_nrules; i++)
 		v[n++] = (struct sid){hc_rules[i].id, hc_rules[i].summary, hc_rules[i].help,
 		                      "rules.md", hc_rules[i].sev};
@@ -231,7 +235,11 @@ static void result(FILE *f, bool *first, size_t idx, const char *id, enum hc_sev
 void hc_report_sarif(FILE *f, const struct hc_outcome *o, size_t n, const char *version)
 {
 	struct sid *ids = hc_xcalloc(hc_nrules + hc_ntransforms + 8, sizeof(*ids));
-	size_t nids = sarif_ids(ids);
+	bool pin = false;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < o[i].nrecs; k++)
+			pin |= !strcmp(o[i].recs[k].id, "image-lock");
+	size_t nids = sarif_ids(ids, pin);
 	char *cwd = hc_report_cwd();
 	fputs("{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
 	      "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {\n"
