@@ -174,7 +174,8 @@ static void unknown_option(struct hc_buf *err, const char *given)
 		hc_closest_try(&c, hc_opts[i].name);
 	const char *best = hc_closest_get(&c);
 	if (!strcmp(word, "lock") || !strcmp(word, "from-docker"))
-		hc_buf_addf(err, "; --%s is an option of 'hardcompose pin' (see hardcompose pin --help)",
+		hc_buf_addf(err,
+		            "; --%s is an option of 'hardcompose pin' (see hardcompose pin --help)",
 		            word);
 	else if (best)
 		hc_buf_addf(err, "; did you mean '--%s'?", best);
