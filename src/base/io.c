@@ -198,6 +198,27 @@ void hc_fsync_dir(const char *dir)
 	}
 }
 
+int hc_create_new(const char *path, const char *data, size_t len, mode_t mode, int uid,
+                  bool *chowned, const char **step)
+{
+	char *dir = hc_dirname(path);
+	struct hc_buf tmp = HC_BUF_INIT;
+	hc_buf_addf(&tmp, "%s/.hardcompose-XXXXXX", dir);
+	int rc = hc_write_temp(&tmp, data, len, mode, uid, -1, chowned, step);
+	if (rc == 0) {
+		*step = "link into place";
+		rc = link(tmp.data, path);
+		int e = errno;
+		unlink(tmp.data);
+		errno = e;
+	}
+	if (rc == 0)
+		hc_fsync_dir(dir);
+	free(dir);
+	hc_buf_release(&tmp);
+	return rc;
+}
+
 static bool same_stamp(const struct stat *st, const struct hc_stamp *w)
 {
 	return st->st_dev == w->dev && st->st_ino == w->ino && st->st_size == w->size &&

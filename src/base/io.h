@@ -66,6 +66,14 @@ int hc_write_temp(struct hc_buf *tmpl, const char *data, size_t len, mode_t mode
                   bool *chowned, const char **step);
 /* fsyncs a folder (after a rename or link into it); errors ignored. */
 void hc_fsync_dir(const char *dir);
+/*
+ * Creates path, which must not exist, holding data: a temporary file in the
+ * same folder (mode, owner uid unless -1, fsynced), linked to its name and
+ * the folder fsynced, so it never replaces a file that appeared meanwhile.
+ * -1 with errno set and *step naming what failed.
+ */
+int hc_create_new(const char *path, const char *data, size_t len, mode_t mode, int uid,
+                  bool *chowned, const char **step);
 
 /* The folder of path ("." when it has none). Caller frees. */
 char *hc_dirname(const char *path);

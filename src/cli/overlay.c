@@ -111,24 +111,10 @@ static bool overlay_changes(const struct ovrun *v)
 static int create_atomic(const char *path, const char *data, size_t len, mode_t mode,
                          struct hc_diag *err)
 {
-	char *dir = hc_dirname(path);
-	struct hc_buf tmp = HC_BUF_INIT;
-	hc_buf_addf(&tmp, "%s/.%s.hardcompose-XXXXXX", dir, base_name(path));
 	const char *step;
-	int rc = hc_write_temp(&tmp, data, len, mode, -1, -1, NULL, &step);
-	if (rc == 0) {
-		step = "link the temporary file to its name";
-		rc = link(tmp.data, path);
-		int e = errno;
-		unlink(tmp.data);
-		errno = e;
-	}
+	int rc = hc_create_new(path, data, len, mode, -1, NULL, &step);
 	if (rc < 0)
 		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "cannot %s: %s", step, strerror(errno));
-	else
-		hc_fsync_dir(dir);
-	hc_buf_release(&tmp);
-	free(dir);
 	return rc;
 }
 

@@ -132,26 +132,12 @@ static char *engine_digest(const char *ref, char **why, int *code)
  * place (never over a file that appeared meanwhile). */
 static int create_lock(const char *path, const char *data, size_t len, struct hc_diag *err)
 {
-	char *dir = hc_dirname(path);
-	struct hc_buf tmp = HC_BUF_INIT;
-	hc_buf_addf(&tmp, "%s/.images.lock.hardcompose-XXXXXX", dir);
 	mode_t um = umask(0);
 	umask(um);
 	const char *step;
-	int rc = hc_write_temp(&tmp, data, len, 0666 & ~um, -1, -1, NULL, &step);
-	if (rc == 0) {
-		step = "create it";
-		rc = link(tmp.data, path);
-		int e = errno;
-		unlink(tmp.data);
-		errno = e;
-	}
+	int rc = hc_create_new(path, data, len, 0666 & ~um, -1, NULL, &step);
 	if (rc < 0)
 		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "cannot %s: %s", step, strerror(errno));
-	else
-		hc_fsync_dir(dir);
-	free(dir);
-	hc_buf_release(&tmp);
 	return rc;
 }
 

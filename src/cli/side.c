@@ -61,26 +61,11 @@ int hc_side_secret_state(const char *folder, const char *dir, const char *name, 
 static int write_new(const char *path, const char *data, size_t len, mode_t mode, int uid,
                      bool *chowned, struct hc_diag *err, const char *what)
 {
-	char *dir = hc_dirname(path);
-	struct hc_buf tmp = HC_BUF_INIT;
-	hc_buf_addf(&tmp, "%s/.hardcompose-XXXXXX", dir);
 	const char *step;
-	int rc =
-	    hc_write_temp(&tmp, data, len, mode, geteuid() == 0 ? uid : -1, -1, chowned, &step);
-	if (rc == 0) {
-		step = "link into place";
-		rc = link(tmp.data, path);
-		int e = errno;
-		unlink(tmp.data);
-		errno = e;
-	}
+	int rc = hc_create_new(path, data, len, mode, geteuid() == 0 ? uid : -1, chowned, &step);
 	if (rc < 0)
 		hc_diag_set(err, HC_EXIT_IO, path, 0, 0, "cannot %s (%s): %s", step, what,
 		            strerror(errno));
-	else
-		hc_fsync_dir(dir);
-	free(dir);
-	hc_buf_release(&tmp);
 	return rc;
 }
 
