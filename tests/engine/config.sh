@@ -13,9 +13,7 @@ bin=$(realpath "$1") src=$(realpath "$2") build=$(realpath "$3")
 here=$src/tests/engine
 . "$here/engine.sh"
 command -v node >/dev/null || engine_skip "node is not installed"
-command -v docker >/dev/null || engine_skip "the docker CLI is not installed"
-cache=${HC_ENGINE_CACHE:-$build/engine-cache}
-DOCKER_CONFIG=$(bash "$here/compose-v2.sh" "$cache") || engine_skip "Docker Compose v2 is not available"
+engine_compose_v2 "$build"
 # the plugin binary runs standalone too (docker-compose ...): one process,
 # which a timeout can kill (the CLI does not pass signals on to plugins)
 export HC_COMPOSE=$DOCKER_CONFIG/cli-plugins/docker-compose

@@ -22,6 +22,16 @@ engine_skip() {
 	exit 77
 }
 
+# engine_compose_v2 BUILD: Docker Compose v2 (tests/engine/compose-v2.sh,
+# cached in HC_ENGINE_CACHE or BUILD/engine-cache); sets DOCKER_CONFIG to the
+# folder whose cli-plugins/docker-compose it is, or skips.
+engine_compose_v2() {
+	command -v docker >/dev/null || engine_skip "the docker CLI is not installed"
+	local cache=${HC_ENGINE_CACHE:-$1/engine-cache}
+	DOCKER_CONFIG=$(bash "$(dirname "${BASH_SOURCE[0]}")/compose-v2.sh" "$cache") ||
+		engine_skip "Docker Compose v2 is not available"
+}
+
 # engine_start DIR: dockerd on DIR/docker.sock; exports DOCKER_HOST.
 engine_start() {
 	ENGINE_DIR=$1

@@ -17,9 +17,7 @@ set -uo pipefail
 bin=$(realpath "$1") src=$(realpath "$2") build=$(realpath "$3")
 here=$src/tests/engine
 . "$here/engine.sh"
-command -v docker >/dev/null || engine_skip "the docker CLI is not installed"
-cache=${HC_ENGINE_CACHE:-$build/engine-cache}
-DOCKER_CONFIG=$(bash "$here/compose-v2.sh" "$cache") || engine_skip "Docker Compose v2 is not available"
+engine_compose_v2 "$build"
 export HC_COMPOSE=$DOCKER_CONFIG/cli-plugins/docker-compose HC_BIN=$bin
 unset DOCKER_HOST
 tmp=$(mktemp -d)

@@ -23,9 +23,8 @@ set -uo pipefail
 bin=$(realpath "$1") src=$(realpath "$2") build=$(realpath "$3")
 here=$src/tests/engine
 . "$here/engine.sh"
-command -v docker >/dev/null || engine_skip "the docker CLI is not installed"
-cache=${HC_ENGINE_CACHE:-$build/engine-cache}
-cfg=$(bash "$here/compose-v2.sh" "$cache") || engine_skip "Docker Compose v2 is not available"
+engine_compose_v2 "$build"
+cfg=$DOCKER_CONFIG
 compose=$cfg/cli-plugins/docker-compose
 unset DOCKER_HOST COMPOSE_FILE COMPOSE_PATH_SEPARATOR COMPOSE_PROJECT_NAME
 tmp=$(mktemp -d)
