@@ -236,7 +236,7 @@ static bool direct_text(const struct builder *b, struct fy_token *t, const struc
 		return false;
 	const char *p = b->doc->text + n->start;
 	for (size_t i = 0; i < len; i++)
-		if (p[i] == '\n' || p[i] == '\r' || p[i] == bad || (bad && p[i] == '"'))
+		if (p[i] == '\n' || p[i] == '\r' || p[i] == bad)
 			return false;
 	return true;
 }
