@@ -4,12 +4,15 @@
  *   - no crash, no sanitizer report, no leak (ASan/LSan);
  *   - an accepted input yields output that is accepted again and unchanged
  *     by a second run (re-parses, idempotent);
- *   - a rejected input yields an error message and no output.
+ *   - a rejected input yields an error message and no output;
+ *   - a text parsed in parts (the split parse of large files) gives the
+ *     tree a whole parse gives (checked on every parse, any size).
  * Runs as --write does (side effects on), so the secrets transform rewrites.
  * Build: cmake -DHC_FUZZ=ON with clang (see fuzz/README.md).
  */
 #include "engine/engine.h"
 #include "policy/profile.h"
+#include "yaml/tree.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -28,6 +31,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (hc_config_load_profile(&cfg, "strict", &err) < 0)
 			abort();
 		hc_buf_release(&err);
+		/* every text parses in parts too, checked against a whole parse:
+		 * a difference aborts (yaml/parse.c split_build) */
+		hc_doc_parse_split(0, true);
 		ready = 1;
 	}
 	/* half the inputs as files known to be compose files (by name), half

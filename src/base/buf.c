@@ -189,6 +189,18 @@ char *hc_arena_strndup(struct hc_arena *a, const char *s, size_t n)
 	return p;
 }
 
+void hc_arena_adopt(struct hc_arena *to, struct hc_arena *from)
+{
+	struct hc_arena_block *b = from->head;
+	if (!b)
+		return;
+	while (b->next)
+		b = b->next;
+	b->next = to->head;
+	to->head = from->head;
+	from->head = NULL;
+}
+
 void hc_arena_release(struct hc_arena *a)
 {
 	struct hc_arena_block *b = a->head;

@@ -52,6 +52,8 @@ struct hc_arena {
 void *hc_arena_alloc(struct hc_arena *a, size_t n);
 char *hc_arena_strndup(struct hc_arena *a, const char *s, size_t n);
 void hc_arena_release(struct hc_arena *a);
+/* Moves every block of from into to (from is left empty). */
+void hc_arena_adopt(struct hc_arena *to, struct hc_arena *from);
 
 /* Allocation that never returns NULL: out of memory aborts with a message. */
 void *hc_xmalloc(size_t n);

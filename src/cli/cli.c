@@ -15,6 +15,11 @@
 #include "base/strset.h"
 #include "cli/side.h"
 #include "engine/engine.h"
+#include "yaml/tree.h"
+
+/* The smallest text parsed in two parts (bytes): below it a thread costs
+ * more than it saves. */
+#define HC_SPLIT_MIN_DEFAULT (128 * 1024)
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +178,18 @@ static bool set_services_exist(const struct hc_cli *cli, const struct hc_files *
 	return !miss;
 }
 
+/* One file at a time leaves a CPU free: a large file parses on two
+ * threads (yaml/parse.c). HARDCOMPOSE_SPLIT_MIN sets the size from which
+ * (bytes; tests set 0), HARDCOMPOSE_SPLIT_CHECK=1 checks each split parse
+ * against a whole one. */
+static void split_large_parses(void)
+{
+	const char *m = getenv("HARDCOMPOSE_SPLIT_MIN");
+	size_t min = m && *m ? (size_t)strtoull(m, NULL, 10) : HC_SPLIT_MIN_DEFAULT;
+	const char *c = getenv("HARDCOMPOSE_SPLIT_CHECK");
+	hc_doc_parse_split(min, c && !strcmp(c, "1"));
+}
+
 int hc_cli_run(struct hc_cli *cli)
 {
 	struct hc_files files = {0};
@@ -203,9 +220,16 @@ int hc_cli_run(struct hc_cli *cli)
 		                          .file = &files.v[i],
 		                          .project = in_project ? &proj : NULL};
 	}
+	if (files.n == 1 || cli->jobs == 1)
+		split_large_parses();
 	hc_pool_run(&files, cli->write, cli->write && secrets_leave_folders(cli), cli->jobs,
 	            hc_job_run, jobs);
 	int worst = print_outcomes(cli, jobs, files.n);
+	if (getenv("HARDCOMPOSE_SPLIT_COUNT")) { /* for tests/split.sh */
+		size_t tried, done;
+		hc_doc_parse_splits(&tried, &done);
+		fprintf(stderr, "split parses: %zu of %zu tried\n", done, tried);
+	}
 	free(jobs);
 	hc_cfgs_release(&cs);
 	hc_files_release(&files);

@@ -13,6 +13,13 @@
  * invalid UTF-8 and undefined aliases, as Compose does.
  */
 int hc_doc_parse(struct hc_doc *doc, const char *text, size_t len, struct hc_error *err);
+/* From now on, texts of min_bytes or more parse in parts on two threads
+ * (parse.c: split_build; the tree is the same); check: also parse them
+ * whole and abort on any difference (for tests). Off until called; call
+ * it before any parse, never while one runs. */
+void hc_doc_parse_split(size_t min_bytes, bool check);
+/* How many texts found a cut (tried) and parsed in parts (done) so far. */
+void hc_doc_parse_splits(size_t *tried, size_t *done);
 void hc_doc_release(struct hc_doc *doc);
 
 /* Convenience accessors. A NULL node is allowed where it says so. */
