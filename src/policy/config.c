@@ -269,6 +269,8 @@ int hc_config_build(struct hc_config *c, const char *cfgpath, const char *profil
 	int rc = build(c, cfgpath, profile, profile_given, acts, nacts, &e);
 	if (rc < 0)
 		hc_diag_set(err, HC_EXIT_USAGE, NULL, 0, 0, "%s", e.data ? e.data : "");
+	else /* complete now, and shared read-only by the workers from here on */
+		hc_classes_index(&c->classes);
 	hc_buf_release(&e);
 	return rc;
 }

@@ -55,6 +55,8 @@ struct hc_file_secrets {
 	char *why; /* form none: the reason, for the finding */
 };
 
+struct hc_classes_index; /* classes.c */
+
 struct hc_classes {
 	/* patterns (fnmatch) per class; HC_CLASS_APP is what matches nothing */
 	char **pat[HC_NCLASSES];
@@ -63,6 +65,9 @@ struct hc_classes {
 	size_t nfacts;
 	struct hc_file_secrets *fsec; /* first match wins */
 	size_t nfsec;
+	/* The three tables indexed (hc_classes_index), or NULL: lookups then
+	 * scan the tables, with the same answers. Every set function drops it. */
+	struct hc_classes_index *index;
 };
 
 extern const char *const hc_class_names[HC_NCLASSES];
@@ -72,6 +77,14 @@ enum hc_class hc_image_class(const struct hc_classes *c, const char *image, size
 /* Replaces the patterns of class `cls`. */
 void hc_classes_set(struct hc_classes *c, enum hc_class cls, char **pat, size_t n);
 void hc_classes_release(struct hc_classes *c);
+/*
+ * Indexes the tables once they are complete (a configuration is built), so
+ * that a lookup costs three hash probes and a scan of the wildcard patterns
+ * instead of one fnmatch per pattern. Lookups only read the index: build
+ * it before threads share c. Does nothing when c already has a current
+ * index.
+ */
+void hc_classes_index(struct hc_classes *c);
 /* The facts of an image reference, or NULL when it is not in the table. */
 const struct hc_image_fact *hc_image_fact(const struct hc_classes *c, const char *image,
                                           size_t len);
