@@ -7,7 +7,10 @@
 # performance.md is met.
 #   files: a 50-line file; the shared corpus (../shared/corpus, 179 files,
 #   one process each for fy-tool, one folder run for the others); generated
-#   files of 500 and 2,000 services; 1,000 files with -j 1 and -j 2.
+#   files of 500 and 2,000 services; 1,000 files with -j 1 and -j 2;
+#   issue 17: a 150-line file under every profile (against fy-tool and
+#   prettier), 2,000 services under every profile, peak memory under
+#   strict, and the time per service at 200, 2,000 and 20,000 services.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$(realpath "${1:-$here/../build/hardcompose}")
@@ -67,12 +70,42 @@ done
 for pr in production strict; do
   h=$(median 3 n "$bin" --profile $pr "$tmp/s2000/compose.yaml")
   awk -v l="2000 services, $pr" -v h="$h" -v y="$big_y" 'BEGIN { printf "%-26s %10.2f ms %10.2f ms %38s %7.2fx\n", l, h*1000, y*1000, "", h/y }'
+  eval "big_$pr=$h"
+done
+
+# issue 17: every profile on a 150-line file (format-on-save) and on
+# 2,000 services, against fy-tool and prettier in the same run
+bash "$here/gen.sh" 3 | head -150 >"$tmp/small150.yml"
+f=$tmp/small150.yml
+y150=$(median 300 n fy-tool --dump "$f"); p150=$(median 10 n "$prettier" --check "$f")
+echo "150-line file (fy-tool --dump $(awk -v y="$y150" 'BEGIN{printf "%.2f", y*1000}') ms, prettier --check $(awk -v p="$p150" 'BEGIN{printf "%.1f", p*1000}') ms):"
+for pr in none baseline production strict; do
+  h=$(median 300 n "$bin" --profile $pr "$f")
+  awk -v l="$pr" -v h="$h" -v y="$y150" -v p="$p150" 'BEGIN { printf "  %-12s %7.2f ms  %5.2fx fy-tool  %4.0fx faster than prettier\n", l, h*1000, h/y, p/h }'
+  eval "s150_$pr=$h"
+done
+big_baseline=$big_h
+
+# growth: time per service at 200, 2,000 and 20,000 services (wall clock,
+# medians; 20,000 services is a 20 MB file, two runs)
+bash "$here/gen.sh" 200 >"$tmp/g200.yml"; bash "$here/gen.sh" 20000 >"$tmp/g20000.yml"
+echo "time per service (us):"
+for pr in baseline strict; do
+  a=$(median 10 n "$bin" --profile $pr "$tmp/g200.yml")
+  b=$(median 3 n "$bin" --profile $pr "$tmp/s2000/compose.yaml")
+  c=$(median 2 n "$bin" --profile $pr "$tmp/g20000.yml")
+  line=$(awk -v l="$pr" -v a="$a" -v b="$b" -v c="$c" 'BEGIN { a = a / 200 * 1e6; b = b / 2000 * 1e6; c = c / 20000 * 1e6
+    lo = a; hi = a; if (b < lo) lo = b; if (c < lo) lo = c; if (b > hi) hi = b; if (c > hi) hi = c
+    printf "  %-10s 200: %5.0f  2,000: %5.0f  20,000: %5.0f  spread %.0f%%\n", l, a, b, c, (hi / lo - 1) * 100 }')
+  echo "$line"; eval "spread_$pr=$(echo "$line" | sed 's/.*spread \([0-9]*\)%/\1/')"
 done
 
 # peak memory on 2,000 services
 rss() { /usr/bin/time -f '%M' "$@" >/dev/null 2>"$tmp/rss"; tail -1 "$tmp/rss"; }
 if [ -x /usr/bin/time ]; then
   mh=$(rss "$bin" "$tmp/s2000/compose.yaml"); my=$(rss fy-tool --dump "$tmp/s2000/compose.yaml")
+  mhs=$(rss "$bin" --profile strict "$tmp/s2000/compose.yaml")
+  echo "peak RSS, 2000 services, strict: hardcompose $mhs KB ($(awk -v a="$mhs" -v b="$my" 'BEGIN{printf "%.2f", a/b}')x fy-tool)"
   echo "peak RSS, 2000 services: hardcompose $mh KB, fy-tool $my KB ($(awk -v a="$mh" -v b="$my" 'BEGIN{printf "%.2f", a/b}')x)"
 fi
 
@@ -101,6 +134,17 @@ fi
 echo "targets:"
 awk -v h="$small_h" -v p="$small_p" 'BEGIN { printf "  50-line file <= 2 ms: %.2f ms %s; >= 90x faster than prettier: %.0fx %s\n", h*1000, (h<=0.002)?"met":"NOT met", p/h, (p/h>=90)?"met":"NOT met" }'
 awk -v h="$big_h" -v y="$big_y" 'BEGIN { printf "  2000 services <= 1.5x fy-tool: %.2fx %s\n", h/y, (h/y<=1.5)?"met":"NOT met" }'
+for pr in baseline production strict; do
+  eval "h=\$big_$pr"
+  awk -v l="$pr" -v h="$h" -v y="$big_y" 'BEGIN { printf "  2000 services, %s <= 1.5x fy-tool: %.2fx %s\n", l, h/y, (h/y<=1.5)?"met":"NOT met" }'
+done
+[ -n "${mhs:-}" ] && awk -v a="$mhs" -v b="$my" 'BEGIN { printf "  2000 services, strict <= 1.5x fy-tool peak memory: %.2fx %s\n", a/b, (a/b<=1.5)?"met":"NOT met" }'
+awk -v h="$s150_baseline" -v p="$p150" 'BEGIN { printf "  150-line file, default profile < 2 ms: %.2f ms %s; >= 90x faster than prettier: %.0fx %s\n", h*1000, (h<0.002)?"met":"NOT met", p/h, (p/h>=90)?"met":"NOT met" }'
+awk -v h="$s150_strict" -v p="$p150" 'BEGIN { printf "  150-line file, strict < 3 ms: %.2f ms %s; >= 90x faster than prettier: %.0fx %s\n", h*1000, (h<0.003)?"met":"NOT met", p/h, (p/h>=90)?"met":"NOT met" }'
+for pr in baseline strict; do
+  eval "sp=\$spread_$pr"
+  echo "  time per service within 20% across 200/2,000/20,000, $pr: ${sp}% $([ "$sp" -le 20 ] && echo met || echo NOT met)"
+done
 [ -n "${mh:-}" ] && awk -v a="$mh" -v b="$my" 'BEGIN { printf "  2000 services <= 2x fy-tool peak memory: %.2fx %s\n", a/b, (a/b<=2)?"met":"NOT met" }'
 awk -v a="$j1" -v b="$j2" -v c="$(nproc)" 'BEGIN { printf "  1000 files -j 2 >= 1.8x faster than -j 1: %.2fx %s (%d CPUs)\n", a/b, (a/b>=1.8)?"met":"NOT met", c }'
 [ -n "${lsp_worst:-}" ] && awk -v w="$lsp_worst" 'BEGIN { printf "  language server, files up to 599 lines: worst median server time per keystroke %.2f ms <= 10 ms: %s\n", w, (w<=10)?"met":"NOT met" }'

@@ -302,6 +302,10 @@ static int cmp_map(struct ctx *c, const struct hc_node *a, const struct hc_node 
 	int rc = 0;
 	size_t base = c->path.len;
 	bool top = depth == 0;
+	/* a declared path has all its prefixes in `prefixes`: when this
+	 * mapping's path is not one, none of its keys is declared (one probe
+	 * for the mapping instead of one per key and kind) */
+	bool below = declared_below(c);
 	for (size_t i = 0; i < pa.n && rc == 0; i++) {
 		const struct hc_node *k = pa.v[i].key, *kd = hc_deref((struct hc_node *)k);
 		if (top && kd && kd->type == HC_SCALAR && kd->len >= 2 &&
@@ -315,7 +319,7 @@ static int cmp_map(struct ctx *c, const struct hc_node *a, const struct hc_node 
 			const struct pair *f = find_pair(&pb, k);
 			bv = f ? f->val : NULL;
 		}
-		int kind = declared_here(c);
+		int kind = below ? declared_here(c) : -1;
 		if (kind >= 0)
 			rc = check_declared(c, kind, pa.v[i].val, bv, k, depth + 1);
 		else if (!bv)
@@ -334,7 +338,7 @@ static int cmp_map(struct ctx *c, const struct hc_node *a, const struct hc_node 
 		if (has_pair(&pa, k))
 			continue;
 		push_key(&c->path, k);
-		int kind = declared_here(c);
+		int kind = below ? declared_here(c) : -1;
 		if (kind < 0)
 			rc = fail(c, a);
 		else

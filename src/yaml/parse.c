@@ -154,9 +154,14 @@ struct builder {
 	struct anchors anchors;
 	size_t last_end;
 	int docs;
-	size_t second_doc;     /* where the second document starts */
-	struct hc_strset dups; /* keys of large mappings */
-	struct hc_buf scratch;
+	size_t second_doc; /* where the second document starts */
+	/* keys of large mappings (services): open addressing over the key
+	 * nodes themselves, with their hashes; a key's mapping is its parent */
+	struct dupslot {
+		uint64_t h;
+		struct hc_node *key;
+	} * dups;
+	size_t ndups, cdups; /* cdups: a power of two, over twice ndups */
 };
 
 #define DUP_LINEAR 16
@@ -175,17 +180,48 @@ static int fail_at(struct builder *b, size_t pos, const char *what, const char *
 	return -1;
 }
 
-/* Adds (map, key) to the duplicate-key set; -1 if it was there. */
-static int dup_add(struct builder *b, const struct hc_node *map, const struct hc_node *key)
+static uint64_t dup_hash(const struct hc_node *map, const struct hc_node *key)
+{
+	return XXH3_64bits_withSeed(key->text, key->len, (uint64_t)(uintptr_t)map);
+}
+
+static struct dupslot *dup_slot(struct builder *b, uint64_t h, const struct hc_node *map,
+                                const struct hc_node *key)
+{
+	size_t i = (size_t)h & (b->cdups - 1);
+	while (b->dups[i].key && (b->dups[i].h != h || b->dups[i].key->parent != map ||
+	                          !same_key(b->dups[i].key, key)))
+		i = (i + 1) & (b->cdups - 1);
+	return &b->dups[i];
+}
+
+/* Adds key (to be attached to map) to the duplicate-key set; -1 if map
+ * has it already. Keys added before are attached (their parent is set). */
+static int dup_add(struct builder *b, const struct hc_node *map, struct hc_node *key)
 {
 	if (key->type != HC_SCALAR)
 		return 0;
-	b->scratch.len = 0;
-	hc_buf_add(&b->scratch, &map, sizeof(map));
-	hc_buf_add(&b->scratch, key->text, key->len);
-	if (hc_strset_has(&b->dups, b->scratch.data, b->scratch.len))
+	if ((b->ndups + 1) * 2 > b->cdups) {
+		struct dupslot *old = b->dups;
+		size_t ocap = b->cdups;
+		b->cdups = ocap ? ocap * 2 : 256;
+		b->dups = hc_xcalloc(b->cdups, sizeof(*b->dups));
+		for (size_t i = 0; i < ocap; i++)
+			if (old[i].key) {
+				size_t k = (size_t)old[i].h & (b->cdups - 1);
+				while (b->dups[k].key)
+					k = (k + 1) & (b->cdups - 1);
+				b->dups[k] = old[i];
+			}
+		free(old);
+	}
+	uint64_t h = dup_hash(map, key);
+	struct dupslot *sl = dup_slot(b, h, map, key);
+	if (sl->key)
 		return -1;
-	hc_strset_add(&b->dups, b->scratch.data, b->scratch.len);
+	sl->h = h;
+	sl->key = key;
+	b->ndups++;
 	return 0;
 }
 
@@ -562,8 +598,7 @@ static void builder_release(struct builder *b)
 	free(b->anchors.names);
 	free(b->anchors.nodes);
 	free(b->unres);
-	hc_strset_release(&b->dups);
-	hc_buf_release(&b->scratch);
+	free(b->dups);
 	free(b);
 }
 
