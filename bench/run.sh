@@ -86,14 +86,35 @@ for pr in none baseline production strict; do
 done
 big_baseline=$big_h
 
-# growth: time per service at 200, 2,000 and 20,000 services (wall clock,
-# medians; 20,000 services is a 20 MB file, two runs)
+# growth: CPU time (user + system, every thread) per service at 200, 2,000
+# and 20,000 services: what the work costs, whatever the second thread of
+# a split parse (docs/architecture.md) gains in wall time. This machine's
+# speed drifts by 20% over minutes, so the sizes are interleaved: 5 rounds,
+# each running every size once (200 services: the median of 5 runs); each
+# size's median over the rounds counts. Bash's `times` gives children's CPU
+# time to the millisecond.
 bash "$here/gen.sh" 200 >"$tmp/g200.yml"; bash "$here/gen.sh" 20000 >"$tmp/g20000.yml"
-echo "time per service (us):"
+csecs() { # children's CPU seconds so far, into FILE
+  times >"$tmp/tm"
+  tail -1 "$tmp/tm" | awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); s += a[1] * 60 + a[2] } printf "%.3f\n", s }' >"$1"
+}
+once() { # once FILE ARGS...: CPU seconds of one run
+  local f=$1; shift
+  csecs "$tmp/ca"; "$bin" "$@" "$f" >/dev/null 2>&1; csecs "$tmp/cb"
+  awk -v a="$(cat "$tmp/ca")" -v b="$(cat "$tmp/cb")" 'BEGIN { printf "%.6f\n", b - a }'
+}
+med() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+echo "CPU time per service (us; medians of 5 interleaved rounds):"
 for pr in baseline strict; do
-  a=$(median 10 n "$bin" --profile $pr "$tmp/g200.yml")
-  b=$(median 3 n "$bin" --profile $pr "$tmp/s2000/compose.yaml")
-  c=$(median 2 n "$bin" --profile $pr "$tmp/g20000.yml")
+  : >"$tmp/t200"; : >"$tmp/t2000"; : >"$tmp/t20000"
+  for r in 1 2 3 4 5; do
+    : >"$tmp/k"
+    for k in 1 2 3 4 5; do once "$tmp/g200.yml" --profile $pr >>"$tmp/k"; done
+    med <"$tmp/k" >>"$tmp/t200"
+    once "$tmp/s2000/compose.yaml" --profile $pr >>"$tmp/t2000"
+    once "$tmp/g20000.yml" --profile $pr >>"$tmp/t20000"
+  done
+  a=$(med <"$tmp/t200"); b=$(med <"$tmp/t2000"); c=$(med <"$tmp/t20000")
   line=$(awk -v l="$pr" -v a="$a" -v b="$b" -v c="$c" 'BEGIN { a = a / 200 * 1e6; b = b / 2000 * 1e6; c = c / 20000 * 1e6
     lo = a; hi = a; if (b < lo) lo = b; if (c < lo) lo = c; if (b > hi) hi = b; if (c > hi) hi = c
     printf "  %-10s 200: %5.0f  2,000: %5.0f  20,000: %5.0f  spread %.0f%%\n", l, a, b, c, (hi / lo - 1) * 100 }')
