@@ -39,11 +39,11 @@ static void write_all(int fd, const char *p, size_t n)
 	}
 }
 
-void hc_lsp_send(struct hc_lsp *s, cJSON *msg)
+void hc_lsp_send(struct hc_lsp *s, struct hc_json *msg)
 {
-	cJSON_AddStringToObject(msg, "jsonrpc", "2.0");
-	char *body = cJSON_PrintUnformatted(msg);
-	cJSON_Delete(msg);
+	hc_json_add_str(msg, "jsonrpc", "2.0");
+	char *body = hc_json_print(msg);
+	hc_json_free(msg);
 	if (!body)
 		return;
 	char head[64];
@@ -54,33 +54,33 @@ void hc_lsp_send(struct hc_lsp *s, cJSON *msg)
 	free(body);
 }
 
-static cJSON *with_id(const cJSON *id)
+static struct hc_json *with_id(const struct hc_json *id)
 {
-	cJSON *m = cJSON_CreateObject();
-	cJSON_AddItemToObject(m, "id", id ? cJSON_Duplicate(id, 1) : cJSON_CreateNull());
+	struct hc_json *m = hc_json_object();
+	hc_json_add(m, "id", id ? hc_json_dup(id) : hc_json_null());
 	return m;
 }
 
-void hc_lsp_reply(struct hc_lsp *s, const cJSON *id, cJSON *result)
+void hc_lsp_reply(struct hc_lsp *s, const struct hc_json *id, struct hc_json *result)
 {
-	cJSON *m = with_id(id);
-	cJSON_AddItemToObject(m, "result", result ? result : cJSON_CreateNull());
+	struct hc_json *m = with_id(id);
+	hc_json_add(m, "result", result ? result : hc_json_null());
 	hc_lsp_send(s, m);
 }
 
-void hc_lsp_error(struct hc_lsp *s, const cJSON *id, int code, const char *msg)
+void hc_lsp_error(struct hc_lsp *s, const struct hc_json *id, int code, const char *msg)
 {
-	cJSON *m = with_id(id), *e = cJSON_AddObjectToObject(m, "error");
-	cJSON_AddNumberToObject(e, "code", code);
-	cJSON_AddStringToObject(e, "message", msg);
+	struct hc_json *m = with_id(id), *e = hc_json_add_object(m, "error");
+	hc_json_add_num(e, "code", code);
+	hc_json_add_str(e, "message", msg);
 	hc_lsp_send(s, m);
 }
 
-static void notify(struct hc_lsp *s, const char *method, cJSON *params)
+static void notify(struct hc_lsp *s, const char *method, struct hc_json *params)
 {
-	cJSON *m = cJSON_CreateObject();
-	cJSON_AddStringToObject(m, "method", method);
-	cJSON_AddItemToObject(m, "params", params);
+	struct hc_json *m = hc_json_object();
+	hc_json_add_str(m, "method", method);
+	hc_json_add(m, "params", params);
 	hc_lsp_send(s, m);
 }
 
@@ -108,15 +108,15 @@ static char *uri_path(const char *uri)
 	return b.data;
 }
 
-static const char *str_of(const cJSON *o, const char *key)
+static const char *str_of(const struct hc_json *o, const char *key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+	const struct hc_json *v = hc_json_get(o, key);
+	return hc_json_is_string(v) ? v->str : NULL;
 }
 
-struct hc_lsp_doc *hc_lsp_find(struct hc_lsp *s, const cJSON *params)
+struct hc_lsp_doc *hc_lsp_find(struct hc_lsp *s, const struct hc_json *params)
 {
-	const char *uri = str_of(cJSON_GetObjectItemCaseSensitive(params, "textDocument"), "uri");
+	const char *uri = str_of(hc_json_get(params, "textDocument"), "uri");
 	for (size_t i = 0; uri && i < s->ndocs; i++)
 		if (!strcmp(s->docs[i].uri, uri))
 			return &s->docs[i];
@@ -208,8 +208,9 @@ int hc_lsp_run_skip(struct hc_lsp *s, const struct hc_lsp_doc *d, const char *on
 }
 
 /* A Range, written out at once: the diagnostics of a big file hold
- * thousands, and cJSON's numbers cost a printf and a strtod each. */
-cJSON *hc_lsp_range(const struct hc_lsp_lines *l, const char *t, size_t len, size_t a, size_t b)
+ * thousands, and a tree's numbers cost a printf and a strtod each. */
+struct hc_json *hc_lsp_range(const struct hc_lsp_lines *l, const char *t, size_t len, size_t a,
+                             size_t b)
 {
 	long la, ca, lb, cb;
 	hc_lsp_pos(l, t, len, a, &la, &ca);
@@ -219,22 +220,21 @@ cJSON *hc_lsp_range(const struct hc_lsp_lines *l, const char *t, size_t len, siz
 	         "{\"start\":{\"line\":%ld,\"character\":%ld},\"end\":{\"line\":%ld,"
 	         "\"character\":%ld}}",
 	         la, ca, lb, cb);
-	return cJSON_CreateRaw(r);
+	return hc_json_raw(r);
 }
 
-cJSON *hc_lsp_text_edits(const char *t, size_t len, const struct hc_edits *e)
+struct hc_json *hc_lsp_text_edits(const char *t, size_t len, const struct hc_edits *e)
 {
 	struct hc_lsp_lines l;
 	hc_lsp_lines(&l, t, len);
-	cJSON *a = cJSON_CreateArray();
+	struct hc_json *a = hc_json_array();
 	for (size_t i = 0; i < e->n; i++) {
-		cJSON *x = cJSON_CreateObject();
-		cJSON_AddItemToObject(x, "range",
-		                      hc_lsp_range(&l, t, len, e->v[i].start, e->v[i].end));
+		struct hc_json *x = hc_json_object();
+		hc_json_add(x, "range", hc_lsp_range(&l, t, len, e->v[i].start, e->v[i].end));
 		char *nt = hc_xstrndup(e->v[i].text ? e->v[i].text : "", e->v[i].len);
-		cJSON_AddStringToObject(x, "newText", nt);
+		hc_json_add_str(x, "newText", nt);
 		free(nt);
-		cJSON_AddItemToArray(a, x);
+		hc_json_push(a, x);
 	}
 	hc_lsp_lines_release(&l);
 	return a;
@@ -309,7 +309,7 @@ static void addnum(struct hc_buf *b, long v)
 }
 
 /* Appends one Diagnostic to the JSON array in b, written out at once:
- * a big file has thousands, too many for a cJSON tree to stay quick. */
+ * a big file has thousands, too many for a JSON tree to stay quick. */
 /* hc_kind_of, remembering the last id asked: a document's diagnostics come
  * in runs of one id, and the lookup is a search of both tables. */
 static enum hc_kind kind_of(const char *id)
@@ -363,7 +363,7 @@ static void diagnostic(struct hc_buf *b, const struct hc_lsp_lines *l, const cha
 }
 
 /* The diagnostics of d's text, as the engine finds them: a JSON array. */
-static cJSON *diagnostics(struct hc_lsp *s, const struct hc_lsp_doc *d)
+static struct hc_json *diagnostics(struct hc_lsp *s, const struct hc_lsp_doc *d)
 {
 	const char *t = d->text.data ? d->text.data : "";
 	size_t len = d->text.len;
@@ -390,7 +390,7 @@ static cJSON *diagnostics(struct hc_lsp *s, const struct hc_lsp_doc *d)
 		hc_result_release(&res);
 	hc_diag_release(&err);
 	hc_lsp_lines_release(&l);
-	cJSON *r = cJSON_CreateRaw(a.data);
+	struct hc_json *r = hc_json_raw(a.data);
 	hc_buf_release(&a);
 	return r;
 }
@@ -405,9 +405,9 @@ static double now_ms(clockid_t clk)
 static void publish(struct hc_lsp *s, struct hc_lsp_doc *d)
 {
 	double t0 = now_ms(CLOCK_MONOTONIC), c0 = now_ms(CLOCK_PROCESS_CPUTIME_ID);
-	cJSON *p = cJSON_CreateObject();
-	cJSON_AddStringToObject(p, "uri", d->uri);
-	cJSON_AddItemToObject(p, "diagnostics", diagnostics(s, d));
+	struct hc_json *p = hc_json_object();
+	hc_json_add_str(p, "uri", d->uri);
+	hc_json_add(p, "diagnostics", diagnostics(s, d));
 	d->dirty = false;
 	notify(s, "textDocument/publishDiagnostics", p);
 	s->last_ms = now_ms(CLOCK_MONOTONIC) - t0; /* analysis and message */
@@ -416,9 +416,9 @@ static void publish(struct hc_lsp *s, struct hc_lsp_doc *d)
 		char m[160];
 		snprintf(m, sizeof(m), "hardcompose: %zu bytes analysed in %.2f ms (%.2f ms CPU)",
 		         d->text.len, s->last_ms, cpu);
-		cJSON *lp = cJSON_CreateObject();
-		cJSON_AddNumberToObject(lp, "type", 4);
-		cJSON_AddStringToObject(lp, "message", m);
+		struct hc_json *lp = hc_json_object();
+		hc_json_add_num(lp, "type", 4);
+		hc_json_add_str(lp, "message", m);
 		notify(s, "window/logMessage", lp);
 	}
 }
@@ -430,9 +430,9 @@ void hc_lsp_flush(struct hc_lsp *s)
 			publish(s, &s->docs[i]);
 }
 
-static void did_open(struct hc_lsp *s, const cJSON *params)
+static void did_open(struct hc_lsp *s, const struct hc_json *params)
 {
-	const cJSON *td = cJSON_GetObjectItemCaseSensitive(params, "textDocument");
+	const struct hc_json *td = hc_json_get(params, "textDocument");
 	const char *uri = str_of(td, "uri"), *text = str_of(td, "text");
 	if (!uri || !text)
 		return;
@@ -463,21 +463,19 @@ static void splice(struct hc_lsp_doc *d, size_t a, size_t b, const char *text)
 	d->text = n;
 }
 
-long hc_lsp_num(const cJSON *o, const char *key)
+long hc_lsp_num(const struct hc_json *o, const char *key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble < 1e9
-	           ? (long)v->valuedouble
-	           : 0;
+	const struct hc_json *v = hc_json_get(o, key);
+	return hc_json_is_number(v) && v->num >= 0 && v->num < 1e9 ? (long)v->num : 0;
 }
 
-static void change(struct hc_lsp_doc *d, const cJSON *c)
+static void change(struct hc_lsp_doc *d, const struct hc_json *c)
 {
 	const char *text = str_of(c, "text");
-	const cJSON *r = cJSON_GetObjectItemCaseSensitive(c, "range");
+	const struct hc_json *r = hc_json_get(c, "range");
 	if (!text)
 		return;
-	if (!cJSON_IsObject(r)) {
+	if (!hc_json_is_object(r)) {
 		d->text.len = 0;
 		hc_buf_add(&d->text, text, strlen(text));
 		return;
@@ -485,8 +483,8 @@ static void change(struct hc_lsp_doc *d, const cJSON *c)
 	const char *t = d->text.data ? d->text.data : "";
 	struct hc_lsp_lines l;
 	hc_lsp_lines(&l, t, d->text.len);
-	const cJSON *st = cJSON_GetObjectItemCaseSensitive(r, "start");
-	const cJSON *en = cJSON_GetObjectItemCaseSensitive(r, "end");
+	const struct hc_json *st = hc_json_get(r, "start");
+	const struct hc_json *en = hc_json_get(r, "end");
 	size_t a =
 	    hc_lsp_off(&l, t, d->text.len, hc_lsp_num(st, "line"), hc_lsp_num(st, "character"));
 	size_t b =
@@ -495,24 +493,24 @@ static void change(struct hc_lsp_doc *d, const cJSON *c)
 	splice(d, a, b < a ? a : b, text);
 }
 
-static void did_change(struct hc_lsp *s, const cJSON *params)
+static void did_change(struct hc_lsp *s, const struct hc_json *params)
 {
 	struct hc_lsp_doc *d = hc_lsp_find(s, params);
-	const cJSON *cs = cJSON_GetObjectItemCaseSensitive(params, "contentChanges"), *c;
+	const struct hc_json *cs = hc_json_get(params, "contentChanges"), *c;
 	if (!d)
 		return;
-	cJSON_ArrayForEach(c, cs) change(d, c);
+	hc_json_for_each(c, cs) change(d, c);
 	d->dirty = true;
 }
 
-static void did_close(struct hc_lsp *s, const cJSON *params)
+static void did_close(struct hc_lsp *s, const struct hc_json *params)
 {
 	struct hc_lsp_doc *d = hc_lsp_find(s, params);
 	if (!d)
 		return;
-	cJSON *p = cJSON_CreateObject();
-	cJSON_AddStringToObject(p, "uri", d->uri);
-	cJSON_AddItemToObject(p, "diagnostics", cJSON_CreateArray());
+	struct hc_json *p = hc_json_object();
+	hc_json_add_str(p, "uri", d->uri);
+	hc_json_add(p, "diagnostics", hc_json_array());
 	notify(s, "textDocument/publishDiagnostics", p);
 	free(d->uri);
 	free(d->path);
@@ -520,25 +518,26 @@ static void did_close(struct hc_lsp *s, const cJSON *params)
 	*d = s->docs[--s->ndocs];
 }
 
-static cJSON *initialize(void)
+static struct hc_json *initialize(void)
 {
-	cJSON *r = cJSON_CreateObject(), *c = cJSON_AddObjectToObject(r, "capabilities");
-	cJSON *sync = cJSON_AddObjectToObject(c, "textDocumentSync");
-	cJSON_AddBoolToObject(sync, "openClose", true);
-	cJSON_AddNumberToObject(sync, "change", 2); /* incremental */
-	cJSON *ca = cJSON_AddObjectToObject(c, "codeActionProvider");
+	struct hc_json *r = hc_json_object(), *c = hc_json_add_object(r, "capabilities");
+	struct hc_json *sync = hc_json_add_object(c, "textDocumentSync");
+	hc_json_add_bool(sync, "openClose", true);
+	hc_json_add_num(sync, "change", 2); /* incremental */
+	struct hc_json *ca = hc_json_add_object(c, "codeActionProvider");
 	const char *kinds[] = {"quickfix", "source.fixAll.hardcompose"};
-	cJSON_AddItemToObject(ca, "codeActionKinds", cJSON_CreateStringArray(kinds, 2));
-	cJSON_AddBoolToObject(c, "documentFormattingProvider", true);
-	cJSON_AddBoolToObject(c, "documentRangeFormattingProvider", true);
-	cJSON *si = cJSON_AddObjectToObject(r, "serverInfo");
-	cJSON_AddStringToObject(si, "name", "hardcompose");
-	cJSON_AddStringToObject(si, "version", HC_VERSION);
+	hc_json_add(ca, "codeActionKinds", hc_json_strings(kinds, 2));
+	hc_json_add_bool(c, "documentFormattingProvider", true);
+	hc_json_add_bool(c, "documentRangeFormattingProvider", true);
+	struct hc_json *si = hc_json_add_object(r, "serverInfo");
+	hc_json_add_str(si, "name", "hardcompose");
+	hc_json_add_str(si, "version", HC_VERSION);
 	return r;
 }
 
 /* A request (id set) or notification to the method it names. */
-static void dispatch(struct hc_lsp *s, const char *m, const cJSON *id, const cJSON *params)
+static void dispatch(struct hc_lsp *s, const char *m, const struct hc_json *id,
+                     const struct hc_json *params)
 {
 	if (s->down && id) {
 		hc_lsp_error(s, id, -32600, "the server is shut down");
@@ -556,12 +555,12 @@ static void dispatch(struct hc_lsp *s, const char *m, const cJSON *id, const cJS
 	} else if (!strcmp(m, "textDocument/didClose")) {
 		did_close(s, params);
 	} else if (id && !strcmp(m, "textDocument/codeAction")) {
-		cJSON *r = hc_lsp_code_actions(s, params);
+		struct hc_json *r = hc_lsp_code_actions(s, params);
 		if (r)
 			hc_lsp_reply(s, id, r);
 	} else if (id && (!strcmp(m, "textDocument/formatting") ||
 	                  !strcmp(m, "textDocument/rangeFormatting"))) {
-		cJSON *r = hc_lsp_formatting(s, params, m[13] == 'r');
+		struct hc_json *r = hc_lsp_formatting(s, params, m[13] == 'r');
 		if (r)
 			hc_lsp_reply(s, id, r);
 	} else if (id) {
@@ -571,23 +570,23 @@ static void dispatch(struct hc_lsp *s, const char *m, const cJSON *id, const cJS
 
 int hc_lsp_message(struct hc_lsp *s, const char *body, size_t n)
 {
-	cJSON *msg = cJSON_ParseWithLength(body, n);
+	struct hc_json *msg = hc_json_parse(body, n);
 	if (!msg) {
 		hc_lsp_error(s, NULL, -32700, "parse error: not JSON");
 		return 0;
 	}
-	const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
-	if (id && !cJSON_IsNumber(id) && !cJSON_IsString(id))
+	const struct hc_json *id = hc_json_get(msg, "id");
+	if (id && !hc_json_is_number(id) && !hc_json_is_string(id))
 		id = NULL;
-	const char *m = cJSON_IsObject(msg) ? str_of(msg, "method") : NULL;
+	const char *m = hc_json_is_object(msg) ? str_of(msg, "method") : NULL;
 	if (m && !strcmp(m, "exit")) {
 		s->exited = true;
 	} else if (m) {
-		dispatch(s, m, id, cJSON_GetObjectItemCaseSensitive(msg, "params"));
-	} else if (!cJSON_IsObject(msg) || !cJSON_GetObjectItemCaseSensitive(msg, "result")) {
-		if (!cJSON_IsObject(msg) || !cJSON_GetObjectItemCaseSensitive(msg, "error"))
+		dispatch(s, m, id, hc_json_get(msg, "params"));
+	} else if (!hc_json_is_object(msg) || !hc_json_get(msg, "result")) {
+		if (!hc_json_is_object(msg) || !hc_json_get(msg, "error"))
 			hc_lsp_error(s, id, -32600, "invalid request: no method");
 	} /* a reply to a request of ours: the server sends none */
-	cJSON_Delete(msg);
+	hc_json_free(msg);
 	return s->exited;
 }

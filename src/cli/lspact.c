@@ -61,46 +61,45 @@ static bool service_at(const struct hc_lsp_doc *d, size_t pos, struct hc_buf *na
 }
 
 /* Does the client's `only` list (absent: everything) take kind? */
-static bool wants(const cJSON *only, const char *kind)
+static bool wants(const struct hc_json *only, const char *kind)
 {
-	const cJSON *k;
-	if (!cJSON_IsArray(only))
+	const struct hc_json *k;
+	if (!hc_json_is_array(only))
 		return true;
-	cJSON_ArrayForEach(k, only)
+	hc_json_for_each(k, only)
 	{
-		if (!cJSON_IsString(k))
+		if (!hc_json_is_string(k))
 			continue;
-		size_t n = strlen(k->valuestring);
-		if (!strncmp(kind, k->valuestring, n) && (kind[n] == 0 || kind[n] == '.'))
+		size_t n = strlen(k->str);
+		if (!strncmp(kind, k->str, n) && (kind[n] == 0 || kind[n] == '.'))
 			return true;
 	}
 	return false;
 }
 
-static cJSON *action(const char *title, const char *kind, const cJSON *diag, const char *uri,
-                     cJSON *edits)
+static struct hc_json *action(const char *title, const char *kind, const struct hc_json *diag,
+                              const char *uri, struct hc_json *edits)
 {
-	cJSON *a = cJSON_CreateObject();
-	cJSON_AddStringToObject(a, "title", title);
-	cJSON_AddStringToObject(a, "kind", kind);
+	struct hc_json *a = hc_json_object();
+	hc_json_add_str(a, "title", title);
+	hc_json_add_str(a, "kind", kind);
 	if (diag) {
-		cJSON *ds = cJSON_AddArrayToObject(a, "diagnostics");
-		cJSON_AddItemToArray(ds, cJSON_Duplicate(diag, 1));
+		struct hc_json *ds = hc_json_add_array(a, "diagnostics");
+		hc_json_push(ds, hc_json_dup(diag));
 	}
-	cJSON *ch = cJSON_AddObjectToObject(cJSON_AddObjectToObject(a, "edit"), "changes");
-	cJSON_AddItemToObject(ch, uri, edits);
+	struct hc_json *ch = hc_json_add_object(hc_json_add_object(a, "edit"), "changes");
+	hc_json_add(ch, uri, edits);
 	return a;
 }
 
 /* The quick fix for a diagnostic of transform id: its edits to the
  * service the diagnostic is on (all of them when it is on none), or NULL
  * when it has none. */
-static cJSON *fix_action(struct hc_lsp *s, const struct hc_lsp_doc *d, const char *id,
-                         const cJSON *diag)
+static struct hc_json *fix_action(struct hc_lsp *s, const struct hc_lsp_doc *d, const char *id,
+                                  const struct hc_json *diag)
 {
 	const char *t = d->text.data ? d->text.data : "";
-	const cJSON *st = cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(diag, "range"), "start");
+	const struct hc_json *st = hc_json_get(hc_json_get(diag, "range"), "start");
 	struct hc_lsp_lines l;
 	hc_lsp_lines(&l, t, d->text.len);
 	size_t pos =
@@ -108,16 +107,16 @@ static cJSON *fix_action(struct hc_lsp *s, const struct hc_lsp_doc *d, const cha
 	hc_lsp_lines_release(&l);
 	struct hc_buf name = HC_BUF_INIT, title = HC_BUF_INIT;
 	struct hc_strlist others = {0};
-	bool one = cJSON_IsObject(st) && service_at(d, pos, &name, &others);
+	bool one = hc_json_is_object(st) && service_at(d, pos, &name, &others);
 	struct hc_edits e = {0};
-	cJSON *a = NULL;
+	struct hc_json *a = NULL;
 	if (run_edits(s, d, id, one ? &others : NULL, &e) && e.n) {
 		hc_buf_addf(&title, "hardcompose: apply %s", id);
 		if (one)
 			hc_buf_addf(&title, " to %s", name.data);
 		a = action(title.data, "quickfix", diag, d->uri,
 		           hc_lsp_text_edits(t, d->text.len, &e));
-		cJSON_AddBoolToObject(a, "isPreferred", true);
+		hc_json_add_bool(a, "isPreferred", true);
 	}
 	hc_edits_clear(&e);
 	hc_buf_release(&name);
@@ -128,13 +127,13 @@ static cJSON *fix_action(struct hc_lsp *s, const struct hc_lsp_doc *d, const cha
 
 /* "Ignore id here": the suppression comment on its own line above the
  * diagnostic's line, at that line's indentation (docs/rules.md). */
-static cJSON *ignore_action(const struct hc_lsp_doc *d, const char *id, const cJSON *diag)
+static struct hc_json *ignore_action(const struct hc_lsp_doc *d, const char *id,
+                                     const struct hc_json *diag)
 {
 	const char *t = d->text.data ? d->text.data : "";
 	size_t len = d->text.len;
-	const cJSON *st = cJSON_GetObjectItemCaseSensitive(
-	    cJSON_GetObjectItemCaseSensitive(diag, "range"), "start");
-	if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(st, "line")))
+	const struct hc_json *st = hc_json_get(hc_json_get(diag, "range"), "start");
+	if (!hc_json_is_number(hc_json_get(st, "line")))
 		return NULL;
 	struct hc_lsp_lines l;
 	hc_lsp_lines(&l, t, len);
@@ -154,7 +153,8 @@ static cJSON *ignore_action(const struct hc_lsp_doc *d, const char *id, const cJ
 	hc_lsp_lines_release(&l);
 	struct hc_buf title = HC_BUF_INIT;
 	hc_buf_addf(&title, "hardcompose: ignore %s here", id);
-	cJSON *a = action(title.data, "quickfix", diag, d->uri, hc_lsp_text_edits(t, len, &e));
+	struct hc_json *a =
+	    action(title.data, "quickfix", diag, d->uri, hc_lsp_text_edits(t, len, &e));
 	hc_buf_release(&title);
 	hc_edits_clear(&e);
 	return a;
@@ -162,82 +162,79 @@ static cJSON *ignore_action(const struct hc_lsp_doc *d, const char *id, const cJ
 
 /* The actions for one diagnostic of the context (done: the titles of the
  * quick fixes given, a line each). */
-static void for_diag(struct hc_lsp *s, const struct hc_lsp_doc *d, const cJSON *diag,
-                     const cJSON *only, cJSON *out, struct hc_buf *done)
+static void for_diag(struct hc_lsp *s, const struct hc_lsp_doc *d, const struct hc_json *diag,
+                     const struct hc_json *only, struct hc_json *out, struct hc_buf *done)
 {
-	const char *src = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(diag, "source"));
-	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(diag, "code"));
+	const char *src = hc_json_string(hc_json_get(diag, "source"));
+	const char *id = hc_json_string(hc_json_get(diag, "code"));
 	if ((src && strcmp(src, "hardcompose")) || !id || hc_kind_of(id) == HC_KIND_TOOL ||
 	    !wants(only, "quickfix"))
 		return;
-	cJSON *f = hc_transform_find(id) >= 0 ? fix_action(s, d, id, diag) : NULL;
+	struct hc_json *f = hc_transform_find(id) >= 0 ? fix_action(s, d, id, diag) : NULL;
 	if (f) { /* one per transform and service */
 		struct hc_buf key = HC_BUF_INIT;
-		hc_buf_addf(&key, "\n%s\n",
-		            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "title")));
+		hc_buf_addf(&key, "\n%s\n", hc_json_string(hc_json_get(f, "title")));
 		if (done->data && strstr(done->data, key.data)) {
-			cJSON_Delete(f);
+			hc_json_free(f);
 		} else {
-			cJSON_AddItemToArray(out, f);
+			hc_json_push(out, f);
 			hc_buf_add(done, key.data, key.len - 1);
 		}
 		hc_buf_release(&key);
 	}
-	cJSON *a = ignore_action(d, id, diag);
+	struct hc_json *a = ignore_action(d, id, diag);
 	if (a) { /* one per id and line */
 		struct hc_buf key = HC_BUF_INIT;
-		const cJSON *st = cJSON_GetObjectItemCaseSensitive(
-		    cJSON_GetObjectItemCaseSensitive(diag, "range"), "start");
-		hc_buf_addf(&key, "\n%s@%ld\n",
-		            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "title")),
+		const struct hc_json *st = hc_json_get(hc_json_get(diag, "range"), "start");
+		hc_buf_addf(&key, "\n%s@%ld\n", hc_json_string(hc_json_get(a, "title")),
 		            hc_lsp_num(st, "line"));
 		if (done->data && strstr(done->data, key.data)) {
-			cJSON_Delete(a);
+			hc_json_free(a);
 		} else {
-			cJSON_AddItemToArray(out, a);
+			hc_json_push(out, a);
 			hc_buf_add(done, key.data, key.len - 1);
 		}
 		hc_buf_release(&key);
 	}
 }
 
-cJSON *hc_lsp_code_actions(struct hc_lsp *s, const cJSON *params)
+struct hc_json *hc_lsp_code_actions(struct hc_lsp *s, const struct hc_json *params)
 {
-	cJSON *out = cJSON_CreateArray();
+	struct hc_json *out = hc_json_array();
 	const struct hc_lsp_doc *d = hc_lsp_find(s, params);
 	if (!d)
 		return out;
-	const cJSON *ctx = cJSON_GetObjectItemCaseSensitive(params, "context");
-	const cJSON *only = cJSON_GetObjectItemCaseSensitive(ctx, "only"), *diag;
+	const struct hc_json *ctx = hc_json_get(params, "context");
+	const struct hc_json *only = hc_json_get(ctx, "only"), *diag;
 	struct hc_buf done = HC_BUF_INIT;
-	cJSON_ArrayForEach(diag, cJSON_GetObjectItemCaseSensitive(ctx, "diagnostics"))
+	hc_json_for_each(diag, hc_json_get(ctx, "diagnostics"))
 	    for_diag(s, d, diag, only, out, &done);
 	hc_buf_release(&done);
 	const char *fk = "source.fixAll.hardcompose";
 	struct hc_edits e = {0};
 	if (wants(only, fk) && run_edits(s, d, NULL, NULL, &e) && e.n)
-		cJSON_AddItemToArray(out, action("hardcompose: fix all in file", fk, NULL, d->uri,
-		                                 hc_lsp_text_edits(d->text.data ? d->text.data : "",
-		                                                   d->text.len, &e)));
+		hc_json_push(out, action("hardcompose: fix all in file", fk, NULL, d->uri,
+		                         hc_lsp_text_edits(d->text.data ? d->text.data : "",
+		                                           d->text.len, &e)));
 	hc_edits_clear(&e);
 	return out;
 }
 
-cJSON *hc_lsp_formatting(struct hc_lsp *s, const cJSON *params, bool range)
+struct hc_json *hc_lsp_formatting(struct hc_lsp *s, const struct hc_json *params, bool range)
 {
 	const struct hc_lsp_doc *d = hc_lsp_find(s, params);
 	struct hc_edits e = {0};
 	if (!d || !run_edits(s, d, NULL, NULL, &e)) {
 		hc_edits_clear(&e);
-		return cJSON_CreateNull(); /* nothing to do; the diagnostics say why */
+		return hc_json_null(); /* nothing to do; the diagnostics say why */
 	}
 	const char *t = d->text.data ? d->text.data : "";
 	if (range) { /* the edits that touch the range */
 		struct hc_lsp_lines l;
 		hc_lsp_lines(&l, t, d->text.len);
-		const cJSON *r = cJSON_GetObjectItemCaseSensitive(params, "range");
-		const cJSON *st = cJSON_GetObjectItemCaseSensitive(r, "start");
-		const cJSON *en = cJSON_GetObjectItemCaseSensitive(r, "end");
+		const struct hc_json *r = hc_json_get(params, "range");
+		const struct hc_json *st = hc_json_get(r, "start");
+		const struct hc_json *en = hc_json_get(r, "end");
 		size_t a = hc_lsp_off(&l, t, d->text.len, hc_lsp_num(st, "line"),
 		                      hc_lsp_num(st, "character"));
 		size_t b = hc_lsp_off(&l, t, d->text.len, hc_lsp_num(en, "line"),
@@ -252,7 +249,7 @@ cJSON *hc_lsp_formatting(struct hc_lsp *s, const cJSON *params, bool range)
 		}
 		e.n = k;
 	}
-	cJSON *out = hc_lsp_text_edits(t, d->text.len, &e);
+	struct hc_json *out = hc_lsp_text_edits(t, d->text.len, &e);
 	hc_edits_clear(&e);
 	return out;
 }

@@ -5,12 +5,11 @@
 #ifndef HC_LSPINT_H
 #define HC_LSPINT_H
 
+#include "base/json.h"
 #include "cli/configs.h"
 #include "cli/lsptext.h"
 #include "cli/options.h"
 #include "engine/engine.h"
-
-#include <cjson/cJSON.h>
 
 /* An open document. */
 struct hc_lsp_doc {
@@ -39,24 +38,25 @@ int hc_lsp_run(struct hc_lsp *s, const struct hc_lsp_doc *d, const char *only, b
 /* The same with transform `only` also skipping the services in skip. */
 int hc_lsp_run_skip(struct hc_lsp *s, const struct hc_lsp_doc *d, const char *only,
                     const struct hc_strlist *skip, struct hc_result *res, struct hc_diag *err);
-struct hc_lsp_doc *hc_lsp_find(struct hc_lsp *s, const cJSON *params);
+struct hc_lsp_doc *hc_lsp_find(struct hc_lsp *s, const struct hc_json *params);
 /* o's member key as a line or character number: 0 unless a number in
  * [0, 1e9). */
-long hc_lsp_num(const cJSON *o, const char *key);
+long hc_lsp_num(const struct hc_json *o, const char *key);
 
 /* A position / range object for byte offsets of t. */
-cJSON *hc_lsp_range(const struct hc_lsp_lines *l, const char *t, size_t len, size_t a, size_t b);
+struct hc_json *hc_lsp_range(const struct hc_lsp_lines *l, const char *t, size_t len, size_t a,
+                             size_t b);
 /* TextEdit[] for the edits of t. */
-cJSON *hc_lsp_text_edits(const char *t, size_t len, const struct hc_edits *e);
+struct hc_json *hc_lsp_text_edits(const char *t, size_t len, const struct hc_edits *e);
 
 /* Sends a message (frees it). */
-void hc_lsp_send(struct hc_lsp *s, cJSON *msg);
-void hc_lsp_reply(struct hc_lsp *s, const cJSON *id, cJSON *result);
-void hc_lsp_error(struct hc_lsp *s, const cJSON *id, int code, const char *msg);
+void hc_lsp_send(struct hc_lsp *s, struct hc_json *msg);
+void hc_lsp_reply(struct hc_lsp *s, const struct hc_json *id, struct hc_json *result);
+void hc_lsp_error(struct hc_lsp *s, const struct hc_json *id, int code, const char *msg);
 
 /* Requests of lspact.c: the result, or NULL for an error already sent. */
-cJSON *hc_lsp_code_actions(struct hc_lsp *s, const cJSON *params);
-cJSON *hc_lsp_formatting(struct hc_lsp *s, const cJSON *params, bool range);
+struct hc_json *hc_lsp_code_actions(struct hc_lsp *s, const struct hc_json *params);
+struct hc_json *hc_lsp_formatting(struct hc_lsp *s, const struct hc_json *params, bool range);
 
 #define HC_LSP_DOCS "https://github.com/hardcompose/hardcompose/blob/main/docs/"
 
