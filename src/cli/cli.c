@@ -201,7 +201,7 @@ int hc_cli_run(struct hc_cli *cli)
 	if (!in_project)
 		hc_files_from_args(&files, cli->files, cli->nfiles);
 	if (!in_project && (cli->write || cli->check || cli->diff) && !cli->overlay)
-		hc_follow(&files); /* --overlay: the one base file named */
+		hc_follow(&files, cli->jobs); /* --overlay: the one base file named */
 	if (pcode || !set_services_exist(cli, &files)) {
 		hc_project_release(&proj);
 		hc_files_release(&files);

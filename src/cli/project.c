@@ -321,7 +321,7 @@ int hc_project_load(const struct hc_cli *cli, struct hc_files *files, struct hc_
 		}
 	}
 	if (!code && (cli->write || cli->check || cli->diff))
-		hc_follow(files); /* the files services extend: run, not members */
+		hc_follow(files, 1); /* the files services extend: run, not members */
 	free(ld.root);
 	hc_strlist_release(&ld.stack);
 	hc_strlist_release(&named);

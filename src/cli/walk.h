@@ -7,6 +7,7 @@
 
 #include "base/buf.h"
 #include "base/diag.h"
+#include "base/strset.h"
 
 #include <stdbool.h>
 
@@ -25,11 +26,15 @@ struct hc_file {
 struct hc_files {
 	struct hc_file *v;
 	size_t n;
+	/* the real paths of v[0, nseen), to add each file once */
+	struct hc_strset seen;
+	size_t nseen;
 };
 
 /* Adds what each file includes or extends, after the file, each file once;
- * a file that includes itself through others gets err. */
-void hc_follow(struct hc_files *l);
+ * a file that includes itself through others gets err. The given files
+ * are read on up to nthreads threads to learn which name others. */
+void hc_follow(struct hc_files *l, int nthreads);
 /* The files the command line's names stand for, in order: a folder's
  * compose files, a file (once), "-" for stdin; none: stdin. A name that
  * does not exist stays, to be reported when read. */
