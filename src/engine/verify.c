@@ -92,12 +92,22 @@ static uint64_t key_hash(const struct hc_node *k)
 	return XXH3_64bits(k->text, k->len);
 }
 
+/* Up to this many pairs a mapping has no hash index: a scan of a few
+ * keys costs less than building it (most mappings of a compose file). */
+#define PAIRS_LINEAR 8
+
 /* The pair whose key equals key, or NULL. */
 static const struct pair *find_pair(const struct pairs *p, const struct hc_node *key)
 {
 	const struct hc_node *k = hc_deref((struct hc_node *)key);
-	if (!k || k->type != HC_SCALAR || !p->nslots)
+	if (!k || k->type != HC_SCALAR)
 		return NULL;
+	if (!p->nslots) {
+		for (size_t i = 0; i < p->n; i++)
+			if (key_eq(p->v[i].key, k))
+				return &p->v[i];
+		return NULL;
+	}
 	for (size_t h = key_hash(k) & (p->nslots - 1);; h = (h + 1) & (p->nslots - 1)) {
 		size_t s = p->slots[h];
 		if (!s)
@@ -127,6 +137,8 @@ static void push_pair(struct pairs *p, const struct hc_node *k, const struct hc_
 	}
 	p->v[p->n].key = k;
 	p->v[p->n++].val = v;
+	if (p->n <= PAIRS_LINEAR)
+		return;
 	if (p->n * 2 >= p->nslots) {
 		free(p->slots);
 		p->nslots = p->nslots ? p->nslots * 2 : 32;
