@@ -492,7 +492,7 @@ struct hc_json *hc_json_parse(const char *text, size_t len)
 /* s as a JSON string, escaped as cJSON did: the short escapes where JSON
  * has them, \u00xx (lowercase) for the other control characters, every
  * other byte (UTF-8, DEL, '/') as it is. */
-static void print_string(struct hc_buf *b, const char *s)
+void hc_json_escape(struct hc_buf *b, const char *s)
 {
 	hc_buf_addc(b, '"');
 	for (;;) {
@@ -579,7 +579,7 @@ static void print(struct hc_buf *b, const struct hc_json *v)
 		print_number(b, v->num);
 		break;
 	case HC_JSON_STRING:
-		print_string(b, v->str ? v->str : "");
+		hc_json_escape(b, v->str ? v->str : "");
 		break;
 	case HC_JSON_RAW:
 		hc_buf_adds(b, v->str ? v->str : "");
@@ -592,7 +592,7 @@ static void print(struct hc_buf *b, const struct hc_json *v)
 			if (c != v->child)
 				hc_buf_addc(b, ',');
 			if (obj) {
-				print_string(b, c->key ? c->key : "");
+				hc_json_escape(b, c->key ? c->key : "");
 				hc_buf_addc(b, ':');
 			}
 			print(b, c);

@@ -15,6 +15,8 @@
 #ifndef HC_JSON_H
 #define HC_JSON_H
 
+#include "base/buf.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -88,6 +90,9 @@ struct hc_json *hc_json_add_array(struct hc_json *o, const char *key);
 
 /* v as compact JSON text (malloc'd, the caller frees it). */
 char *hc_json_print(const struct hc_json *v);
+/* Appends s to b as a JSON string, quoted and escaped as the printer does
+ * (for messages written without a tree: the server's diagnostics). */
+void hc_json_escape(struct hc_buf *b, const char *s);
 
 /* Frees v and all it holds. */
 void hc_json_free(struct hc_json *v);

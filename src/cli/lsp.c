@@ -264,38 +264,6 @@ static size_t error_offset(const struct hc_lsp_lines *l, const char *t, size_t l
 	return off;
 }
 
-/* s as a JSON string. */
-static void jstr(struct hc_buf *b, const char *s)
-{
-	hc_buf_add(b, "\"", 1);
-	for (;;) {
-		/* the run of bytes that go out as they are: not a quote, a
-		 * backslash, a control character or the end (strcspn with a
-		 * 33-byte set built its table at every call) */
-		const unsigned char *p = (const unsigned char *)s;
-		while (*p >= 0x20 && *p != '"' && *p != '\\')
-			p++;
-		hc_buf_add(b, s, (size_t)((const char *)p - s));
-		s = (const char *)p;
-		if (!*s)
-			break;
-		unsigned char c = (unsigned char)*s++;
-		if (c == '"' || c == '\\') {
-			char e[2] = {'\\', (char)c};
-			hc_buf_add(b, e, 2);
-		} else {
-			char e[6] = {'\\',
-			             'u',
-			             '0',
-			             '0',
-			             "0123456789abcdef"[c >> 4],
-			             "0123456789abcdef"[c & 15]};
-			hc_buf_add(b, e, 6);
-		}
-	}
-	hc_buf_add(b, "\"", 1);
-}
-
 /* A number >= 0 (printf costs more than the rest of a diagnostic). */
 static void addnum(struct hc_buf *b, long v)
 {
@@ -348,7 +316,7 @@ static void diagnostic(struct hc_buf *b, const struct hc_lsp_lines *l, const cha
 	hc_buf_adds(b, ",\"source\":\"hardcompose\"");
 	if (code) {
 		hc_buf_adds(b, ",\"code\":");
-		jstr(b, code);
+		hc_json_escape(b, code);
 		enum hc_kind k = kind_of(code);
 		if (k != HC_KIND_TOOL) {
 			hc_buf_adds(b, ",\"codeDescription\":{\"href\":\"" HC_LSP_DOCS);
@@ -358,7 +326,7 @@ static void diagnostic(struct hc_buf *b, const struct hc_lsp_lines *l, const cha
 		}
 	}
 	hc_buf_adds(b, ",\"message\":");
-	jstr(b, msg ? msg : "");
+	hc_json_escape(b, msg ? msg : "");
 	hc_buf_adds(b, "}");
 }
 
